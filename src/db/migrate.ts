@@ -1,0 +1,21 @@
+import { type Migration, type MigrationProvider, Migrator } from 'kysely';
+import * as orderCore from './migrations/2026-11-26T0600-order-core.js';
+import type { Db } from './database.js';
+
+/** Migrations are listed here by name, oldest first; names sort by time so order never depends on the file system. */
+const MIGRATIONS: Record<string, Migration> = {
+  '2026-11-26T0600-order-core': orderCore,
+};
+
+class StaticProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return MIGRATIONS;
+  }
+}
+
+export async function migrateToLatest(db: Db): Promise<string[]> {
+  const migrator = new Migrator({ db, provider: new StaticProvider() });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw error instanceof Error ? error : new Error(String(error));
+  return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}

@@ -1,0 +1,27 @@
+import type { ApiKeysTable, LoginFailuresTable, SessionsTable, UsersTable } from '../auth/auth.table.js';
+import type { CatalogItemsTable } from '../catalog/catalog.table.js';
+import type { CustomersTable } from '../customers/customers.table.js';
+import type {
+  OrderHistoryTable, OrderItemsTable, OrderNotesTable, OrderSearchTermsTable, OrdersTable, StageCountsTable,
+} from '../orders/orders.table.js';
+import type { IdempotencyKeysTable, OutboxTable } from '../outbox/outbox.table.js';
+
+/** The whole database as Kysely sees it; each area owns the shapes of its own tables. */
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  api_keys: ApiKeysTable;
+  login_failures: LoginFailuresTable;
+  catalog_items: CatalogItemsTable;
+  customers: CustomersTable;
+  orders: OrdersTable;
+  order_items: OrderItemsTable;
+  order_notes: OrderNotesTable;
+  order_history: OrderHistoryTable;
+  order_search_terms: OrderSearchTermsTable;
+  stage_counts: StageCountsTable;
+  outbox: OutboxTable;
+  idempotency_keys: IdempotencyKeysTable;
+  counters: { name: string; value: number };
+  settings: { key: string; value_json: string };
+}

@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import cookie from '@fastify/cookie';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { createMetrics } from '../ops/metrics.js';
+import { Problem } from '../shared/schemas.js';
+import { OrderListItem, OrderOut } from '../orders/orders.schemas.js';
+import { registerAuthentication } from './authenticate.js';
+import { registerErrorHandling } from './problem.js';
+import { API_ROUTES } from './routes.js';
+import { addSharedSchema, validatorCompiler } from './validation.js';
+
+export interface BuildAppOptions {
+  config: Config;
+  db: Db;
+  /** Fastify logger options; false in tests. */
+  logger?: FastifyServerOptions['logger'];
+}
+
+/** Log lines carry ids, never secrets: credentials and cookies are redacted at the source. */
+export const loggerOptions = (level: string): FastifyServerOptions['logger'] => ({
+  level,
+  redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-csrf-token"]', 'res.headers["set-cookie"]'], censor: '[redacted]' },
+});
+
+export async function buildApp({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger,
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
+    },
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  for (const schema of [Problem, OrderOut, OrderListItem]) {
+    addSharedSchema(schema as unknown as { $id: string });
+    app.addSchema(schema);
+  }
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  registerErrorHandling(app);
+  await app.register(cookie);
+  await app.register(rateLimit, { max: config.rateLimitPerMinute, timeWindow: 60_000 });
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Orderdeck API', version: '1', description: 'Order management back office. Authenticate with a session cookie (web UI) or `Authorization: Bearer <api key>`.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'orderdeck_session' } } },
+      security: [{ apiKey: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
+  registerAuthentication(app, db);
+  const registry = createMetrics(app, db);
+
+  await app.register(async (api) => {
+    api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+    for (const routes of API_ROUTES) await api.register(routes, { db, config, registry });
+  }, { prefix: '/api/v1' });
+
+  return app;
+}

@@ -1,0 +1,91 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findActiveApiKey, findSessionWithUser } from '../auth/auth.repository.js';
+import { isRole, type Permission, ROLE_PERMISSIONS } from '../auth/permissions.js';
+import type { Principal } from '../auth/principal.js';
+import type { Db } from '../db/database.js';
+import { findCardNumber } from '../shared/card-number.js';
+import { sendProblem } from './problem.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** No authentication: health, login, the OpenAPI document. */
+    public?: boolean;
+    /** The permission a caller needs; checked before the body is even read. */
+    permission?: Permission;
+    /** Only the card vault may receive a card number. */
+    acceptsCardNumber?: boolean;
+  }
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+}
+
+export const SESSION_COOKIE = 'orderdeck_session';
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** last_used_at is bookkeeping; writing it on every call would turn reads into writes. */
+const API_KEY_TOUCH_MS = 60_000;
+
+async function resolvePrincipal(db: Db, request: FastifyRequest): Promise<Principal | null> {
+  const now = Date.now();
+  const auth = request.headers.authorization;
+  if (auth?.startsWith('Bearer ')) {
+    const key = await findActiveApiKey(db, auth.slice(7).trim());
+    if (!key || key.user_active !== 1 || !isRole(key.user_role)) return null;
+    if (!key.last_used_at || now - key.last_used_at > API_KEY_TOUCH_MS) {
+      await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', key.id).execute();
+    }
+    // A key never exceeds what its owner may do today, even if the owner's role was narrowed later.
+    const ownerPermissions = ROLE_PERMISSIONS[key.user_role];
+    const scoped = (JSON.parse(key.permissions_json) as Permission[]).filter((p) => ownerPermissions.has(p));
+    return {
+      actor: { kind: 'api_key', id: String(key.id), name: key.name }, userId: key.user_id, permissions: new Set(scoped), via: 'api_key', key: `api_key:${key.id}`,
+    };
+  }
+  const token = request.cookies?.[SESSION_COOKIE];
+  if (!token) return null;
+  const session = await findSessionWithUser(db, token, now);
+  if (!session || session.active !== 1 || !isRole(session.role)) return null;
+  return {
+    actor: { kind: 'user', id: String(session.user_id), name: session.email }, userId: session.user_id,
+    permissions: ROLE_PERMISSIONS[session.role], via: 'session', csrfToken: session.csrf_token, key: `user:${session.user_id}`,
+  };
+}
+
+/**
+ * Every route is private unless its config says `public`. 401 means "who are you?", 403 means "you
+ * may not"; cookie-authenticated writes must also prove they come from our own page (CSRF token).
+ */
+export function registerAuthentication(app: FastifyInstance, db: Db) {
+  app.decorateRequest('principal', null);
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const config = request.routeOptions.config;
+    if (config.public || !request.routeOptions.url) {
+      // Public routes may still know the caller (e.g. the session endpoint), but do not require one.
+      if (config.public) request.principal = await resolvePrincipal(db, request);
+      return;
+    }
+    const principal = await resolvePrincipal(db, request);
+    if (!principal) return sendProblem(reply, 401, 'unauthenticated', 'sign in, or send "Authorization: Bearer <api key>"');
+    if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== principal.csrfToken) {
+      return sendProblem(reply, 403, 'csrf_failed', 'missing or wrong X-CSRF-Token header for a cookie-authenticated write', { field: 'X-CSRF-Token' });
+    }
+    if (config.permission && !principal.permissions.has(config.permission)) {
+      return sendProblem(reply, 403, 'forbidden', `this needs the "${config.permission}" permission`);
+    }
+    request.principal = principal;
+  });
+
+  app.addHook('preValidation', async (request, reply) => {
+    if (request.body === undefined || request.routeOptions.config.acceptsCardNumber) return;
+    const field = findCardNumber(request.body);
+    if (field) {
+      return sendProblem(reply, 400, 'card_number_refused', 'a card number may only be sent to the card vault; send its token instead', { field });
+    }
+  });
+}
+
+/** The authenticated caller of a private route (the hook guarantees it is set). */
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw new Error('principalOf called on a public route');
+  return request.principal;
+}

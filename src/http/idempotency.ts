@@ -1,0 +1,67 @@
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Db, Trx } from '../db/database.js';
+import { isUniqueViolation } from '../db/database.js';
+import { AppError } from '../shared/errors.js';
+import { principalOf } from './authenticate.js';
+
+export interface Outcome<T> {
+  status: number;
+  body: T;
+}
+
+const MAX_KEY = 200;
+
+function requestHash(request: FastifyRequest): string {
+  return createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+}
+
+async function findStored(db: Db, principal: string, key: string) {
+  return db.selectFrom('idempotency_keys').selectAll().where('principal', '=', principal).where('key', '=', key).executeTakeFirst();
+}
+
+/**
+ * Runs `work` in one transaction. With an `Idempotency-Key` header the response is stored in that
+ * same transaction, so a retry (after a timeout, a crash, a double click) gets the first response
+ * and the change happens once; the same key with a different request is refused with 422.
+ */
+export async function runInTransaction<T>(
+  db: Db, request: FastifyRequest, reply: FastifyReply, work: (trx: Trx) => Promise<Outcome<T>>,
+): Promise<Outcome<T>> {
+  const key = request.headers['idempotency-key'];
+  if (key === undefined) return db.transaction().execute(work);
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY) {
+    throw new AppError('validation_failed', `Idempotency-Key must be 1–${MAX_KEY} characters`, { field: 'Idempotency-Key' });
+  }
+  const principal = principalOf(request).key;
+  const hash = requestHash(request);
+  const replay = async (): Promise<Outcome<T> | undefined> => {
+    const stored = await findStored(db, principal, key);
+    if (!stored) return undefined;
+    if (stored.request_hash !== hash) {
+      throw new AppError('idempotency_key_reused', 'this Idempotency-Key was already used for a different request', { field: 'Idempotency-Key' });
+    }
+    reply.header('idempotent-replayed', 'true');
+    return { status: stored.status_code, body: JSON.parse(stored.response_json) as T };
+  };
+
+  const earlier = await replay();
+  if (earlier) return earlier;
+  try {
+    return await db.transaction().execute(async (trx) => {
+      const outcome = await work(trx);
+      await trx
+        .insertInto('idempotency_keys')
+        .values({ principal, key, method: request.method, path: request.url, request_hash: hash, status_code: outcome.status, response_json: JSON.stringify(outcome.body), created_at: Date.now() })
+        .execute();
+      return outcome;
+    });
+  } catch (error) {
+    // A concurrent request with the same key committed first; our transaction rolled back whole.
+    if (isUniqueViolation(error)) {
+      const winner = await replay();
+      if (winner) return winner;
+    }
+    throw error;
+  }
+}

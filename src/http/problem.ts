@@ -1,0 +1,61 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { AppError, ERROR_STATUS, type ErrorCode } from '../shared/errors.js';
+import { describeValidationError } from './validation.js';
+
+const TITLES: Partial<Record<number, string>> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 412: 'Precondition Failed',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required',
+  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+export function sendProblem(reply: FastifyReply, status: number, code: string, detail: string, extra: { field?: string | undefined; allowed?: string[] } = {}) {
+  const body: Record<string, unknown> = {
+    type: `https://orderdeck.dev/problems/${code}`,
+    title: TITLES[status] ?? 'Error',
+    status,
+    code,
+    detail,
+    requestId: String(reply.request.id),
+  };
+  if (extra.field) body.field = extra.field;
+  if (extra.allowed) body.allowed = extra.allowed;
+  return reply.code(status).type('application/problem+json').send(body);
+}
+
+/** Fastify's own errors, mapped onto our codes so clients see one vocabulary. */
+const FASTIFY_CODES: Record<string, ErrorCode> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'validation_failed',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+};
+
+/** The one place an error becomes an HTTP response. A 5xx never carries the internal message. */
+export function registerErrorHandling(app: FastifyInstance) {
+  app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof AppError) {
+      const allowed = error.details?.allowed as string[] | undefined;
+      return sendProblem(reply, error.status, error.code, error.message, { field: error.field, ...(allowed ? { allowed } : {}) });
+    }
+    const fe = error as FastifyError;
+    if (fe.validation && fe.validation.length) {
+      const { field, message } = describeValidationError(fe.validation[0] as never, fe.validationContext ?? 'body');
+      return sendProblem(reply, 400, 'validation_failed', message, { field });
+    }
+    if (fe.code && FASTIFY_CODES[fe.code]) {
+      const code = FASTIFY_CODES[fe.code]!;
+      const detail = code === 'malformed_json' ? 'the request body is not valid JSON' : fe.message;
+      return sendProblem(reply, ERROR_STATUS[code], code, detail, { field: code === 'malformed_json' ? '/' : undefined });
+    }
+    if (fe.statusCode === 429) return sendProblem(reply, 429, 'rate_limited', 'too many requests; slow down and retry later');
+    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+      return sendProblem(reply, fe.statusCode, 'validation_failed', fe.message);
+    }
+    request.log.error({ err: error }, 'unhandled error');
+    return sendProblem(reply, 500, 'internal', 'something went wrong on our side; the request id identifies it in the logs');
+  });
+
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+}

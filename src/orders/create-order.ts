@@ -1,0 +1,85 @@
+import type { Trx } from '../db/database.js';
+import { enqueueEvent } from '../outbox/outbox.repository.js';
+import { termsForOrder } from '../search/search-terms.js';
+import { type Actor, actorLabel } from '../shared/actor.js';
+import { invalid } from '../shared/errors.js';
+import { formatOrderNumber } from '../shared/ids.js';
+import { routeNewOrder } from '../stages/routing.js';
+import type { PaymentStatus } from '../stages/stages.js';
+import { establishRoutingFacts } from './order-intake.js';
+import {
+  assertCurrency, assertExpectedTotal, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail,
+} from './order-input.js';
+import { resolveItems } from './order-items.js';
+import { computeSummary } from './order-totals.js';
+import type { StoredPayment } from './orders.mapper.js';
+import {
+  adjustStageCount, insertOrder, insertOrderHistory, insertOrderItems, insertOrderNote, insertSearchTerms, nextOrderSequence,
+} from './orders.repository.js';
+import type { CreateOrderInput } from './orders.schemas.js';
+
+export interface OrderSettings {
+  orderNumberPrefix: string;
+}
+
+/**
+ * Places an order: validates and prices it, routes it to its first stage, and writes the order, its
+ * items, search terms, stage count, history and `order.created` event in the caller's transaction.
+ */
+export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Actor, settings: OrderSettings, now = Date.now()): Promise<string> {
+  assertCurrency(input.currency);
+  const billing = normalizeAddress(input.billing, '/billing');
+  const shipping = input.shipping ? normalizeAddress(input.shipping, '/shipping') : billing;
+  const email = normalizeEmail(input.customer.email);
+  const payment = input.payment;
+  if (payment.card && payment.method !== 'credit_card') throw invalid('/payment/card', 'card details go with the credit_card method only');
+  const paymentStatus: PaymentStatus = payment.status ?? 'unprocessed';
+
+  const items = await resolveItems(trx, input.items, input.currency);
+  const summary = computeSummary(items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount!, tax: i.tax! })), input.shippingCost ?? 0, input.shippingTax ?? 0);
+  assertExpectedTotal(input.expectedTotal, summary.total);
+
+  const facts = await establishRoutingFacts(trx, {
+    paymentMethod: payment.method, paymentStatus, fraudHold: input.fraudHold ?? false,
+    items: items.map((i) => ({ preorder: i.preorder!, shippable: i.shippable! })),
+  });
+  const route = routeNewOrder(facts);
+  const orderNumber = formatOrderNumber(settings.orderNumberPrefix, await nextOrderSequence(trx));
+  const tags = cleanTags(input.tags);
+  const customFields = cleanCustomFields(input.customFields);
+  const customerName = `${billing.firstName} ${billing.lastName}`.trim();
+
+  const customer = await trx
+    .insertInto('customers')
+    .values({
+      email, first_name: billing.firstName, last_name: billing.lastName, company: billing.company ?? null, phone: billing.phone ?? null,
+      billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), order_count: 1, created_at: now, updated_at: now,
+    })
+    .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ order_count: eb('customers.order_count', '+', 1), updated_at: now })))
+    .returning('id')
+    .executeTakeFirstOrThrow();
+
+  const storedPayment: StoredPayment = { card: payment.card ?? null, reference: payment.reference ?? null };
+  const orderId = await insertOrder(trx, {
+    order_number: orderNumber, channel: input.channel, is_test: input.isTest ? 1 : 0, created_at: now, updated_at: now,
+    currency: input.currency, subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping,
+    tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_id: customer.id, customer_email: email,
+    customer_name: customerName, customer_ip: input.customer.ip ?? null, billing_json: JSON.stringify(billing),
+    shipping_json: JSON.stringify(shipping), payment_method: payment.method, payment_status: paymentStatus,
+    payment_json: JSON.stringify(storedPayment), paid_at: paymentStatus === 'processed' ? now : null, shipped_at: null,
+    fraud_score: null, fraud_reasons_json: null, fraud_hold: input.fraudHold ? 1 : 0,
+    has_shippable: facts.hasShippable ? 1 : 0, has_preorder: facts.hasPreorderItems ? 1 : 0,
+    stage: route.stage, stage_entered_at: now, hold_from_stage: null,
+    tags_json: JSON.stringify(tags), custom_fields_json: JSON.stringify(customFields), version: 1,
+  });
+  await insertOrderItems(trx, items.map((i) => ({ ...i, order_id: orderId })));
+  await insertSearchTerms(trx, orderId, now, termsForOrder({
+    orderNumber, email, addresses: shipping === billing ? [billing] : [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,
+  }));
+  await adjustStageCount(trx, route.stage, 1);
+  const who = actorLabel(actor);
+  await insertOrderHistory(trx, { orderId, at: now, actor: who, kind: 'created', to: route.stage, reason: route.reason });
+  for (const note of input.notes ?? []) await insertOrderNote(trx, orderId, who, note, now);
+  await enqueueEvent(trx, 'order.created', { type: 'order', id: orderNumber }, { orderId: orderNumber, stage: route.stage, total: summary.total, currency: input.currency }, now);
+  return orderNumber;
+}

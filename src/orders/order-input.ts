@@ -1,0 +1,59 @@
+import { parsePhoneNumberFromString, type CountryCode as PhoneCountry } from 'libphonenumber-js';
+import { isCountry } from '../shared/countries.js';
+import { AppError, invalid } from '../shared/errors.js';
+import { isCurrency } from '../shared/money.js';
+import type { AddressInput } from './orders.schemas.js';
+
+/** An address as stored: trimmed, country checked, phone in E.164. */
+export type Address = AddressInput;
+
+export function normalizeAddress(input: AddressInput, field: string): Address {
+  if (!isCountry(input.country)) throw invalid(`${field}/country`, `"${input.country}" is not an ISO 3166-1 alpha-2 country code`);
+  const out: Address = {
+    firstName: input.firstName.trim(),
+    lastName: input.lastName.trim(),
+    line1: input.line1.trim(),
+    city: input.city.trim(),
+    country: input.country,
+  };
+  if (!out.firstName && !out.lastName) throw invalid(`${field}/lastName`, 'a name is required');
+  if (!out.line1) throw invalid(`${field}/line1`, 'the first address line is required');
+  if (!out.city) throw invalid(`${field}/city`, 'the city is required');
+  if (input.company?.trim()) out.company = input.company.trim();
+  if (input.line2?.trim()) out.line2 = input.line2.trim();
+  if (input.region?.trim()) out.region = input.region.trim();
+  if (input.postalCode?.trim()) out.postalCode = input.postalCode.trim().toUpperCase();
+  if (input.phone?.trim()) out.phone = normalizePhone(input.phone, input.country, `${field}/phone`);
+  return out;
+}
+
+export function normalizePhone(phone: string, country: string, field: string): string {
+  const parsed = parsePhoneNumberFromString(phone, country as PhoneCountry);
+  if (!parsed || !parsed.isPossible()) throw invalid(field, `"${phone}" is not a possible phone number for ${country}`);
+  return parsed.number;
+}
+
+export function assertCurrency(code: string, field = '/currency'): void {
+  if (!isCurrency(code)) throw invalid(field, `"${code}" is not an ISO 4217 currency code`);
+}
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export function assertExpectedTotal(expected: number | undefined, actual: number): void {
+  if (expected !== undefined && expected !== actual) {
+    throw new AppError('totals_mismatch', `expectedTotal ${expected} does not match the computed total ${actual}`, { field: '/expectedTotal' });
+  }
+}
+
+/** Custom fields are stored only when non-empty, keyed custom1 … custom10. */
+export function cleanCustomFields(input: Record<string, string | undefined> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(input ?? {})) if (value !== undefined && value.trim() !== '') out[key] = value.trim();
+  return out;
+}
+
+export function cleanTags(tags: readonly string[] | undefined): string[] {
+  return [...new Set((tags ?? []).map((t) => t.trim()).filter(Boolean))];
+}

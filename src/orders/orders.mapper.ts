@@ -1,0 +1,78 @@
+import { toIso, toIsoOrNull } from '../shared/time.js';
+import { allowedStageMoves, type StageContext } from '../stages/stage-machine.js';
+import type { PaymentStatus, Stage } from '../stages/stages.js';
+import type { Address } from './order-input.js';
+import type { OrderDto, OrderListItemDto } from './orders.schemas.js';
+import type { OrderHistoryRow, OrderItemRow, OrderNoteRow, OrderRow } from './orders.table.js';
+
+/** One row↔DTO mapper per entity: the only place that knows both the column names and the API names. */
+export interface StoredPayment {
+  card: { token: string; brand: string; last4: string; expMonth: number; expYear: number } | null;
+  reference: string | null;
+}
+
+export function stageContextOf(row: Pick<OrderRow, 'payment_status' | 'has_shippable' | 'hold_from_stage'>): StageContext {
+  return {
+    paymentStatus: row.payment_status as PaymentStatus,
+    hasShippable: row.has_shippable === 1,
+    holdFromStage: (row.hold_from_stage as Stage | null) ?? null,
+  };
+}
+
+export function toOrderDto(row: OrderRow, items: OrderItemRow[], notes: OrderNoteRow[], history: OrderHistoryRow[]): OrderDto {
+  const payment = JSON.parse(row.payment_json) as StoredPayment;
+  return {
+    id: row.id,
+    orderId: row.order_number,
+    channel: row.channel,
+    isTest: row.is_test === 1,
+    createdAt: toIso(row.created_at),
+    updatedAt: toIso(row.updated_at),
+    currency: row.currency,
+    summary: {
+      subtotal: row.subtotal, discount: row.discount_total, shipping: row.shipping_total, tax: row.tax_total,
+      total: row.total, refunded: row.refunded_total,
+    },
+    customer: { id: row.customer_id, email: row.customer_email, ip: row.customer_ip },
+    billing: JSON.parse(row.billing_json) as Address,
+    shipping: JSON.parse(row.shipping_json) as Address,
+    items: items.map((i) => ({
+      lineNo: i.line_no, sku: i.sku, description: i.description, quantity: i.quantity, unitPrice: i.unit_price,
+      discount: i.discount, tax: i.tax, shippable: i.shippable === 1, preorder: i.preorder === 1, expectedDate: i.expected_date,
+      quantityShipped: i.quantity_shipped, quantityRefunded: i.quantity_refunded,
+    })),
+    payment: { method: row.payment_method, status: row.payment_status, paidAt: toIsoOrNull(row.paid_at), card: payment.card, reference: payment.reference },
+    shippedAt: toIsoOrNull(row.shipped_at),
+    fraud: { score: row.fraud_score, reasons: row.fraud_reasons_json ? JSON.parse(row.fraud_reasons_json) : [], hold: row.fraud_hold === 1 },
+    stage: row.stage,
+    stageEnteredAt: toIso(row.stage_entered_at),
+    holdFromStage: row.hold_from_stage,
+    allowedMoves: allowedStageMoves(row.stage as Stage, stageContextOf(row)),
+    tags: JSON.parse(row.tags_json) as string[],
+    customFields: JSON.parse(row.custom_fields_json) as Record<string, string>,
+    notes: notes.map((n) => ({ id: n.id, actor: n.actor, body: n.body, createdAt: toIso(n.created_at) })),
+    history: history.map((h) => ({
+      id: h.id, at: toIso(h.at), actor: h.actor, kind: h.kind, from: h.from_stage, to: h.to_stage, reason: h.reason,
+      changes: h.changes_json ? (JSON.parse(h.changes_json) as string[]) : null,
+    })),
+    version: row.version,
+  };
+}
+
+export type OrderListRow = Pick<
+  OrderRow,
+  'id' | 'order_number' | 'created_at' | 'stage' | 'stage_entered_at' | 'channel' | 'currency' | 'total' | 'customer_email'
+  | 'customer_name' | 'payment_method' | 'payment_status' | 'tags_json' | 'is_test'
+>;
+export const ORDER_LIST_COLUMNS = [
+  'id', 'order_number', 'created_at', 'stage', 'stage_entered_at', 'channel', 'currency', 'total', 'customer_email',
+  'customer_name', 'payment_method', 'payment_status', 'tags_json', 'is_test',
+] as const;
+
+export function toOrderListItem(row: OrderListRow): OrderListItemDto {
+  return {
+    id: row.id, orderId: row.order_number, createdAt: toIso(row.created_at), stage: row.stage, stageEnteredAt: toIso(row.stage_entered_at),
+    channel: row.channel, currency: row.currency, total: row.total, customerEmail: row.customer_email, customerName: row.customer_name,
+    paymentMethod: row.payment_method, paymentStatus: row.payment_status, tags: JSON.parse(row.tags_json) as string[], isTest: row.is_test === 1,
+  };
+}

@@ -1,0 +1,141 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { stageActPermission } from '../auth/permissions.js';
+import { principalOf } from '../http/authenticate.js';
+import type { AppContext } from '../http/context.js';
+import { runInTransaction } from '../http/idempotency.js';
+import { AppError } from '../shared/errors.js';
+import { withProblems } from '../shared/schemas.js';
+import type { Stage } from '../stages/stages.js';
+import { createOrder } from './create-order.js';
+import { deleteTestOrder } from './delete-order.js';
+import { getOrder, orderEtag, parseIfMatch } from './get-order.js';
+import type { ExpectedVersion } from './order-lock.js';
+import { appendOrderNote, changeOrderTags } from './order-notes-tags.js';
+import { moveOrderStage } from './move-order-stage.js';
+import {
+  CreateOrderBody, MoveStageBody, NoteBody, OrderIdParams, OrderOut, RejectBody, TagsBody, UpdateOrderBody,
+} from './orders.schemas.js';
+import { updateOrder } from './update-order.js';
+
+const tags = ['Orders'];
+const Order = Type.Ref('Order');
+
+function expectedVersion(request: FastifyRequest, bodyVersion: number | undefined): ExpectedVersion | undefined {
+  const fromHeader = parseIfMatch(request.headers['if-match']);
+  if (fromHeader !== undefined) return { version: fromHeader, source: 'if-match' };
+  return bodyVersion === undefined ? undefined : { version: bodyVersion, source: 'body' };
+}
+
+export async function orderRoutes(app: FastifyInstance, { db, config }: AppContext) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const settings = { orderNumberPrefix: config.orderNumberPrefix };
+
+  r.post('/orders', {
+    schema: { tags, summary: 'Place an order; it is routed to its first stage', body: CreateOrderBody, response: withProblems({ 201: Order }, 409, 422) },
+    config: { permission: 'orders:create' },
+  }, async (request, reply) => {
+    const actor = principalOf(request).actor;
+    const outcome = await runInTransaction(db, request, reply, async (trx) => {
+      const orderNumber = await createOrder(trx, request.body, actor, settings);
+      return { status: 201, body: await getOrder(trx, orderNumber) };
+    });
+    return reply.code(201).header('location', `/api/v1/orders/${outcome.body.orderId}`).header('etag', orderEtag(outcome.body.version)).send(outcome.body);
+  });
+
+  r.get('/orders/:orderId', {
+    schema: { tags, summary: 'One order with items, notes, history and the moves allowed now', params: OrderIdParams, response: withProblems({ 200: Order }, 404) },
+    config: { permission: 'orders:view' },
+  }, async (request, reply) => {
+    const order = await getOrder(db, request.params.orderId);
+    return reply.header('etag', orderEtag(order.version)).send(order);
+  });
+
+  r.patch('/orders/:orderId', {
+    schema: {
+      tags, summary: 'Edit addresses, items (until shipped), tags, custom fields; needs If-Match or version',
+      params: OrderIdParams, body: UpdateOrderBody, response: withProblems({ 200: Order }, 404, 409, 412, 428),
+    },
+    config: { permission: 'orders:edit' },
+  }, async (request, reply) => {
+    const { orderId } = request.params;
+    const order = await db.transaction().execute(async (trx) => {
+      await updateOrder(trx, orderId, request.body, expectedVersion(request, request.body.version), principalOf(request).actor);
+      return getOrder(trx, orderId);
+    });
+    return reply.header('etag', orderEtag(order.version)).send(order);
+  });
+
+  const move = async (request: FastifyRequest, reply: import('fastify').FastifyReply, orderId: string, to: Stage, reason: string, version?: number) => {
+    const principal = principalOf(request);
+    const outcome = await runInTransaction(db, request, reply, async (trx) => {
+      await moveOrderStage(trx, {
+        orderNumber: orderId, to, reason, expected: expectedVersion(request, version),
+        authorize: (from) => {
+          if (!principal.permissions.has(stageActPermission(from))) {
+            throw new AppError('forbidden', `moving orders out of ${from} needs the "${stageActPermission(from)}" permission`);
+          }
+        },
+      }, principal.actor);
+      return { status: 200, body: await getOrder(trx, orderId) };
+    });
+    return reply.code(outcome.status).header('etag', orderEtag(outcome.body.version)).send(outcome.body);
+  };
+
+  r.post('/orders/:orderId/stage', {
+    schema: { tags, summary: 'Move to another stage (409 names the allowed targets)', params: OrderIdParams, body: MoveStageBody, response: withProblems({ 200: Order }, 404, 409, 412, 422) },
+    config: { permission: 'orders:view' },
+  }, async (request, reply) => move(request, reply, request.params.orderId, request.body.stage, request.body.reason, request.body.version));
+
+  r.post('/orders/:orderId/reject', {
+    schema: { tags, summary: 'Reject (cancel) an order; it stays searchable', params: OrderIdParams, body: RejectBody, response: withProblems({ 200: Order }, 404, 409, 422) },
+    config: { permission: 'orders:view' },
+  }, async (request, reply) => move(request, reply, request.params.orderId, 'rejected', request.body.reason));
+
+  r.post('/orders/:orderId/notes', {
+    schema: { tags, summary: 'Append a merchant note', params: OrderIdParams, body: NoteBody, response: withProblems({ 201: Order }, 404) },
+    config: { permission: 'orders:edit' },
+  }, async (request, reply) => {
+    const order = await db.transaction().execute(async (trx) => {
+      await appendOrderNote(trx, request.params.orderId, request.body.body, principalOf(request).actor);
+      return getOrder(trx, request.params.orderId);
+    });
+    return reply.code(201).header('etag', orderEtag(order.version)).send(order);
+  });
+
+  r.post('/orders/:orderId/tags', {
+    schema: { tags, summary: 'Add tags', params: OrderIdParams, body: TagsBody, response: withProblems({ 200: Order }, 404) },
+    config: { permission: 'orders:edit' },
+  }, async (request, reply) => {
+    const order = await db.transaction().execute(async (trx) => {
+      await changeOrderTags(trx, request.params.orderId, { add: request.body.tags }, principalOf(request).actor);
+      return getOrder(trx, request.params.orderId);
+    });
+    return reply.header('etag', orderEtag(order.version)).send(order);
+  });
+
+  r.delete('/orders/:orderId/tags/:tag', {
+    schema: {
+      tags, summary: 'Remove a tag', params: Type.Object({ orderId: Type.String({ maxLength: 60 }), tag: Type.String({ minLength: 1, maxLength: 50 }) }),
+      response: withProblems({ 200: Order }, 404),
+    },
+    config: { permission: 'orders:edit' },
+  }, async (request, reply) => {
+    const order = await db.transaction().execute(async (trx) => {
+      await changeOrderTags(trx, request.params.orderId, { remove: [request.params.tag] }, principalOf(request).actor);
+      return getOrder(trx, request.params.orderId);
+    });
+    return reply.header('etag', orderEtag(order.version)).send(order);
+  });
+
+  r.delete('/orders/:orderId', {
+    schema: { tags, summary: 'Delete a test order (admin only; real orders are rejected instead)', params: OrderIdParams, response: withProblems({ 204: Type.Null() }, 404, 409) },
+    config: { permission: 'orders:delete' },
+  }, async (request, reply) => {
+    await db.transaction().execute((trx) => deleteTestOrder(trx, request.params.orderId, principalOf(request).actor));
+    return reply.code(204).send(null);
+  });
+}
+
+export { OrderOut };

@@ -1,0 +1,185 @@
+import { Type, type Static } from 'typebox';
+import { CountryCode, CurrencyCode, Email, IsoDate, IsoInstant, MinorUnits, Page, ShortText } from '../shared/schemas.js';
+import { PAYMENT_METHODS, PAYMENT_STATUSES, STAGES } from '../stages/stages.js';
+
+export const StageSchema = Type.Enum(STAGES, { description: 'Order stage (department queue)' });
+export const PaymentMethodSchema = Type.Enum(PAYMENT_METHODS);
+export const PaymentStatusSchema = Type.Enum(PAYMENT_STATUSES);
+
+export const Address = Type.Object(
+  {
+    firstName: ShortText(100),
+    lastName: ShortText(100),
+    company: Type.Optional(ShortText(200)),
+    line1: ShortText(200),
+    line2: Type.Optional(ShortText(200)),
+    city: ShortText(100),
+    region: Type.Optional(ShortText(100)),
+    postalCode: Type.Optional(ShortText(20)),
+    country: CountryCode,
+    phone: Type.Optional(Type.String({ maxLength: 40, description: 'Any common notation; stored as E.164' })),
+  },
+  { additionalProperties: false },
+);
+export type AddressInput = Static<typeof Address>;
+
+export const ItemInput = Type.Object(
+  {
+    sku: Type.String({ minLength: 1, maxLength: 100 }),
+    description: Type.Optional(ShortText(500)),
+    quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    unitPrice: Type.Optional(MinorUnits),
+    discount: Type.Optional(MinorUnits),
+    tax: Type.Optional(MinorUnits),
+    shippable: Type.Optional(Type.Boolean()),
+    preorder: Type.Optional(Type.Boolean()),
+    expectedDate: Type.Optional(IsoDate),
+  },
+  { additionalProperties: false, description: 'Fields left out come from the catalog item with this SKU' },
+);
+export type ItemInputT = Static<typeof ItemInput>;
+
+export const CardInput = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 100, description: 'Vault token; never a card number' }),
+    brand: Type.String({ maxLength: 30 }),
+    last4: Type.String({ pattern: '^[0-9]{4}$' }),
+    expMonth: Type.Integer({ minimum: 1, maximum: 12 }),
+    expYear: Type.Integer({ minimum: 2000, maximum: 2100 }),
+  },
+  { additionalProperties: false },
+);
+
+export const PaymentInput = Type.Object(
+  {
+    method: PaymentMethodSchema,
+    status: Type.Optional(PaymentStatusSchema),
+    card: Type.Optional(CardInput),
+    reference: Type.Optional(ShortText(200)),
+  },
+  { additionalProperties: false },
+);
+
+const customFieldProps = Object.fromEntries(
+  Array.from({ length: 10 }, (_, i) => [`custom${i + 1}`, Type.Optional(ShortText(500))]),
+);
+export const CustomFields = Type.Object(customFieldProps, { additionalProperties: false, description: 'custom1 … custom10' });
+export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: '^[^,]+$' }), { maxItems: 50, uniqueItems: true });
+
+export const CreateOrderBody = Type.Object(
+  {
+    channel: Type.String({ minLength: 1, maxLength: 50, description: 'Where the order came from: web, amazon, phone …' }),
+    currency: CurrencyCode,
+    customer: Type.Object({ email: Email, ip: Type.Optional(Type.String({ maxLength: 45 })) }, { additionalProperties: false }),
+    billing: Address,
+    shipping: Type.Optional(Address),
+    items: Type.Array(ItemInput, { minItems: 1, maxItems: 500 }),
+    shippingCost: Type.Optional(MinorUnits),
+    shippingTax: Type.Optional(MinorUnits),
+    payment: PaymentInput,
+    fraudHold: Type.Optional(Type.Boolean({ description: 'Send to Fraud Review before any payment is taken' })),
+    tags: Type.Optional(Tags),
+    customFields: Type.Optional(CustomFields),
+    notes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 5000 }), { maxItems: 20 })),
+    isTest: Type.Optional(Type.Boolean()),
+    expectedTotal: Type.Optional(Type.Integer({ minimum: 0, description: 'If given, the computed total must equal it (catches price drift between storefront and back office)' })),
+  },
+  { additionalProperties: false },
+);
+export type CreateOrderInput = Static<typeof CreateOrderBody>;
+
+export const UpdateOrderBody = Type.Object(
+  {
+    billing: Type.Optional(Address),
+    shipping: Type.Optional(Address),
+    items: Type.Optional(Type.Array(ItemInput, { minItems: 1, maxItems: 500 })),
+    shippingCost: Type.Optional(MinorUnits),
+    shippingTax: Type.Optional(MinorUnits),
+    tags: Type.Optional(Tags),
+    customFields: Type.Optional(CustomFields),
+    customerEmail: Type.Optional(Email),
+    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; alternative to If-Match' })),
+  },
+  { additionalProperties: false, minProperties: 1 },
+);
+export type UpdateOrderInput = Static<typeof UpdateOrderBody>;
+
+export const MoveStageBody = Type.Object(
+  {
+    stage: StageSchema,
+    reason: Type.String({ minLength: 1, maxLength: 1000 }),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
+export const NoteBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false });
+export const TagsBody = Type.Object({ tags: Tags }, { additionalProperties: false });
+
+const AddressOut = Type.Object({
+  firstName: Type.String(), lastName: Type.String(), company: Type.Optional(Type.String()),
+  line1: Type.String(), line2: Type.Optional(Type.String()), city: Type.String(), region: Type.Optional(Type.String()),
+  postalCode: Type.Optional(Type.String()), country: Type.String(), phone: Type.Optional(Type.String()),
+});
+
+export const OrderItemOut = Type.Object({
+  lineNo: Type.Integer(), sku: Type.String(), description: Type.String(), quantity: Type.Integer(),
+  unitPrice: Type.Integer(), discount: Type.Integer(), tax: Type.Integer(), shippable: Type.Boolean(),
+  preorder: Type.Boolean(), expectedDate: Type.Union([Type.String(), Type.Null()]),
+  quantityShipped: Type.Integer(), quantityRefunded: Type.Integer(),
+});
+
+export const Summary = Type.Object({
+  subtotal: Type.Integer(), discount: Type.Integer(), shipping: Type.Integer(), tax: Type.Integer(),
+  total: Type.Integer(), refunded: Type.Integer(),
+});
+
+export const OrderOut = Type.Object({
+  id: Type.Integer({ description: 'Internal id' }),
+  orderId: Type.String({ description: 'Human-readable order id' }),
+  channel: Type.String(),
+  isTest: Type.Boolean(),
+  createdAt: IsoInstant,
+  updatedAt: IsoInstant,
+  currency: Type.String(),
+  summary: Summary,
+  customer: Type.Object({ id: Type.Union([Type.Integer(), Type.Null()]), email: Type.String(), ip: Type.Union([Type.String(), Type.Null()]) }),
+  billing: AddressOut,
+  shipping: AddressOut,
+  items: Type.Array(OrderItemOut),
+  payment: Type.Object({
+    method: Type.String(), status: Type.String(), paidAt: Type.Union([IsoInstant, Type.Null()]),
+    card: Type.Union([Type.Object({ token: Type.String(), brand: Type.String(), last4: Type.String(), expMonth: Type.Integer(), expYear: Type.Integer() }), Type.Null()]),
+    reference: Type.Union([Type.String(), Type.Null()]),
+  }),
+  shippedAt: Type.Union([IsoInstant, Type.Null()]),
+  fraud: Type.Object({
+    score: Type.Union([Type.Number(), Type.Null()]),
+    reasons: Type.Array(Type.Object({ rule: Type.String(), points: Type.Number(), detail: Type.String() })),
+    hold: Type.Boolean(),
+  }),
+  stage: Type.String(),
+  stageEnteredAt: IsoInstant,
+  holdFromStage: Type.Union([Type.String(), Type.Null()]),
+  allowedMoves: Type.Array(Type.String(), { description: 'Stages this order may be moved to now' }),
+  tags: Type.Array(Type.String()),
+  customFields: Type.Record(Type.String(), Type.String()),
+  notes: Type.Array(Type.Object({ id: Type.Integer(), actor: Type.String(), body: Type.String(), createdAt: IsoInstant })),
+  history: Type.Array(Type.Object({
+    id: Type.Integer(), at: IsoInstant, actor: Type.String(), kind: Type.String(),
+    from: Type.Union([Type.String(), Type.Null()]), to: Type.Union([Type.String(), Type.Null()]),
+    reason: Type.Union([Type.String(), Type.Null()]), changes: Type.Union([Type.Array(Type.String()), Type.Null()]),
+  })),
+  version: Type.Integer(),
+}, { $id: 'Order' });
+export type OrderDto = Static<typeof OrderOut>;
+
+export const OrderListItem = Type.Object({
+  id: Type.Integer(), orderId: Type.String(), createdAt: IsoInstant, stage: Type.String(), stageEnteredAt: IsoInstant,
+  channel: Type.String(), currency: Type.String(), total: Type.Integer(), customerEmail: Type.String(), customerName: Type.String(),
+  paymentMethod: Type.String(), paymentStatus: Type.String(), tags: Type.Array(Type.String()), isTest: Type.Boolean(),
+}, { $id: 'OrderListItem' });
+export type OrderListItemDto = Static<typeof OrderListItem>;
+export const OrderPage = Page(Type.Ref('OrderListItem'));
+
+export const OrderIdParams = Type.Object({ orderId: Type.String({ minLength: 1, maxLength: 60 }) });

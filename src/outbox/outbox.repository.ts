@@ -1,0 +1,33 @@
+import type { Executor, Trx } from '../db/database.js';
+
+/**
+ * Events are written in the same transaction as the change they describe; a later delivery job
+ * (webhooks, emails) reads them after commit, so a crash neither loses nor invents an event.
+ */
+export async function enqueueEvent(
+  trx: Trx, topic: string, aggregate: { type: string; id: string }, payload: Record<string, unknown>, at: number,
+): Promise<void> {
+  await trx
+    .insertInto('outbox')
+    .values({ topic, aggregate_type: aggregate.type, aggregate_id: aggregate.id, payload_json: JSON.stringify(payload), created_at: at, delivered_at: null, last_error: null })
+    .execute();
+}
+
+export async function countPendingEvents(db: Executor): Promise<number> {
+  const row = await db
+    .selectFrom('outbox')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('delivered_at', 'is', null)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function listEventsFor(db: Executor, aggregateType: string, aggregateId: string) {
+  return db
+    .selectFrom('outbox')
+    .selectAll()
+    .where('aggregate_type', '=', aggregateType)
+    .where('aggregate_id', '=', aggregateId)
+    .orderBy('id')
+    .execute();
+}

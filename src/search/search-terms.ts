@@ -1,0 +1,78 @@
+/**
+ * The vocabulary of the order search index. Writing (when an order changes) and reading (when a
+ * filter is parsed) both go through `normalizeTerm`, so "Müller", "MULLER" and "muller" meet.
+ */
+export const TERM_KINDS = [
+  'order', 'email', 'name', 'company', 'phone', 'postal', 'country', 'sku', 'addr', 'tag',
+  'cf1', 'cf2', 'cf3', 'cf4', 'cf5', 'cf6', 'cf7', 'cf8', 'cf9', 'cf10',
+] as const;
+export type TermKind = (typeof TERM_KINDS)[number];
+
+/** Kinds the free-text box looks in. */
+export const FREE_TEXT_KINDS: readonly TermKind[] = ['order', 'email', 'name', 'company', 'phone', 'postal', 'sku', 'addr'];
+
+export interface Term {
+  term: string;
+  kind: TermKind;
+}
+
+const MAX_TERM = 120;
+
+export function normalizeTerm(value: string): string {
+  return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim().slice(0, MAX_TERM);
+}
+
+/** Splits free text into word terms: letters and digits, keeping inner dots, @, - and _ (emails, SKUs). */
+export function words(value: string): string[] {
+  const out: string[] = [];
+  for (const raw of normalizeTerm(value).split(/[\s,;:/()"'!?]+/)) {
+    const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+    if (word) out.push(word);
+  }
+  return out;
+}
+
+export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '');
+export const postalTerm = (postal: string): string => normalizeTerm(postal).replace(/[\s-]/g, '');
+
+export interface SearchableOrder {
+  orderNumber: string;
+  email: string;
+  addresses: readonly {
+    firstName: string; lastName: string; company?: string | undefined; line1: string; line2?: string | undefined;
+    city: string; postalCode?: string | undefined; country: string; phone?: string | undefined;
+  }[];
+  skus: readonly string[];
+  tags: readonly string[];
+  customFields: Readonly<Record<string, string>>;
+}
+
+/** Every (term, kind) pair an order is found by, de-duplicated. */
+export function termsForOrder(o: SearchableOrder): Term[] {
+  const seen = new Set<string>();
+  const out: Term[] = [];
+  const add = (kind: TermKind, term: string) => {
+    if (!term) return;
+    const key = `${kind}\u0000${term}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    out.push({ term, kind });
+  };
+  add('order', normalizeTerm(o.orderNumber));
+  add('email', normalizeTerm(o.email));
+  for (const a of o.addresses) {
+    for (const w of words(`${a.firstName} ${a.lastName}`)) add('name', w);
+    if (a.company) add('company', normalizeTerm(a.company));
+    if (a.phone) add('phone', phoneDigits(a.phone));
+    if (a.postalCode) add('postal', postalTerm(a.postalCode));
+    add('country', normalizeTerm(a.country));
+    for (const w of words(`${a.line1} ${a.line2 ?? ''} ${a.city}`)) add('addr', w);
+  }
+  for (const sku of o.skus) add('sku', normalizeTerm(sku));
+  for (const tag of o.tags) add('tag', normalizeTerm(tag));
+  for (const [key, value] of Object.entries(o.customFields)) {
+    const slot = key.replace('custom', 'cf') as TermKind;
+    if (value) add(slot, normalizeTerm(value));
+  }
+  return out;
+}

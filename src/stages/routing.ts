@@ -1,0 +1,46 @@
+import {
+  ASYNCHRONOUS_METHODS, isPaymentSettled, type PaymentMethod, type PaymentStatus, type Stage,
+} from './stages.js';
+
+/**
+ * What routing looks at. Each field is a fact about the order as it stands *now*; the steps that
+ * establish them (fraud scoring, payment processing) run before routing and fill them in.
+ */
+export interface RoutingFacts {
+  paymentMethod: PaymentMethod;
+  paymentStatus: PaymentStatus;
+  hasPreorderItems: boolean;
+  /** Fraud scoring (or the storefront) asked for a manual review before money is taken. */
+  fraudHold: boolean;
+  hasShippable: boolean;
+}
+
+export interface RoutingDecision {
+  stage: Stage;
+  reason: string;
+}
+
+/**
+ * The stage an order enters when it is placed (DOMAIN.md, "Stages"). Checks run in the order the
+ * business needs them: a quote is never charged, a pre-order waits for stock before payment, fraud
+ * review comes before charging, and only then does the payment state decide.
+ */
+export function routeNewOrder(f: RoutingFacts): RoutingDecision {
+  if (f.paymentMethod === 'quote_request') return { stage: 'quote_request', reason: 'the customer asked for a quote' };
+  if (f.hasPreorderItems) return { stage: 'pre_ordered', reason: 'an item is not available yet' };
+  if (f.fraudHold) return { stage: 'fraud_review', reason: 'held for fraud review before payment' };
+  return routeAfterPaymentStep(f);
+}
+
+/** The "payment step" that releasing a pre-order, approving fraud review or accepting a quote leads to. */
+export function routeAfterPaymentStep(f: Pick<RoutingFacts, 'paymentMethod' | 'paymentStatus' | 'hasShippable'>): RoutingDecision {
+  if (isPaymentSettled(f.paymentStatus)) {
+    return f.hasShippable
+      ? { stage: 'shipping_department', reason: `payment ${f.paymentStatus}; items to ship` }
+      : { stage: 'completed_order', reason: `payment ${f.paymentStatus}; nothing to ship` };
+  }
+  if (f.paymentStatus === 'unprocessed' && ASYNCHRONOUS_METHODS.has(f.paymentMethod)) {
+    return { stage: 'pending_clearance', reason: `${f.paymentMethod} payment awaits the provider's notification` };
+  }
+  return { stage: 'accounts_receivable', reason: `payment ${f.paymentStatus} (${f.paymentMethod})` };
+}

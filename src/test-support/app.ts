@@ -1,0 +1,48 @@
+import type { FastifyInstance, InjectOptions } from 'fastify';
+import { createApiKey, createUser } from '../auth/users.service.js';
+import type { Role } from '../auth/permissions.js';
+import { loadConfig, type Config } from '../config.js';
+import type { Db } from '../db/database.js';
+import { buildApp } from '../http/app.js';
+
+export const testConfig = (overrides: Partial<Config> = {}): Config => ({
+  ...loadConfig({}),
+  demoData: false,
+  rateLimitPerMinute: 1_000_000,
+  ...overrides,
+});
+
+export interface TestApp {
+  app: FastifyInstance;
+  db: Db;
+  /** An API key per role, created on demand. */
+  keyFor(role: Role): Promise<string>;
+  /** inject() as a role (bearer API key). */
+  as(role: Role, opts: InjectOptions): Promise<import('light-my-request').Response>;
+  close(): Promise<void>;
+}
+
+let userSeq = 0;
+
+export async function buildTestApp(db: Db, config: Partial<Config> = {}): Promise<TestApp> {
+  const app = await buildApp({ config: testConfig(config), db });
+  await app.ready();
+  const keys = new Map<Role, string>();
+  const keyFor = async (role: Role) => {
+    let key = keys.get(role);
+    if (!key) {
+      const email = `${role}.${process.pid}.${++userSeq}.${Date.now()}@test.orderdeck.dev`;
+      const userId = await createUser(db, { email, name: `Test ${role}`, role, password: 'correct horse battery staple' });
+      key = (await createApiKey(db, { userId, name: `test ${role}` })).key;
+      keys.set(role, key);
+    }
+    return key;
+  };
+  return {
+    app,
+    db,
+    keyFor,
+    as: async (role, opts) => app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${await keyFor(role)}` } }),
+    close: () => app.close(),
+  };
+}

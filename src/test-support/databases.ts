@@ -1,0 +1,70 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe } from 'vitest';
+import { createDatabase, type Db } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+
+export type DialectName = 'sqlite' | 'postgres';
+
+/**
+ * Which databases the database tests run on: SQLite always, PostgreSQL when DATABASE_URL is set.
+ * ORDERDECK_TEST_DB=sqlite or =postgres narrows it to one.
+ */
+export function testDialects(): DialectName[] {
+  const only = process.env.ORDERDECK_TEST_DB;
+  const all: DialectName[] = process.env.DATABASE_URL ? ['sqlite', 'postgres'] : ['sqlite'];
+  if (only === 'sqlite' || only === 'postgres') {
+    if (only === 'postgres' && !process.env.DATABASE_URL) throw new Error('ORDERDECK_TEST_DB=postgres needs DATABASE_URL');
+    return [only];
+  }
+  return all;
+}
+
+export interface TestDatabase {
+  db: Db;
+  dialect: DialectName;
+  destroy(): Promise<void>;
+}
+
+/** A fresh, migrated database: in-memory SQLite, or a new PostgreSQL schema dropped afterwards. */
+export async function createTestDatabase(dialect: DialectName): Promise<TestDatabase> {
+  if (dialect === 'sqlite') {
+    const db = createDatabase({ sqlitePath: ':memory:' });
+    await migrateToLatest(db);
+    return { db, dialect, destroy: () => db.destroy() };
+  }
+  const url = process.env.DATABASE_URL!;
+  const schema = `t_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+  const admin = createDatabase({ databaseUrl: url, pgPoolSize: 1 });
+  await sql`create schema ${sql.id(schema)}`.execute(admin);
+  const db = createDatabase({ databaseUrl: url, pgSchema: schema, pgPoolSize: 8 });
+  await migrateToLatest(db);
+  return {
+    db,
+    dialect,
+    destroy: async () => {
+      await db.destroy();
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin);
+      await admin.destroy();
+    },
+  };
+}
+
+/** Runs a describe block once per test database; the block gets a getter for that database. */
+export function describeEachDatabase(name: string, body: (get: () => TestDatabase) => void) {
+  for (const dialect of testDialects()) {
+    describe(`${name} [${dialect}]`, () => {
+      let current: TestDatabase | undefined;
+      beforeAll(async () => {
+        current = await createTestDatabase(dialect);
+      });
+      afterAll(async () => {
+        await current?.destroy();
+      });
+      body(() => {
+        if (!current) throw new Error('test database not ready');
+        return current;
+      });
+    });
+  }
+}
