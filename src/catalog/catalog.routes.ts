@@ -1,4 +1,76 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from 'typebox';
+import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
+import { runInTransaction } from '../http/idempotency.js';
+import { parseIfMatch } from '../orders/get-order.js';
+import type { ExpectedVersion } from '../orders/order-lock.js';
+import { notFound } from '../shared/errors.js';
+import { withProblems } from '../shared/schemas.js';
+import { toCatalogItemDto } from './catalog.mapper.js';
+import { findItemBySku } from './catalog.repository.js';
+import { CatalogItemOut, CatalogItemPage, CreateItemBody, ItemListQuery, SkuParams, UpdateItemBody } from './catalog.schemas.js';
+import { createItem } from './create-item.js';
+import { deleteItem } from './delete-item.js';
+import { listItems } from './find-items.js';
+import { updateItem } from './update-item.js';
 
-export async function catalogRoutes(_app: FastifyInstance, _ctx: AppContext) {}
+const tags = ['Catalog'];
+const etag = (version: number): string => `"v${version}"`;
+const itemUrl = (sku: string) => `/api/v1/items/${encodeURIComponent(sku)}`;
+
+function expectedVersion(request: FastifyRequest, bodyVersion?: number): ExpectedVersion | undefined {
+  const fromHeader = parseIfMatch(request.headers['if-match']);
+  if (fromHeader !== undefined) return { version: fromHeader, source: 'if-match' };
+  return bodyVersion === undefined ? undefined : { version: bodyVersion, source: 'body' };
+}
+
+export async function catalogRoutes(app: FastifyInstance, { db }: AppContext) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.get('/items', {
+    schema: { tags, summary: 'Catalog items, a keyset page at a time', querystring: ItemListQuery, response: withProblems({ 200: CatalogItemPage }) },
+    config: { permission: 'catalog:view' },
+  }, async (request) => listItems(db, request.query));
+
+  r.get('/items/:sku', {
+    schema: { tags, summary: 'One catalog item; the ETag is its version', params: SkuParams, response: withProblems({ 200: CatalogItemOut }, 404) },
+    config: { permission: 'catalog:view' },
+  }, async (request, reply) => {
+    const row = await findItemBySku(db, request.params.sku);
+    if (!row) throw notFound('catalog item', request.params.sku);
+    return reply.header('etag', etag(row.version)).send(toCatalogItemDto(row));
+  });
+
+  r.post('/items', {
+    schema: { tags, summary: 'Add an item (409 if the SKU exists)', body: CreateItemBody, response: withProblems({ 201: CatalogItemOut }, 409, 422) },
+    config: { permission: 'catalog:edit' },
+  }, async (request, reply) => {
+    const actor = principalOf(request).actor;
+    const outcome = await runInTransaction(db, request, reply, async (trx) => ({
+      status: 201, body: toCatalogItemDto(await createItem(trx, request.body, actor)),
+    }));
+    return reply.code(201).header('location', itemUrl(outcome.body.sku)).header('etag', etag(outcome.body.version)).send(outcome.body);
+  });
+
+  r.patch('/items/:sku', {
+    schema: {
+      tags, summary: 'Edit an item; needs If-Match or version. Existing orders keep their copy.',
+      params: SkuParams, body: UpdateItemBody, response: withProblems({ 200: CatalogItemOut }, 404, 409, 412, 428),
+    },
+    config: { permission: 'catalog:edit' },
+  }, async (request, reply) => {
+    const expected = expectedVersion(request, request.body.version);
+    const row = await db.transaction().execute((trx) => updateItem(trx, request.params.sku, request.body, expected, principalOf(request).actor));
+    return reply.header('etag', etag(row.version)).send(toCatalogItemDto(row));
+  });
+
+  r.delete('/items/:sku', {
+    schema: { tags, summary: 'Remove an item; orders that have it are not touched', params: SkuParams, response: withProblems({ 204: Type.Null() }, 404, 412) },
+    config: { permission: 'catalog:edit' },
+  }, async (request, reply) => {
+    await db.transaction().execute((trx) => deleteItem(trx, request.params.sku, expectedVersion(request), principalOf(request).actor));
+    return reply.code(204).send(null);
+  });
+}

@@ -66,5 +66,8 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
     for (const routes of API_ROUTES) await api.register(routes, { db, config, registry });
   }, { prefix: '/api/v1' });
 
+  // The web back office takes over "/" once it is built; until then, the API docs are the front door.
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
+
   return app;
 }

@@ -59,7 +59,9 @@ export function registerAuthentication(app: FastifyInstance, db: Db) {
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
-    if (config.public || !request.routeOptions.url) {
+    // Only the API is private; the docs page and the web app's static files are not.
+    const isApi = request.routeOptions.url?.startsWith('/api/v1/') ?? false;
+    if (config.public || !isApi) {
       // Public routes may still know the caller (e.g. the session endpoint), but do not require one.
       if (config.public) request.principal = await resolvePrincipal(db, request);
       return;
