@@ -1,7 +1,35 @@
-import { Command } from 'commander';
-import { loadConfig } from './config.js';
+import { Command, InvalidArgumentError } from 'commander';
+import { generatePassword } from './auth/password.js';
+import { isPermission, isRole, PERMISSIONS, ROLES } from './auth/permissions.js';
+import { createApiKey, createUser } from './auth/users.service.js';
+import { loadConfig, type Config } from './config.js';
+import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { createProgress } from './demo/progress.js';
+import { backupDatabase } from './ops/backup.js';
 import { openDatabase, serve } from './server.js';
+import { AppError } from './shared/errors.js';
+
+/** A failure the user can fix from the message alone; printed without a stack trace. */
+class CliError extends Error {}
+
+/** Every command works on the database the server would use, migrated first and closed at the end. */
+async function withDatabase<T>(run: (db: Db, config: Config) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const db = openDatabase(config);
+  try {
+    await migrateToLatest(db);
+    return await run(db, config);
+  } finally {
+    await db.destroy();
+  }
+}
+
+function positiveInt(value: string): number {
+  const n = Number(value.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number of at least 1');
+  return n;
+}
 
 const program = new Command().name('orderdeck').description('Orderdeck order management back office');
 
@@ -19,7 +47,77 @@ program.command('migrate').description('apply database migrations').action(async
   }
 });
 
+program
+  .command('seed')
+  .description('add realistic demo orders in every stage (adds to existing data; order numbers continue)')
+  .requiredOption('--orders <n>', 'number of orders to add', positiveInt)
+  .option('--batch <n>', 'orders per transaction', positiveInt, 10_000)
+  .option('--seed <n>', 'random seed: the same seed gives the same customers and catalog', positiveInt, 42)
+  .action(async (opts: { orders: number; batch: number; seed: number }) => {
+    await withDatabase(async (db, config) => {
+      const { seedOrders } = await import('./demo/seed-orders.js'); // loads faker only for this command
+      const progress = createProgress(opts.orders, 'orders');
+      const result = await seedOrders(db, {
+        orders: opts.orders, batchSize: opts.batch, seed: opts.seed, orderNumberPrefix: config.orderNumberPrefix,
+        onProgress: (done, rows) => progress.update(done, rows),
+      });
+      progress.finish();
+      const seconds = result.ms / 1000;
+      console.log(`seeded ${result.orders.toLocaleString('en-US')} orders (${result.rows.toLocaleString('en-US')} rows) in ${seconds.toFixed(1)} s`
+        + ` — ${Math.round(result.orders / seconds).toLocaleString('en-US')} orders/s, ${Math.round(result.rows / seconds).toLocaleString('en-US')} rows/s`);
+    });
+  });
+
+const user = program.command('user').description('manage back-office users');
+user
+  .command('add')
+  .description('create a user; without --password one is generated and printed once')
+  .requiredOption('--email <email>', 'login e-mail')
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--role <role>', `one of: ${ROLES.join(', ')}`)
+  .option('--password <password>', 'at least 12 characters')
+  .action(async (opts: { email: string; name: string; role: string; password?: string }) => {
+    const role = opts.role;
+    if (!isRole(role)) throw new CliError(`unknown role "${role}"; use one of: ${ROLES.join(', ')}`);
+    const password = opts.password ?? generatePassword();
+    const id = await withDatabase((db) => createUser(db, { email: opts.email, name: opts.name, role, password }));
+    console.log(`user ${id} created: ${opts.email.trim().toLowerCase()} (${role})`);
+    if (!opts.password) console.log(`password (shown only this once): ${password}`);
+  });
+
+const apiKey = program.command('api-key').description('manage API keys');
+apiKey
+  .command('create')
+  .description("issue an API key for a user; the key is printed once and only its hash is stored")
+  .requiredOption('--email <email>', 'e-mail of the user the key acts as')
+  .requiredOption('--name <name>', 'what the key is for, e.g. "storefront"')
+  .option('--permissions <list>', "comma-separated permissions (default: everything the user's role allows)")
+  .action(async (opts: { email: string; name: string; permissions?: string }) => {
+    const permissions = opts.permissions?.split(',').map((p) => p.trim()).filter(Boolean);
+    const unknown = permissions?.filter((p) => !isPermission(p)) ?? [];
+    if (unknown.length) throw new CliError(`unknown permission ${unknown.map((p) => `"${p}"`).join(', ')}; known: ${PERMISSIONS.join(', ')}`);
+    const created = await withDatabase(async (db) => {
+      const owner = await db.selectFrom('users').select('id').where('email', '=', opts.email.trim().toLowerCase()).executeTakeFirst();
+      if (!owner) throw new CliError(`no user with e-mail ${opts.email}; create one with "orderdeck user add"`);
+      return createApiKey(db, { userId: owner.id, name: opts.name, ...(permissions ? { permissions } : {}) });
+    });
+    console.log(`api key ${created.id} created with ${created.permissions.length} permissions; shown only this once:`);
+    console.log(created.key);
+  });
+
+program
+  .command('backup')
+  .description('copy the SQLite database consistently, even while the server runs')
+  .requiredOption('--out <file>', 'file to write (must not exist)')
+  .action(async (opts: { out: string }) => {
+    const result = await withDatabase((db) => backupDatabase(db, opts.out));
+    if (!result.ok) throw new CliError(result.message);
+    console.log(`backup written: ${result.file} (${result.bytes.toLocaleString('en-US')} bytes)`);
+  });
+
 program.parseAsync().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  // Expected failures (bad input, duplicate e-mail) are one line; anything else keeps its stack for a bug report.
+  const expected = error instanceof CliError || error instanceof AppError;
+  console.error(`error: ${error instanceof Error ? (expected ? error.message : error.stack) : String(error)}`);
   process.exit(1);
 });

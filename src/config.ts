@@ -16,6 +16,8 @@ export interface Config {
   loginAttemptsPerWindow: number;
   sessionTtlHours: number;
   logLevel: string;
+  /** Behind an HTTPS-terminating proxy: trust X-Forwarded-* so client IPs and Secure cookies are right. */
+  trustProxy: boolean;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -41,5 +43,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     loginAttemptsPerWindow: intFrom(env, 'ORDERDECK_LOGIN_ATTEMPTS', 10),
     sessionTtlHours: intFrom(env, 'ORDERDECK_SESSION_HOURS', 12),
     logLevel: env.LOG_LEVEL || 'info',
+    trustProxy: env.ORDERDECK_TRUST_PROXY === '1',
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
+import { transact } from '../db/transact.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { runInTransaction } from '../http/idempotency.js';
@@ -62,7 +63,7 @@ export async function catalogRoutes(app: FastifyInstance, { db }: AppContext) {
     config: { permission: 'catalog:edit' },
   }, async (request, reply) => {
     const expected = expectedVersion(request, request.body.version);
-    const row = await db.transaction().execute((trx) => updateItem(trx, request.params.sku, request.body, expected, principalOf(request).actor));
+    const row = await transact(db, (trx) => updateItem(trx, request.params.sku, request.body, expected, principalOf(request).actor));
     return reply.header('etag', etag(row.version)).send(toCatalogItemDto(row));
   });
 
@@ -70,7 +71,7 @@ export async function catalogRoutes(app: FastifyInstance, { db }: AppContext) {
     schema: { tags, summary: 'Remove an item; orders that have it are not touched', params: SkuParams, response: withProblems({ 204: Type.Null() }, 404, 412) },
     config: { permission: 'catalog:edit' },
   }, async (request, reply) => {
-    await db.transaction().execute((trx) => deleteItem(trx, request.params.sku, expectedVersion(request), principalOf(request).actor));
+    await transact(db, (trx) => deleteItem(trx, request.params.sku, expectedVersion(request), principalOf(request).actor));
     return reply.code(204).send(null);
   });
 }

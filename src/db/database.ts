@@ -20,6 +20,13 @@ export interface DatabaseOptions {
   pgPoolSize?: number;
 }
 
+/** The better-sqlite3 handle behind each SQLite Kysely, for bulk work (seeding, backup) that Kysely cannot express. */
+const sqliteHandles = new WeakMap<Db, SqliteDatabase.Database>();
+
+export function sqliteHandleOf(db: Db): SqliteDatabase.Database | undefined {
+  return sqliteHandles.get(db);
+}
+
 // BIGINT holds epoch milliseconds and minor units, all far inside Number's exact range.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 
@@ -44,7 +51,9 @@ export function createDatabase(opts: DatabaseOptions): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  return new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  sqliteHandles.set(db, sqlite);
+  return db;
 }
 
 export function isPostgres(db: Executor): boolean {

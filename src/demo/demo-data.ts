@@ -2,5 +2,18 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 
-/** Placeholder until the demo-data generator lands: fills an empty database with orders in every stage. */
-export async function seedDemoDataIfEmpty(_db: Db, _config: Config, _log: Logger): Promise<void> {}
+export const DEMO_ORDER_COUNT = 300;
+
+/**
+ * Fills an empty installation with demo orders in every stage so a first look at the back office
+ * shows working queues. The seeder (and faker behind it) is imported only when it will run, so a
+ * normal start does not pay for loading it.
+ */
+export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): Promise<void> {
+  if (!config.demoData) return;
+  const any = await db.selectFrom('orders').select('id').limit(1).executeTakeFirst();
+  if (any) return;
+  const { seedOrders } = await import('./seed-orders.js');
+  const result = await seedOrders(db, { orders: DEMO_ORDER_COUNT, orderNumberPrefix: config.orderNumberPrefix });
+  log.info({ orders: result.orders, rows: result.rows, ms: Math.round(result.ms) }, 'demo data seeded (set ORDERDECK_DEMO_DATA=0 to start empty)');
+}

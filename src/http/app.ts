@@ -31,6 +31,7 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
   const app = Fastify({
     logger,
     bodyLimit: config.bodyLimitBytes,
+    trustProxy: config.trustProxy,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db, Trx } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
+import { transact } from '../db/transact.js';
 import { AppError } from '../shared/errors.js';
 import { principalOf } from './authenticate.js';
 
@@ -29,7 +30,7 @@ export async function runInTransaction<T>(
   db: Db, request: FastifyRequest, reply: FastifyReply, work: (trx: Trx) => Promise<Outcome<T>>,
 ): Promise<Outcome<T>> {
   const key = request.headers['idempotency-key'];
-  if (key === undefined) return db.transaction().execute(work);
+  if (key === undefined) return transact(db, work);
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY) {
     throw new AppError('validation_failed', `Idempotency-Key must be 1–${MAX_KEY} characters`, { field: 'Idempotency-Key' });
   }
@@ -48,7 +49,7 @@ export async function runInTransaction<T>(
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    return await db.transaction().execute(async (trx) => {
+    return await transact(db, async (trx) => {
       const outcome = await work(trx);
       await trx
         .insertInto('idempotency_keys')

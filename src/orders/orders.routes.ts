@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { stageActPermission } from '../auth/permissions.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
+import { transact } from '../db/transact.js';
 import { runInTransaction } from '../http/idempotency.js';
 import { AppError } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
@@ -60,7 +61,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
     config: { permission: 'orders:edit' },
   }, async (request, reply) => {
     const { orderId } = request.params;
-    const order = await db.transaction().execute(async (trx) => {
+    const order = await transact(db, async (trx) => {
       await updateOrder(trx, orderId, request.body, expectedVersion(request, request.body.version), principalOf(request).actor);
       return getOrder(trx, orderId);
     });
@@ -97,7 +98,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
     schema: { tags, summary: 'Append a merchant note', params: OrderIdParams, body: NoteBody, response: withProblems({ 201: Order }, 404) },
     config: { permission: 'orders:edit' },
   }, async (request, reply) => {
-    const order = await db.transaction().execute(async (trx) => {
+    const order = await transact(db, async (trx) => {
       await appendOrderNote(trx, request.params.orderId, request.body.body, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
@@ -108,7 +109,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
     schema: { tags, summary: 'Add tags', params: OrderIdParams, body: TagsBody, response: withProblems({ 200: Order }, 404) },
     config: { permission: 'orders:edit' },
   }, async (request, reply) => {
-    const order = await db.transaction().execute(async (trx) => {
+    const order = await transact(db, async (trx) => {
       await changeOrderTags(trx, request.params.orderId, { add: request.body.tags }, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
@@ -122,7 +123,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
     },
     config: { permission: 'orders:edit' },
   }, async (request, reply) => {
-    const order = await db.transaction().execute(async (trx) => {
+    const order = await transact(db, async (trx) => {
       await changeOrderTags(trx, request.params.orderId, { remove: [request.params.tag] }, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
@@ -133,7 +134,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
     schema: { tags, summary: 'Delete a test order (admin only; real orders are rejected instead)', params: OrderIdParams, response: withProblems({ 204: Type.Null() }, 404, 409) },
     config: { permission: 'orders:delete' },
   }, async (request, reply) => {
-    await db.transaction().execute((trx) => deleteTestOrder(trx, request.params.orderId, principalOf(request).actor));
+    await transact(db, (trx) => deleteTestOrder(trx, request.params.orderId, principalOf(request).actor));
     return reply.code(204).send(null);
   });
 }

@@ -31,7 +31,8 @@ export async function buildTestApp(db: Db, config: Partial<Config> = {}): Promis
   const keyFor = async (role: Role) => {
     let key = keys.get(role);
     if (!key) {
-      const email = `${role}.${process.pid}.${++userSeq}.${Date.now()}@test.orderdeck.dev`;
+      // No long digit runs: a 13–19 digit number in a body can look like a card number and be refused.
+      const email = `${role}.p${process.pid}.n${++userSeq}.t${Date.now().toString(36)}@test.orderdeck.dev`;
       const userId = await createUser(db, { email, name: `Test ${role}`, role, password: 'correct horse battery staple' });
       key = (await createApiKey(db, { userId, name: `test ${role}` })).key;
       keys.set(role, key);

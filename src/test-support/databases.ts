@@ -38,7 +38,7 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   const admin = createDatabase({ databaseUrl: url, pgPoolSize: 1 });
   await sql`create schema ${sql.id(schema)}`.execute(admin);
   const db = createDatabase({ databaseUrl: url, pgSchema: schema, pgPoolSize: 8 });
-  await migrateToLatest(db);
+  await migrateToLatest(db, schema);
   return {
     db,
     dialect,

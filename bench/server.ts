@@ -1,0 +1,46 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+
+const CLI = ['bin/orderdeck.js'];
+
+/** Runs an orderdeck CLI command to completion and returns its stdout. */
+export function cli(args: string[], env: NodeJS.ProcessEnv): string {
+  return execFileSync(process.execPath, [...CLI, ...args], { env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 64 * 1024 * 1024 });
+}
+
+export interface RunningServer {
+  child: ChildProcess;
+  port: number;
+  /** Peak and current resident memory of the server process, in MB. */
+  memory(): { rssMb: number; peakRssMb: number };
+  stop(): Promise<void>;
+}
+
+export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise<RunningServer> {
+  const child = spawn(process.execPath, [...CLI, 'serve'], { env: { ...env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.on('data', (d) => (out += String(d)));
+  for (let i = 0; i < 600; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/v1/health`);
+      if (res.ok) break;
+    } catch {
+      /* not up yet */
+    }
+    if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const readKb = (field: string) => {
+    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
+  return {
+    child,
+    port,
+    memory: () => ({ rssMb: Math.round(readKb('VmRSS')), peakRssMb: Math.round(readKb('VmHWM')) }),
+    stop: () => new Promise<void>((resolve) => {
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    }),
+  };
+}

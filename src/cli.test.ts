@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The CLI end to end, as an operator runs it: each case spawns `tsx src/cli.ts` (about a second
+ * apiece), so there are few of them and they share one data directory in order.
+ */
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-cli-'));
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+function cli(...args: string[]) {
+  const env: NodeJS.ProcessEnv = { ...process.env, ORDERDECK_DATA_DIR: dir, ORDERDECK_DEMO_DATA: '0' };
+  delete env.DATABASE_URL; // the file database in `dir`, whatever the test run points at
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('orderdeck CLI', { timeout: 120_000 }, () => {
+  it('seeds demo orders with progress on stderr', () => {
+    const r = cli('seed', '--orders', '120', '--batch', '50');
+    expect(r.err).toContain('120/120 orders');
+    expect(r.out).toMatch(/seeded 120 orders \([\d,]+ rows\)/);
+    expect(r.code).toBe(0);
+  });
+
+  it('adds users, refusing unknown roles and duplicate e-mails', () => {
+    const bad = cli('user', 'add', '--email', 'clerk@example.com', '--name', 'Clerk', '--role', 'wizard');
+    expect(bad.code).not.toBe(0);
+    expect(bad.err).toContain('unknown role "wizard"');
+
+    const ok = cli('user', 'add', '--email', 'Clerk@Example.com', '--name', 'Clerk', '--role', 'fulfilment');
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/password \(shown only this once\): \S{20}/);
+
+    const dup = cli('user', 'add', '--email', 'clerk@example.com', '--name', 'Again', '--role', 'admin', '--password', 'long enough password');
+    expect(dup.code).not.toBe(0);
+    expect(dup.err).toContain('exists already');
+  });
+
+  it('issues an API key for an existing user only', () => {
+    const key = cli('api-key', 'create', '--email', 'clerk@example.com', '--name', 'scanner', '--permissions', 'orders:view,shipping:act');
+    expect(key.code).toBe(0);
+    expect(key.out).toMatch(/^odk_\w+_\S+$/m);
+    const missing = cli('api-key', 'create', '--email', 'nobody@example.com', '--name', 'x');
+    expect(missing.code).not.toBe(0);
+    expect(missing.err).toContain('no user with e-mail nobody@example.com');
+  });
+
+  it('backs up the SQLite database to a new file', () => {
+    const out = path.join(dir, 'backup.sqlite');
+    const r = cli('backup', '--out', out);
+    expect(r.code).toBe(0);
+    expect(fs.statSync(out).size).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,71 @@
+import { sql } from 'kysely';
+import { type Executor, isPostgres, type Trx } from '../db/database.js';
+import type { CustomerSort } from './customers.schemas.js';
+import type { CustomerRow, CustomersTable } from './customers.table.js';
+
+type NewCustomerRow = Omit<CustomersTable, 'id' | 'version' | 'order_count'>;
+type CustomerPatch = Partial<Omit<CustomersTable, 'id' | 'version' | 'order_count' | 'created_at'>>;
+
+export interface CustomerFilter {
+  sort: CustomerSort;
+  /** The sort key of the last row of the previous page. */
+  after?: string | number | undefined;
+  /** Already lowercased, like the stored emails. */
+  emailPrefix?: string | undefined;
+  name?: string | undefined;
+  limit: number;
+}
+
+/** `%` and `_` in user text are literal, not wildcards. */
+const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+export async function findCustomerById(db: Executor, id: number): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Reads the customer and, on PostgreSQL, locks the row so order intake cannot count an order on it meanwhile. */
+export async function lockCustomerById(trx: Trx, id: number): Promise<CustomerRow | undefined> {
+  const query = trx.selectFrom('customers').selectAll().where('id', '=', id);
+  return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
+}
+
+export async function insertCustomer(trx: Trx, row: NewCustomerRow): Promise<CustomerRow> {
+  return trx.insertInto('customers').values(row).returningAll().executeTakeFirstOrThrow();
+}
+
+/** Updates only if the row still has `version`; undefined when someone else got there first. */
+export async function updateCustomerRow(trx: Trx, id: number, version: number, patch: CustomerPatch): Promise<CustomerRow | undefined> {
+  return trx
+    .updateTable('customers')
+    .set({ ...patch, version: version + 1 })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst();
+}
+
+/** Deletes only a customer without orders; false when an order was counted on it in the meantime. */
+export async function deleteCustomerWithoutOrders(trx: Trx, id: number): Promise<boolean> {
+  const result = await trx.deleteFrom('customers').where('id', '=', id).where('order_count', '=', 0).executeTakeFirst();
+  return Number(result.numDeletedRows) === 1;
+}
+
+/**
+ * One keyset page (limit + 1 rows, so the caller knows whether another page exists). Both sort keys
+ * are unique, so "after the last key" never skips or repeats a row.
+ */
+export async function findCustomers(db: Executor, f: CustomerFilter): Promise<CustomerRow[]> {
+  let query = db.selectFrom('customers').selectAll();
+  if (f.emailPrefix) {
+    // The range bound lets the unique email index do the work; substr makes the match exact.
+    query = query
+      .where('email', '>=', f.emailPrefix)
+      .where(sql<string>`substr(email, 1, ${sql.lit([...f.emailPrefix].length)})`, '=', f.emailPrefix);
+  }
+  if (f.name) {
+    const pattern = `%${escapeLike(f.name.trim().toLowerCase())}%`;
+    query = query.where(sql<boolean>`lower(first_name || ' ' || last_name) like ${pattern} escape '\\'`);
+  }
+  if (f.after !== undefined) query = f.sort === 'email' ? query.where('email', '>', String(f.after)) : query.where('id', '>', Number(f.after));
+  return query.orderBy(f.sort).limit(f.limit + 1).execute();
+}

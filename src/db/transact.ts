@@ -1,0 +1,98 @@
+import { sql } from 'kysely';
+import { type Db, isPostgres, type Trx } from './database.js';
+
+/**
+ * Runs `work` in a transaction and resolves once it has committed.
+ *
+ * On PostgreSQL this is a plain transaction from the pool. On SQLite there is one writer, and a commit
+ * costs far more than the statements before it (the WAL append of every page the transaction touched),
+ * so concurrent writes are group-committed: the work queued while one transaction runs goes into the next
+ * one together, each in its own savepoint. A failing job rolls back to its savepoint and fails alone; the
+ * others commit. Every caller learns its outcome only after the commit, so nobody sees a result that could
+ * still be lost. `work` must not call `transact` itself: it already has its transaction.
+ */
+export async function transact<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
+  if (isPostgres(db)) return db.transaction().execute(work);
+  let batcher = batchers.get(db);
+  if (!batcher) {
+    batcher = new WriteBatcher(db);
+    batchers.set(db, batcher);
+  }
+  return batcher.submit(work);
+}
+
+interface Job {
+  work: (trx: Trx) => Promise<unknown>;
+  resolve: (value: unknown) => void;
+  reject: (error: unknown) => void;
+}
+
+type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
+
+/** Larger batches hold the single SQLite connection longer; 64 keeps a batch to a few milliseconds. */
+const MAX_BATCH = 64;
+const batchers = new WeakMap<Db, WriteBatcher>();
+
+class WriteBatcher {
+  private queue: Job[] = [];
+  private running = false;
+
+  constructor(private readonly db: Db) {}
+
+  submit<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length) await this.runBatch(this.queue.splice(0, MAX_BATCH));
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async runBatch(jobs: Job[]): Promise<void> {
+    const outcomes: Outcome[] = [];
+    try {
+      await this.db.transaction().execute(async (trx) => {
+        if (jobs.length === 1) {
+          outcomes.push(await settle(jobs[0]!, trx));
+          // A lone job needs no savepoint: its failure simply rolls the whole transaction back.
+          if (!outcomes[0]!.ok) throw (outcomes[0] as { error: unknown }).error;
+          return;
+        }
+        for (const job of jobs) {
+          await sql`savepoint job`.execute(trx);
+          const outcome = await settle(job, trx);
+          if (!outcome.ok) await sql`rollback to job`.execute(trx);
+          await sql`release job`.execute(trx);
+          outcomes.push(outcome);
+        }
+      });
+    } catch (error) {
+      if (jobs.length === 1 && outcomes[0] && !outcomes[0].ok) {
+        jobs[0]!.reject(outcomes[0].error);
+      } else {
+        for (const job of jobs) job.reject(error); // the commit itself failed: nothing was written
+      }
+      return;
+    }
+    jobs.forEach((job, i) => {
+      const outcome = outcomes[i]!;
+      if (outcome.ok) job.resolve(outcome.value);
+      else job.reject(outcome.error);
+    });
+  }
+}
+
+async function settle(job: Job, trx: Trx): Promise<Outcome> {
+  try {
+    return { ok: true, value: await job.work(trx) };
+  } catch (error) {
+    return { ok: false, error };
+  }
+}

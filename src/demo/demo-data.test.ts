@@ -1,0 +1,31 @@
+import pino from 'pino';
+import { expect, it } from 'vitest';
+import { STAGES } from '../stages/stages.js';
+import { describeEachDatabase } from '../test-support/databases.js';
+import { testConfig } from '../test-support/app.js';
+import { DEMO_ORDER_COUNT, seedDemoDataIfEmpty } from './demo-data.js';
+
+const log = pino({ level: 'silent' });
+
+describeEachDatabase('seedDemoDataIfEmpty', (get) => {
+  it('does nothing when demo data is switched off', async () => {
+    const { db } = get();
+    await seedDemoDataIfEmpty(db, testConfig({ demoData: false }), log);
+    expect(await db.selectFrom('orders').select('id').executeTakeFirst()).toBeUndefined();
+  });
+
+  it('fills an empty database with orders in every stage, quickly, and only once', async () => {
+    const { db } = get();
+    const started = performance.now();
+    await seedDemoDataIfEmpty(db, testConfig({ demoData: true }), log);
+    const ms = performance.now() - started;
+    const stages = await db.selectFrom('orders').select(['stage', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('stage').execute();
+    expect(new Set(stages.map((s) => s.stage))).toEqual(new Set(STAGES));
+    expect(stages.reduce((sum, s) => sum + Number(s.n), 0)).toBe(DEMO_ORDER_COUNT);
+    expect(ms).toBeLessThan(5000); // ~0.5 s on an idle machine; generous for shared CI cores
+
+    await seedDemoDataIfEmpty(db, testConfig({ demoData: true }), log);
+    const again = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(again.n)).toBe(DEMO_ORDER_COUNT);
+  });
+});
