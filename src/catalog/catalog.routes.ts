@@ -1,12 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { transact } from '../db/transact.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
+import { expectedVersionOf, versionEtag } from '../http/versioning.js';
 import { runInTransaction } from '../http/idempotency.js';
-import { parseIfMatch } from '../orders/get-order.js';
-import type { ExpectedVersion } from '../orders/order-lock.js';
 import { notFound } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
 import { toCatalogItemDto } from './catalog.mapper.js';
@@ -18,14 +17,8 @@ import { listItems } from './find-items.js';
 import { updateItem } from './update-item.js';
 
 const tags = ['Catalog'];
-const etag = (version: number): string => `"v${version}"`;
 const itemUrl = (sku: string) => `/api/v1/items/${encodeURIComponent(sku)}`;
 
-function expectedVersion(request: FastifyRequest, bodyVersion?: number): ExpectedVersion | undefined {
-  const fromHeader = parseIfMatch(request.headers['if-match']);
-  if (fromHeader !== undefined) return { version: fromHeader, source: 'if-match' };
-  return bodyVersion === undefined ? undefined : { version: bodyVersion, source: 'body' };
-}
 
 export async function catalogRoutes(app: FastifyInstance, { db }: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -41,7 +34,7 @@ export async function catalogRoutes(app: FastifyInstance, { db }: AppContext) {
   }, async (request, reply) => {
     const row = await findItemBySku(db, request.params.sku);
     if (!row) throw notFound('catalog item', request.params.sku);
-    return reply.header('etag', etag(row.version)).send(toCatalogItemDto(row));
+    return reply.header('etag', versionEtag(row.version)).send(toCatalogItemDto(row));
   });
 
   r.post('/items', {
@@ -52,7 +45,7 @@ export async function catalogRoutes(app: FastifyInstance, { db }: AppContext) {
     const outcome = await runInTransaction(db, request, reply, async (trx) => ({
       status: 201, body: toCatalogItemDto(await createItem(trx, request.body, actor)),
     }));
-    return reply.code(201).header('location', itemUrl(outcome.body.sku)).header('etag', etag(outcome.body.version)).send(outcome.body);
+    return reply.code(201).header('location', itemUrl(outcome.body.sku)).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
   });
 
   r.patch('/items/:sku', {
@@ -62,16 +55,16 @@ export async function catalogRoutes(app: FastifyInstance, { db }: AppContext) {
     },
     config: { permission: 'catalog:edit' },
   }, async (request, reply) => {
-    const expected = expectedVersion(request, request.body.version);
+    const expected = expectedVersionOf(request, request.body.version);
     const row = await transact(db, (trx) => updateItem(trx, request.params.sku, request.body, expected, principalOf(request).actor));
-    return reply.header('etag', etag(row.version)).send(toCatalogItemDto(row));
+    return reply.header('etag', versionEtag(row.version)).send(toCatalogItemDto(row));
   });
 
   r.delete('/items/:sku', {
     schema: { tags, summary: 'Remove an item; orders that have it are not touched', params: SkuParams, response: withProblems({ 204: Type.Null() }, 404, 412) },
     config: { permission: 'catalog:edit' },
   }, async (request, reply) => {
-    await transact(db, (trx) => deleteItem(trx, request.params.sku, expectedVersion(request), principalOf(request).actor));
+    await transact(db, (trx) => deleteItem(trx, request.params.sku, expectedVersionOf(request), principalOf(request).actor));
     return reply.code(204).send(null);
   });
 }

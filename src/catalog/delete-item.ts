@@ -1,5 +1,5 @@
 import type { Trx } from '../db/database.js';
-import type { ExpectedVersion } from '../orders/order-lock.js';
+import type { ExpectedVersion } from '../shared/versioning.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { deleteItemRow } from './catalog.repository.js';

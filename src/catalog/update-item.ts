@@ -1,5 +1,5 @@
 import type { Trx } from '../db/database.js';
-import type { ExpectedVersion } from '../orders/order-lock.js';
+import { type ExpectedVersion, requireExpectedVersion, staleVersion } from '../shared/versioning.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { type ItemFields, itemColumns, itemFieldsOf } from './catalog.mapper.js';
@@ -7,7 +7,7 @@ import { updateItemRow } from './catalog.repository.js';
 import type { UpdateItemInput } from './catalog.schemas.js';
 import type { CatalogItemRow } from './catalog.table.js';
 import { checkItemFields } from './item-input.js';
-import { lockItemForChange, requireExpectedVersion, staleItem } from './item-lock.js';
+import { lockItemForChange } from './item-lock.js';
 
 /**
  * Edits an item. The caller must say which version it read; a stale write is refused whole. A PATCH
@@ -30,7 +30,7 @@ export async function updateItem(
   const changes = (Object.keys(next) as (keyof ItemFields)[]).filter((k) => next[k] !== current[k]);
   if (!changes.length) return row;
   const updated = await updateItemRow(trx, row.id, row.version, { ...itemColumns(next), updated_at: now });
-  if (!updated) throw staleItem(version, row.version + 1);
+  if (!updated) throw staleVersion('item', version, row.version + 1);
   await enqueueEvent(trx, 'item.updated', { type: 'item', id: row.sku }, { sku: row.sku, changes, by: actorLabel(actor) }, now);
   return updated;
 }

@@ -1,12 +1,11 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { transact } from '../db/transact.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
+import { expectedVersionOf, versionEtag } from '../http/versioning.js';
 import { runInTransaction } from '../http/idempotency.js';
-import { parseIfMatch } from '../orders/get-order.js';
-import type { ExpectedVersion } from '../orders/order-lock.js';
 import { notFound } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
 import { createCustomer } from './create-customer.js';
@@ -18,13 +17,7 @@ import { listCustomers } from './find-customers.js';
 import { updateCustomer } from './update-customer.js';
 
 const tags = ['Customers'];
-const etag = (version: number): string => `"v${version}"`;
 
-function expectedVersion(request: FastifyRequest, bodyVersion?: number): ExpectedVersion | undefined {
-  const fromHeader = parseIfMatch(request.headers['if-match']);
-  if (fromHeader !== undefined) return { version: fromHeader, source: 'if-match' };
-  return bodyVersion === undefined ? undefined : { version: bodyVersion, source: 'body' };
-}
 
 export async function customerRoutes(app: FastifyInstance, { db }: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -40,7 +33,7 @@ export async function customerRoutes(app: FastifyInstance, { db }: AppContext) {
   }, async (request, reply) => {
     const row = await findCustomerById(db, request.params.id);
     if (!row) throw notFound('customer', request.params.id);
-    return reply.header('etag', etag(row.version)).send(toCustomerDto(row));
+    return reply.header('etag', versionEtag(row.version)).send(toCustomerDto(row));
   });
 
   r.post('/customers', {
@@ -51,7 +44,7 @@ export async function customerRoutes(app: FastifyInstance, { db }: AppContext) {
     const outcome = await runInTransaction(db, request, reply, async (trx) => ({
       status: 201, body: toCustomerDto(await createCustomer(trx, request.body, actor)),
     }));
-    return reply.code(201).header('location', `/api/v1/customers/${outcome.body.id}`).header('etag', etag(outcome.body.version)).send(outcome.body);
+    return reply.code(201).header('location', `/api/v1/customers/${outcome.body.id}`).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
   });
 
   r.patch('/customers/:id', {
@@ -61,16 +54,16 @@ export async function customerRoutes(app: FastifyInstance, { db }: AppContext) {
     },
     config: { permission: 'customers:edit' },
   }, async (request, reply) => {
-    const expected = expectedVersion(request, request.body.version);
+    const expected = expectedVersionOf(request, request.body.version);
     const row = await transact(db, (trx) => updateCustomer(trx, request.params.id, request.body, expected, principalOf(request).actor));
-    return reply.header('etag', etag(row.version)).send(toCustomerDto(row));
+    return reply.header('etag', versionEtag(row.version)).send(toCustomerDto(row));
   });
 
   r.delete('/customers/:id', {
     schema: { tags, summary: 'Delete a customer who has no orders (409 otherwise)', params: CustomerIdParams, response: withProblems({ 204: Type.Null() }, 404, 409, 412) },
     config: { permission: 'customers:edit' },
   }, async (request, reply) => {
-    await transact(db, (trx) => deleteCustomer(trx, request.params.id, expectedVersion(request), principalOf(request).actor));
+    await transact(db, (trx) => deleteCustomer(trx, request.params.id, expectedVersionOf(request), principalOf(request).actor));
     return reply.code(204).send(null);
   });
 }

@@ -1,5 +1,5 @@
 import { isUniqueViolation, type Trx } from '../db/database.js';
-import type { ExpectedVersion } from '../orders/order-lock.js';
+import { type ExpectedVersion, requireExpectedVersion, staleVersion } from '../shared/versioning.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { type CustomerFields, customerColumns, customerFieldsOf } from './customers.mapper.js';
@@ -7,7 +7,7 @@ import { updateCustomerRow } from './customers.repository.js';
 import type { UpdateCustomerInput } from './customers.schemas.js';
 import type { CustomerRow } from './customers.table.js';
 import { duplicateEmail, normalizeCustomer } from './customer-input.js';
-import { lockCustomerForChange, requireExpectedVersion, staleCustomer } from './customer-lock.js';
+import { lockCustomerForChange } from './customer-lock.js';
 
 /**
  * Edits a customer. The caller must say which version it read; a stale write is refused whole. A
@@ -34,7 +34,7 @@ export async function updateCustomer(
     if (isUniqueViolation(error) && next.email !== current.email) throw duplicateEmail(next.email);
     throw error;
   }
-  if (!updated) throw staleCustomer(version, row.version + 1);
+  if (!updated) throw staleVersion('customer', version, row.version + 1);
   await enqueueEvent(trx, 'customer.updated', { type: 'customer', id: String(row.id) }, { customerId: row.id, changes, by: actorLabel(actor) }, now);
   return updated;
 }

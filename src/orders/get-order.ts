@@ -10,12 +10,3 @@ export async function getOrder(db: Executor, orderNumber: string): Promise<Order
   const [items, notes, history] = await Promise.all([listOrderItems(db, row.id), listOrderNotes(db, row.id), listOrderHistory(db, row.id)]);
   return toOrderDto(row, items, notes, history);
 }
-
-/** Strong ETag of an order version; `If-Match` must echo it. */
-export const orderEtag = (version: number): string => `"v${version}"`;
-
-export function parseIfMatch(header: string | undefined): number | undefined {
-  if (!header) return undefined;
-  const m = /^(?:W\/)?"v(\d+)"$/.exec(header.trim());
-  return m ? Number(m[1]) : -1; // -1 never matches: a malformed If-Match must fail, not be ignored
-}

@@ -4,7 +4,8 @@ import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
 import { checkStageMove } from '../stages/stage-machine.js';
 import type { Stage } from '../stages/stages.js';
-import { type ExpectedVersion, lockOrderForChange, staleVersion } from './order-lock.js';
+import { lockOrderForChange } from './order-lock.js';
+import { type ExpectedVersion, staleVersion } from '../shared/versioning.js';
 import { stageContextOf } from './orders.mapper.js';
 import { adjustStageCount, insertOrderHistory, updateOrderRow } from './orders.repository.js';
 
@@ -28,7 +29,7 @@ export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Act
   }
   const holdFrom = input.to === 'hold' ? from : null;
   if (!(await updateOrderRow(trx, row.id, row.version, { stage: input.to, stage_entered_at: now, hold_from_stage: holdFrom, updated_at: now }))) {
-    throw staleVersion(input.expected ?? { version: row.version, source: 'body' }, row.version + 1);
+    throw staleVersion('order', input.expected ?? { version: row.version, source: 'body' }, row.version + 1);
   }
   await adjustStageCount(trx, from, -1);
   await adjustStageCount(trx, input.to, 1);

@@ -4,7 +4,8 @@ import { normalizeTerm } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
 import { cleanTags } from './order-input.js';
-import { lockOrderForChange, staleVersion } from './order-lock.js';
+import { lockOrderForChange } from './order-lock.js';
+import { staleVersion } from '../shared/versioning.js';
 import { insertOrderHistory, insertOrderNote, updateOrderRow } from './orders.repository.js';
 
 /** Appends a merchant note; notes are never edited, so no version is needed. */
@@ -29,7 +30,7 @@ export async function changeOrderTags(
   const removed = before.filter((t) => !after.includes(t));
   if (!added.length && !removed.length) return after;
   if (!(await updateOrderRow(trx, row.id, row.version, { tags_json: JSON.stringify(after), updated_at: now }))) {
-    throw staleVersion({ version: row.version, source: 'body' }, row.version + 1);
+    throw staleVersion('order', { version: row.version, source: 'body' }, row.version + 1);
   }
   await trx.deleteFrom('order_search_terms').where('order_id', '=', row.id).where('kind', '=', 'tag').execute();
   const terms = [...new Set(after.map(normalizeTerm))];

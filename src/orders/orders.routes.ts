@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { stageActPermission } from '../auth/permissions.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
+import { expectedVersionOf, versionEtag } from '../http/versioning.js';
 import { transact } from '../db/transact.js';
 import { runInTransaction } from '../http/idempotency.js';
 import { AppError } from '../shared/errors.js';
@@ -11,8 +12,7 @@ import { withProblems } from '../shared/schemas.js';
 import type { Stage } from '../stages/stages.js';
 import { createOrder } from './create-order.js';
 import { deleteTestOrder } from './delete-order.js';
-import { getOrder, orderEtag, parseIfMatch } from './get-order.js';
-import type { ExpectedVersion } from './order-lock.js';
+import { getOrder } from './get-order.js';
 import { appendOrderNote, changeOrderTags } from './order-notes-tags.js';
 import { moveOrderStage } from './move-order-stage.js';
 import {
@@ -23,11 +23,6 @@ import { updateOrder } from './update-order.js';
 const tags = ['Orders'];
 const Order = Type.Ref('Order');
 
-function expectedVersion(request: FastifyRequest, bodyVersion: number | undefined): ExpectedVersion | undefined {
-  const fromHeader = parseIfMatch(request.headers['if-match']);
-  if (fromHeader !== undefined) return { version: fromHeader, source: 'if-match' };
-  return bodyVersion === undefined ? undefined : { version: bodyVersion, source: 'body' };
-}
 
 export async function orderRoutes(app: FastifyInstance, { db, config }: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -42,7 +37,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
       const orderNumber = await createOrder(trx, request.body, actor, settings);
       return { status: 201, body: await getOrder(trx, orderNumber) };
     });
-    return reply.code(201).header('location', `/api/v1/orders/${outcome.body.orderId}`).header('etag', orderEtag(outcome.body.version)).send(outcome.body);
+    return reply.code(201).header('location', `/api/v1/orders/${outcome.body.orderId}`).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
   });
 
   r.get('/orders/:orderId', {
@@ -50,7 +45,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
     config: { permission: 'orders:view' },
   }, async (request, reply) => {
     const order = await getOrder(db, request.params.orderId);
-    return reply.header('etag', orderEtag(order.version)).send(order);
+    return reply.header('etag', versionEtag(order.version)).send(order);
   });
 
   r.patch('/orders/:orderId', {
@@ -62,17 +57,17 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
   }, async (request, reply) => {
     const { orderId } = request.params;
     const order = await transact(db, async (trx) => {
-      await updateOrder(trx, orderId, request.body, expectedVersion(request, request.body.version), principalOf(request).actor);
+      await updateOrder(trx, orderId, request.body, expectedVersionOf(request, request.body.version), principalOf(request).actor);
       return getOrder(trx, orderId);
     });
-    return reply.header('etag', orderEtag(order.version)).send(order);
+    return reply.header('etag', versionEtag(order.version)).send(order);
   });
 
   const move = async (request: FastifyRequest, reply: import('fastify').FastifyReply, orderId: string, to: Stage, reason: string, version?: number) => {
     const principal = principalOf(request);
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
       await moveOrderStage(trx, {
-        orderNumber: orderId, to, reason, expected: expectedVersion(request, version),
+        orderNumber: orderId, to, reason, expected: expectedVersionOf(request, version),
         authorize: (from) => {
           if (!principal.permissions.has(stageActPermission(from))) {
             throw new AppError('forbidden', `moving orders out of ${from} needs the "${stageActPermission(from)}" permission`);
@@ -81,7 +76,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
       }, principal.actor);
       return { status: 200, body: await getOrder(trx, orderId) };
     });
-    return reply.code(outcome.status).header('etag', orderEtag(outcome.body.version)).send(outcome.body);
+    return reply.code(outcome.status).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
   };
 
   r.post('/orders/:orderId/stage', {
@@ -102,7 +97,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
       await appendOrderNote(trx, request.params.orderId, request.body.body, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
-    return reply.code(201).header('etag', orderEtag(order.version)).send(order);
+    return reply.code(201).header('etag', versionEtag(order.version)).send(order);
   });
 
   r.post('/orders/:orderId/tags', {
@@ -113,7 +108,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
       await changeOrderTags(trx, request.params.orderId, { add: request.body.tags }, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
-    return reply.header('etag', orderEtag(order.version)).send(order);
+    return reply.header('etag', versionEtag(order.version)).send(order);
   });
 
   r.delete('/orders/:orderId/tags/:tag', {
@@ -127,7 +122,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
       await changeOrderTags(trx, request.params.orderId, { remove: [request.params.tag] }, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
-    return reply.header('etag', orderEtag(order.version)).send(order);
+    return reply.header('etag', versionEtag(order.version)).send(order);
   });
 
   r.delete('/orders/:orderId', {

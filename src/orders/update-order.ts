@@ -5,7 +5,8 @@ import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
 import { type Address, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail } from './order-input.js';
 import { resolveItems } from './order-items.js';
-import { type ExpectedVersion, lockOrderForChange, staleVersion } from './order-lock.js';
+import { lockOrderForChange } from './order-lock.js';
+import { type ExpectedVersion, requireExpectedVersion, staleVersion } from '../shared/versioning.js';
 import { computeSummary } from './order-totals.js';
 import { insertOrderHistory, listOrderItems, replaceOrderItems, replaceSearchTerms, updateOrderRow } from './orders.repository.js';
 import type { UpdateOrderInput } from './orders.schemas.js';
@@ -21,10 +22,8 @@ const ITEMS_LOCKED_STAGES = new Set(['completed_order', 'rejected']);
 export async function updateOrder(
   trx: Trx, orderNumber: string, input: UpdateOrderInput, expected: ExpectedVersion | undefined, actor: Actor, now = Date.now(),
 ): Promise<void> {
-  if (!expected) {
-    throw new AppError('precondition_required', 'send If-Match with the ETag you read, or "version" in the body', { field: 'If-Match' });
-  }
-  const row = await lockOrderForChange(trx, orderNumber, expected);
+  const version = requireExpectedVersion(expected);
+  const row = await lockOrderForChange(trx, orderNumber, version);
   const patch: Partial<OrdersTable> = { updated_at: now };
   const changes: string[] = [];
   let billing = JSON.parse(row.billing_json) as Address;
@@ -83,7 +82,7 @@ export async function updateOrder(
     changes.push('customFields');
   }
 
-  if (!(await updateOrderRow(trx, row.id, row.version, patch))) throw staleVersion(expected, row.version + 1);
+  if (!(await updateOrderRow(trx, row.id, row.version, patch))) throw staleVersion('order', version, row.version + 1);
   await replaceSearchTerms(trx, row.id, row.created_at, termsForOrder({
     orderNumber: row.order_number, email: patch.customer_email ?? row.customer_email,
     addresses: [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,

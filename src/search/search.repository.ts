@@ -81,13 +81,18 @@ export function prefixUpperBound(prefix: string): string | null {
 /** A single exact (term, kind) pair: its primary-key range is already in creation order. */
 const isOrderedTerm = (f: TermFilter) => f.exact?.length === 1 && f.kinds.length === 1;
 
-/** Per-row check that an order carries the term: a point lookup on the primary key, or the order's few terms. */
-function termExists(f: TermFilter, created = 'o.created_at', id = 'o.id'): Sql {
+/**
+ * Per-row check that an order carries the term: a point lookup on the primary key, or the order's few
+ * terms. On PostgreSQL `offset 0` keeps it a per-row check: pulled up into a semi-join, the planner
+ * would join every order carrying a common term (country=us) and sort them instead of walking and stopping.
+ */
+function termExists(db: Executor, f: TermFilter, created = 'o.created_at', id = 'o.id'): Sql {
   const [c, i] = [sql.ref(created), sql.ref(id)];
+  const fence = isPostgres(db) ? sql` offset 0` : sql``;
   if (isOrderedTerm(f)) {
-    return sql`exists (select 1 from order_search_terms x where ${termMatch(f, 'x')} and x.created_at = ${c} and x.order_id = ${i})`;
+    return sql`exists (select 1 from order_search_terms x where ${termMatch(f, 'x')} and x.created_at = ${c} and x.order_id = ${i}${fence})`;
   }
-  return sql`exists (select 1 from order_search_terms x where x.order_id = ${i} and ${termMatch(f, 'x')})`;
+  return sql`exists (select 1 from order_search_terms x where x.order_id = ${i} and ${termMatch(f, 'x')}${fence})`;
 }
 
 interface Build {
@@ -141,7 +146,7 @@ function conditions(b: Build, s: OrderSearch): Sql[] {
   if (s.orderNumber) out.push(...orderNumberConditions(b.db, s.orderNumber, col(b, 'order_number')));
   out.push(...rangeOn(col(b, 'created_at'), s.created), ...rangeOn(col(b, 'paid_at'), s.paid));
   out.push(...rangeOn(col(b, 'shipped_at'), s.shipped), ...rangeOn(col(b, 'total'), s.total));
-  for (const f of s.terms) out.push(termExists(f));
+  for (const f of s.terms) out.push(termExists(b.db, f));
   const keyset = keysetCondition(s, 'o.created_at', 'o.id');
   if (keyset) out.push(keyset);
   return out;
@@ -249,7 +254,7 @@ async function readCandidates(db: Executor, s: OrderSearch, source: Source, take
  */
 async function readTermByCreation(db: Executor, s: OrderSearch, f: TermFilter, take: number): Promise<OrderListRow[]> {
   const rest = without(s, f);
-  const inner = rest.terms.map((x) => termExists(x, 't.created_at', 't.order_id'));
+  const inner = rest.terms.map((x) => termExists(db, x, 't.created_at', 't.order_id'));
   const keyset = keysetCondition(s, 't.created_at', 't.order_id');
   if (keyset) inner.push(keyset);
   const onRow = conditions({ db }, { ...rest, terms: [], after: undefined });

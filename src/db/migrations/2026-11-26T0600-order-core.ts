@@ -191,7 +191,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addPrimaryKeyConstraint('order_search_terms_pk', ['term', 'kind', 'created_at', 'order_id'])
     .modifyEnd(withoutRowid)
     .execute();
-  await db.schema.createIndex('order_search_terms_order_idx').on('order_search_terms').column('order_id').execute();
+  // Checking "does this order also carry term X" is a point lookup here; covering on PostgreSQL too.
+  await db.schema.createIndex('order_search_terms_order_idx').on('order_search_terms').columns(['order_id', 'kind', 'term', 'created_at']).execute();
 
   // Counts per stage are spread over slots so concurrent writers on PostgreSQL rarely wait on one row.
   await db.schema
