@@ -58,11 +58,13 @@ async function benchDialect(dialect: string) {
   console.error(`[${dialect}] collecting deep cursors…`);
   const deepCursors: string[] = [];
   let cursor: string | null = null;
+  // Deep means past 100,000 orders (or half the data set when it is smaller).
+  const deepFromPage = Math.min(500, Math.floor(ORDERS / 400));
   for (let page = 0; deepCursors.length < SAMPLES && page < 4000; page++) {
     const res = await timedGet(port, `/api/v1/orders?limit=200${cursor ? `&cursor=${enc(cursor)}` : ''}`, headers);
     cursor = (JSON.parse(res.body) as { nextCursor: string | null }).nextCursor;
     if (!cursor) break;
-    if (page >= 500) deepCursors.push(cursor); // deeper than 100,000 orders
+    if (page >= deepFromPage) deepCursors.push(cursor);
   }
 
   console.error(`[${dialect}] measuring latency…`);
