@@ -52,11 +52,14 @@ describeEachDatabase('operations endpoints', (getDb) => {
     const key = await t.keyFor('admin');
     const res = await app.inject({ method: 'GET', url: '/api/v1/orders/OD-404', headers: { authorization: `Bearer ${key}`, 'x-request-id': 'req-abc-123', cookie: 'orderdeck_session=secret-cookie' } });
     expect(res.headers['x-request-id']).toBe('req-abc-123');
+    await app.inject({ method: 'GET', url: '/api/v1/orders?email=private.person%40example.com', headers: { authorization: `Bearer ${key}` } });
     await app.close();
     const parsed = lines.map((l) => JSON.parse(l));
     expect(parsed.filter((l) => l.reqId === 'req-abc-123').length).toBeGreaterThanOrEqual(2);
     const all = lines.join('');
     expect(all).not.toContain(key);
     expect(all).not.toContain('secret-cookie');
+    expect(all).not.toContain('private.person');
+    expect(all).toContain('"path":"/api/v1/orders"');
   });
 });

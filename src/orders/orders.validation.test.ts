@@ -82,7 +82,7 @@ describeEachDatabase('order input validation', (getDb) => {
         expect(res.statusCode, `${kind} ${JSON.stringify(payload).slice(0, 200)} → ${res.body.slice(0, 300)}`).toBeLessThan(500);
         if (kind !== 'search') expect(res.statusCode).toBeGreaterThanOrEqual(400);
       }),
-      { numRuns: 1500 },
+      { numRuns: 3000 },
     );
     // Only valid creates may have added orders; the existing order is untouched.
     expect((await t.as('admin', { method: 'GET', url: `/api/v1/orders/${created.orderId}` })).body).toBe(before.order);
