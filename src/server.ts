@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { bootstrapAdmin } from './auth/bootstrap-admin.js';
 import type { Config } from './config.js';
-import { createDatabase, type Db } from './db/database.js';
+import { closeDatabase, createDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { seedDemoDataIfEmpty } from './demo/demo-data.js';
 import { buildApp, loggerOptions } from './http/app.js';
@@ -33,7 +33,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await app.close();
-      await db.destroy();
+      await closeDatabase(db);
       clearTimeout(force);
       process.exit(0);
     } catch (error) {

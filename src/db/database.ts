@@ -53,7 +53,39 @@ export function createDatabase(opts: DatabaseOptions): Db {
   sqlite.pragma('temp_store = MEMORY');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   sqliteHandles.set(db, sqlite);
+  if (file !== ':memory:') sqliteFiles.set(db, file);
   return db;
+}
+
+const sqliteFiles = new WeakMap<Db, string>();
+const readers = new WeakMap<Db, Db>();
+
+/**
+ * Where plain reads (authentication, order pages, search) go. A SQLite file gets a second, query-only
+ * connection: Kysely runs everything on one connection otherwise, so every read would queue behind the
+ * write transaction in progress. WAL lets the reader see the last commit while the writer works.
+ * PostgreSQL pools and in-memory SQLite read through the database itself.
+ */
+export function readerOf(db: Db): Db {
+  const file = sqliteFiles.get(db);
+  if (!file) return db;
+  let reader = readers.get(db);
+  if (!reader) {
+    const sqlite = new SqliteDatabase(file);
+    sqlite.pragma('query_only = ON');
+    sqlite.pragma('busy_timeout = 5000');
+    sqlite.pragma('cache_size = -65536');
+    reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    readers.set(db, reader);
+  }
+  return reader;
+}
+
+/** Closes the database and its reader connection, if one was opened. */
+export async function closeDatabase(db: Db): Promise<void> {
+  await readers.get(db)?.destroy();
+  readers.delete(db);
+  await db.destroy();
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { findActiveApiKey, findSessionWithUser } from '../auth/auth.repository.js';
 import { isRole, type Permission, ROLE_PERMISSIONS } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
-import type { Db } from '../db/database.js';
+import { type Db, readerOf } from '../db/database.js';
 import { findCardNumber } from '../shared/card-number.js';
 import { sendProblem } from './problem.js';
 
@@ -25,14 +25,14 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** last_used_at is bookkeeping; writing it on every call would turn reads into writes. */
 const API_KEY_TOUCH_MS = 60_000;
 
-async function resolvePrincipal(db: Db, request: FastifyRequest): Promise<Principal | null> {
+async function resolvePrincipal(db: Db, writer: Db, request: FastifyRequest): Promise<Principal | null> {
   const now = Date.now();
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
     const key = await findActiveApiKey(db, auth.slice(7).trim());
     if (!key || key.user_active !== 1 || !isRole(key.user_role)) return null;
     if (!key.last_used_at || now - key.last_used_at > API_KEY_TOUCH_MS) {
-      await db.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', key.id).execute();
+      await writer.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', key.id).execute();
     }
     // A key never exceeds what its owner may do today, even if the owner's role was narrowed later.
     const ownerPermissions = ROLE_PERMISSIONS[key.user_role];
@@ -55,7 +55,8 @@ async function resolvePrincipal(db: Db, request: FastifyRequest): Promise<Princi
  * Every route is private unless its config says `public`. 401 means "who are you?", 403 means "you
  * may not"; cookie-authenticated writes must also prove they come from our own page (CSRF token).
  */
-export function registerAuthentication(app: FastifyInstance, db: Db) {
+export function registerAuthentication(app: FastifyInstance, writer: Db) {
+  const db = readerOf(writer);
   app.decorateRequest('principal', null);
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
@@ -63,10 +64,10 @@ export function registerAuthentication(app: FastifyInstance, db: Db) {
     const isApi = request.routeOptions.url?.startsWith('/api/v1/') ?? false;
     if (config.public || !isApi) {
       // Public routes may still know the caller (e.g. the session endpoint), but do not require one.
-      if (config.public) request.principal = await resolvePrincipal(db, request);
+      if (config.public) request.principal = await resolvePrincipal(db, writer, request);
       return;
     }
-    const principal = await resolvePrincipal(db, request);
+    const principal = await resolvePrincipal(db, writer, request);
     if (!principal) return sendProblem(reply, 401, 'unauthenticated', 'sign in, or send "Authorization: Bearer <api key>"');
     if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== principal.csrfToken) {
       return sendProblem(reply, 403, 'csrf_failed', 'missing or wrong X-CSRF-Token header for a cookie-authenticated write', { field: 'X-CSRF-Token' });

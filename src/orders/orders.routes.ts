@@ -5,6 +5,7 @@ import { stageActPermission } from '../auth/permissions.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { expectedVersionOf, versionEtag } from '../http/versioning.js';
+import { readerOf } from '../db/database.js';
 import { transact } from '../db/transact.js';
 import { runInTransaction } from '../http/idempotency.js';
 import { AppError } from '../shared/errors.js';
@@ -44,7 +45,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
     schema: { tags, summary: 'One order with items, notes, history and the moves allowed now', params: OrderIdParams, response: withProblems({ 200: Order }, 404) },
     config: { permission: 'orders:view' },
   }, async (request, reply) => {
-    const order = await getOrder(db, request.params.orderId);
+    const order = await getOrder(readerOf(db), request.params.orderId);
     return reply.header('etag', versionEtag(order.version)).send(order);
   });
 

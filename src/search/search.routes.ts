@@ -1,5 +1,6 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { readerOf } from '../db/database.js';
 import type { AppContext } from '../http/context.js';
 import { OrderPage } from '../orders/orders.schemas.js';
 import { withProblems } from '../shared/schemas.js';
@@ -9,7 +10,8 @@ import { SearchOrdersQuery, StageCountsOut } from './search.schemas.js';
 
 const tags = ['Search'];
 
-export async function searchRoutes(app: FastifyInstance, { db, config }: AppContext) {
+export async function searchRoutes(app: FastifyInstance, { db: writer, config }: AppContext) {
+  const db = readerOf(writer);
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const settings = { orderNumberPrefix: config.orderNumberPrefix };
 
