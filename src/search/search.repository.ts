@@ -214,7 +214,10 @@ export async function findOrderPage(db: Executor, s: OrderSearch, sizes = SET_SI
   const take = s.limit + 1;
   const all = sources(db, s, sizes);
   let best: { source: Source; count: number } | undefined;
-  for (const source of all) {
+  // A lone filter that can be walked in sort order needs no probe: the walk itself stops after one page.
+  // (Counting first is what hurts: on PostgreSQL a bounded count over a huge stage can become a bitmap scan.)
+  if (all.length === 1 && all[0]!.ordered) best = { source: all[0]!, count: all[0]!.cap };
+  else for (const source of all) {
     const count = await boundedCount(db, source);
     if (count === 0) return [];
     const ratio = count / source.cap;
