@@ -43,7 +43,6 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   };
   process.once('SIGTERM', () => void shutdown('SIGTERM'));
   process.once('SIGINT', () => void shutdown('SIGINT'));
-  app.addHook('onClose', async () => undefined);
 
   await app.listen({ port: config.port, host: config.host });
   return app;

@@ -17,7 +17,7 @@ import { getOrder } from './get-order.js';
 import { appendOrderNote, changeOrderTags } from './order-notes-tags.js';
 import { moveOrderStage } from './move-order-stage.js';
 import {
-  CreateOrderBody, MoveStageBody, NoteBody, OrderIdParams, OrderOut, RejectBody, TagsBody, UpdateOrderBody,
+  CreateOrderBody, MoveStageBody, NoteBody, OrderIdParams, RejectBody, TagsBody, UpdateOrderBody,
 } from './orders.schemas.js';
 import { updateOrder } from './update-order.js';
 
@@ -135,4 +135,3 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
   });
 }
 
-export { OrderOut };

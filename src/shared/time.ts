@@ -3,9 +3,3 @@ export type EpochMs = number;
 
 export const toIso = (ms: EpochMs): string => new Date(ms).toISOString();
 export const toIsoOrNull = (ms: EpochMs | null | undefined): string | null => (ms == null ? null : toIso(ms));
-
-export function parseInstant(value: string, field: string): EpochMs {
-  const ms = Date.parse(value);
-  if (Number.isNaN(ms)) throw new Error(`${field}: not a valid date-time`);
-  return ms;
-}
