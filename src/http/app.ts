@@ -12,6 +12,7 @@ import { OrderListItem, OrderOut } from '../orders/orders.schemas.js';
 import { registerAuthentication } from './authenticate.js';
 import { registerErrorHandling } from './problem.js';
 import { API_ROUTES } from './routes.js';
+import { registerWebApp } from './web-app.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
 
 export interface BuildAppOptions {
@@ -73,8 +74,7 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
     for (const routes of API_ROUTES) await api.register(routes, { db, config, registry });
   }, { prefix: '/api/v1' });
 
-  // The web back office takes over "/" once it is built; until then, the API docs are the front door.
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
+  await registerWebApp(app);
 
   return app;
 }

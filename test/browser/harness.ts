@@ -1,0 +1,107 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { describe } from 'vitest';
+import type { Role } from '../../src/auth/permissions.js';
+import { createUser } from '../../src/auth/users.service.js';
+import { createDatabase, type Db } from '../../src/db/database.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+import { seedOrders } from '../../src/demo/seed-orders.js';
+import { buildApp } from '../../src/http/app.js';
+import { findWebRoot } from '../../src/http/web-app.js';
+import { testConfig } from '../../src/test-support/app.js';
+
+/**
+ * Browser tests drive Debian's Chromium (never a downloaded browser) against a real server on a free
+ * port, serving the built back office from dist/web. Without Chromium they are skipped loudly on a
+ * developer machine; under CI=true that is a failure.
+ */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const LAUNCH_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+
+function browserPrerequisites(): string | null {
+  if (!existsSync(CHROMIUM_PATH)) return `Chromium not found at ${CHROMIUM_PATH} (apt-get install -y chromium)`;
+  if (!findWebRoot()) return 'the web back office is not built (npm run build)';
+  return null;
+}
+
+/** describe() for browser tests: skipped with a loud warning locally, failing under CI, when it cannot run. */
+export function describeInBrowser(name: string, body: () => void): void {
+  const missing = browserPrerequisites();
+  if (!missing) {
+    describe(name, body);
+    return;
+  }
+  if (process.env.CI === 'true') throw new Error(`browser tests cannot run under CI: ${missing}`);
+  console.warn(`\n*** SKIPPING BROWSER TESTS "${name}": ${missing} ***\n`);
+  describe.skip(name, body);
+}
+
+export const PASSWORD = 'correct horse battery staple';
+
+export interface BrowserEnv {
+  baseUrl: string;
+  db: Db;
+  app: FastifyInstance;
+  browser: Browser;
+  /** Creates a user with the given role (and the shared test password); returns the email. */
+  user(role: Role, name?: string): Promise<string>;
+  /** A new page signed in as a fresh user of that role. */
+  signedInPage(role: Role): Promise<Page>;
+  close(): Promise<void>;
+}
+
+let users = 0;
+
+/** A file SQLite database seeded with `orders` demo orders across every stage, a server and a browser. */
+export async function startBrowserEnv({ orders = 300 }: { orders?: number } = {}): Promise<BrowserEnv> {
+  const dir = mkdtempSync(join(tmpdir(), 'orderdeck-browser-'));
+  const db = createDatabase({ sqlitePath: join(dir, 'orderdeck.db') });
+  await migrateToLatest(db);
+  if (orders > 0) await seedOrders(db, { orders, orderNumberPrefix: 'OD-', batchSize: 1000 });
+  const app = await buildApp({ config: testConfig(), db });
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
+  const baseUrl = `http://127.0.0.1:${address.port}`;
+  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+
+  const user = async (role: Role, name = `Test ${role}`) => {
+    const email = `${role}.${++users}.${Date.now().toString(36)}@browser.orderdeck.dev`;
+    await createUser(db, { email, name, role, password: PASSWORD });
+    return email;
+  };
+  const signedInPage = async (role: Role) => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(page, baseUrl, await user(role));
+    return page;
+  };
+  return {
+    baseUrl, db, app, browser, user, signedInPage,
+    close: async () => {
+      await browser.close();
+      await app.close();
+      await db.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Signs in through the sign-in page and waits for the navigation to appear. */
+export async function signIn(page: Page, baseUrl: string, email: string, password = PASSWORD): Promise<void> {
+  await page.goto(baseUrl);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('navigation', { name: 'Back office' }).waitFor();
+}
+
+/** Keeps the latest screenshot of a screen in docs/screenshots, shown in the README. */
+export async function screenshot(page: Page, name: string): Promise<void> {
+  const dir = join(import.meta.dirname, '../../docs/screenshots');
+  mkdirSync(dir, { recursive: true });
+  await page.screenshot({ path: join(dir, `${name}.png`) });
+}

@@ -1,0 +1,53 @@
+import { lazy, Suspense } from 'react';
+import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { LIFE_CYCLE } from './departments';
+import { Layout } from './Layout';
+import { RequirePermission } from './RequirePermission';
+import { SessionProvider, useSession } from './session';
+import { Loading } from './ui';
+
+// One lazily loaded chunk per area, so the first load carries only the shell and the page opened.
+const SignInPage = lazy(() => import('../pages/SignInPage'));
+const DashboardPage = lazy(() => import('../pages/DashboardPage'));
+const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
+const OrdersSearchPage = lazy(() => import('../orders/OrdersSearchPage'));
+const QueuePage = lazy(() => import('../orders/QueuePage'));
+const OrderDetailPage = lazy(() => import('../orders/OrderDetailPage'));
+
+function SignedInRoutes() {
+  return (
+    <Layout>
+      <Suspense fallback={<Loading />}>
+        <Routes>
+          <Route path="/" element={<DashboardPage />} />
+          <Route path="/orders" element={<RequirePermission permission="orders:view"><OrdersSearchPage mode="all" /></RequirePermission>} />
+          <Route path="/review" element={<RequirePermission permission="orders:view"><OrdersSearchPage mode="review" /></RequirePermission>} />
+          <Route path="/orders/:orderId" element={<RequirePermission permission="orders:view"><OrderDetailPage /></RequirePermission>} />
+          {LIFE_CYCLE.map((department) => (
+            <Route key={department.path} path={department.path}
+              element={<RequirePermission permission={department.permission}><QueuePage department={department} /></RequirePermission>} />
+          ))}
+          <Route path="/sign-in" element={<Navigate to="/" replace />} />
+          <Route path="*" element={<NotFoundPage />} />
+        </Routes>
+      </Suspense>
+    </Layout>
+  );
+}
+
+function Gate() {
+  const { user } = useSession();
+  if (user === undefined) return <Loading />;
+  if (user === null) return <Suspense fallback={<Loading />}><SignInPage /></Suspense>;
+  return <SignedInRoutes />;
+}
+
+export function App() {
+  return (
+    <BrowserRouter>
+      <SessionProvider>
+        <Gate />
+      </SessionProvider>
+    </BrowserRouter>
+  );
+}
