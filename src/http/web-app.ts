@@ -7,11 +7,13 @@ import { sendProblem } from './problem.js';
 
 /**
  * The built back office (Vite writes it to dist/web). This module runs from src/http under tsx and
- * from dist/http once compiled, so both places are looked at.
+ * from dist/http once compiled, so both places are looked at. ORDERDECK_WEB_ROOT points elsewhere
+ * (used to test a build kept apart from dist/).
  */
 export function findWebRoot(): string | null {
   const here = dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [join(here, '../web'), join(here, '../../dist/web')]) {
+  const given = process.env.ORDERDECK_WEB_ROOT;
+  for (const candidate of given ? [given] : [join(here, '../web'), join(here, '../../dist/web')]) {
     if (existsSync(join(candidate, 'index.html'))) return candidate;
   }
   return null;
