@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import type { ApiKeyRow, UserRow } from './auth.table.js';
 
 export const sha256 = (value: string): string => createHash('sha256').update(value).digest('hex');
@@ -29,15 +30,15 @@ export async function findSessionWithUser(db: Executor, token: string, now: numb
 }
 
 export async function findActiveApiKey(db: Executor, key: string): Promise<(ApiKeyRow & { user_active: number; user_role: string }) | undefined> {
-  return db
-    .selectFrom('api_keys')
-    .innerJoin('users', 'users.id', 'api_keys.user_id')
-    .selectAll('api_keys')
-    .select(['users.active as user_active', 'users.role as user_role'])
-    .where('api_keys.key_hash', '=', sha256(key))
-    .where('api_keys.revoked_at', 'is', null)
-    .executeTakeFirst();
+  return (await activeApiKeyQuery(db, { hash: sha256(key) })).rows[0];
 }
+const activeApiKeyQuery = prepared((db, p: { hash: string }) => db
+  .selectFrom('api_keys')
+  .innerJoin('users', 'users.id', 'api_keys.user_id')
+  .selectAll('api_keys')
+  .select(['users.active as user_active', 'users.role as user_role'])
+  .where('api_keys.key_hash', '=', p.hash)
+  .where('api_keys.revoked_at', 'is', null));
 
 /* Sessions: the row id is the SHA-256 of the cookie token, so a leaked table cannot be replayed. */
 

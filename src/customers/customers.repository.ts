@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import type { CustomerSort } from './customers.schemas.js';
 import type { CustomerRow, CustomersTable } from './customers.table.js';
 
@@ -68,4 +69,23 @@ export async function findCustomers(db: Executor, f: CustomerFilter): Promise<Cu
   }
   if (f.after !== undefined) query = f.sort === 'email' ? query.where('email', '>', String(f.after)) : query.where('id', '>', Number(f.after));
   return query.orderBy(f.sort).limit(f.limit + 1).execute();
+}
+
+export interface CustomerFromOrder {
+  email: string; first_name: string; last_name: string; company: string | null; phone: string | null;
+  billing_json: string; shipping_json: string; now: number;
+}
+
+const upsertFromOrderQuery = prepared((db, p: CustomerFromOrder) => db
+  .insertInto('customers')
+  .values({
+    email: p.email, first_name: p.first_name, last_name: p.last_name, company: p.company, phone: p.phone,
+    billing_json: p.billing_json, shipping_json: p.shipping_json, order_count: 1, created_at: p.now, updated_at: p.now,
+  })
+  .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ order_count: eb('customers.order_count', '+', 1), updated_at: p.now })))
+  .returning('id'));
+
+/** A new order's customer: created on their first order, counted on every later one. Returns the customer id. */
+export async function upsertCustomer(trx: Trx, customer: CustomerFromOrder): Promise<number> {
+  return (await upsertFromOrderQuery(trx, customer)).rows[0]!.id;
 }

@@ -3,6 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
+import { SAFETY_NET_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -51,7 +52,15 @@ export function createDatabase(opts: DatabaseOptions): Db {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('cache_size = -65536');
   sqlite.pragma('temp_store = MEMORY');
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+  let onClose = () => {};
+  if (file !== ':memory:') {
+    const checkpointer = startCheckpointer(file);
+    sqlite.pragma(`wal_autocheckpoint = ${SAFETY_NET_CHECKPOINT_PAGES}`);
+    // After a burst the log is cut back to this size instead of staying at its high-water mark.
+    sqlite.pragma('journal_size_limit = 67108864');
+    onClose = () => void checkpointer.stop();
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, onClose) }) });
   sqliteHandles.set(db, sqlite);
   if (file !== ':memory:') sqliteFiles.set(db, file);
   return db;
@@ -75,7 +84,7 @@ export function readerOf(db: Db): Db {
     sqlite.pragma('query_only = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('cache_size = -65536');
-    reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => {}) }) });
     readers.set(db, reader);
   }
   return reader;
@@ -93,7 +102,7 @@ export async function closeDatabase(db: Db): Promise<void> {
  * a compiled query is stable (values are parameters), so a prepared statement can be reused; the cache is
  * bounded because multi-row inserts produce one text per row count.
  */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000): SqliteDatabase.Database {
+function withStatementCache(sqlite: SqliteDatabase.Database, onClose: () => void, max = 1000): SqliteDatabase.Database {
   const cache = new Map<string, SqliteDatabase.Statement>();
   const prepare = (source: string) => {
     let statement = cache.get(source);
@@ -107,6 +116,7 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 1000): Sqlite
   return new Proxy(sqlite, {
     get(target, prop) {
       if (prop === 'prepare') return prepare;
+      if (prop === 'close') return () => { onClose(); return target.close(); };
       const value = Reflect.get(target, prop, target) as unknown;
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },

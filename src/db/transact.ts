@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery } from 'kysely';
 import { type Db, isPostgres, type Trx } from './database.js';
 
 /**
@@ -32,6 +32,9 @@ type Outcome = { ok: true; value: unknown } | { ok: false; error: unknown };
 /** Larger batches hold the single SQLite connection longer; 64 keeps a batch to a few milliseconds. */
 const MAX_BATCH = 64;
 const batchers = new WeakMap<Db, WriteBatcher>();
+const SAVEPOINT = CompiledQuery.raw('savepoint job');
+const ROLLBACK_TO = CompiledQuery.raw('rollback to job');
+const RELEASE = CompiledQuery.raw('release job');
 
 class WriteBatcher {
   private queue: Job[] = [];
@@ -42,12 +45,17 @@ class WriteBatcher {
   submit<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work, resolve: resolve as (v: unknown) => void, reject });
-      if (!this.running) void this.drain();
+      if (!this.running) {
+        this.running = true;
+        // better-sqlite3 is synchronous, so a batch started right away would commit before the event loop
+        // reads the next request off a socket: every write would pay a commit. Waiting for the check phase
+        // lets every request that arrived in this poll phase join the batch.
+        setImmediate(() => void this.drain());
+      }
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
     try {
       while (this.queue.length) await this.runBatch(this.queue.splice(0, MAX_BATCH));
     } finally {
@@ -66,10 +74,10 @@ class WriteBatcher {
           return;
         }
         for (const job of jobs) {
-          await sql`savepoint job`.execute(trx);
+          await trx.executeQuery(SAVEPOINT);
           const outcome = await settle(job, trx);
-          if (!outcome.ok) await sql`rollback to job`.execute(trx);
-          await sql`release job`.execute(trx);
+          if (!outcome.ok) await trx.executeQuery(ROLLBACK_TO);
+          await trx.executeQuery(RELEASE);
           outcomes.push(outcome);
         }
       });

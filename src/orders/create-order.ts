@@ -13,6 +13,7 @@ import {
 import { resolveItems } from './order-items.js';
 import { computeSummary } from './order-totals.js';
 import type { StoredPayment } from './orders.mapper.js';
+import { upsertCustomer } from '../customers/customers.repository.js';
 import {
   adjustStageCount, insertOrder, insertOrderHistory, insertOrderItems, insertOrderNote, insertSearchTerms, nextOrderSequence,
 } from './orders.repository.js';
@@ -49,21 +50,16 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const customFields = cleanCustomFields(input.customFields);
   const customerName = `${billing.firstName} ${billing.lastName}`.trim();
 
-  const customer = await trx
-    .insertInto('customers')
-    .values({
-      email, first_name: billing.firstName, last_name: billing.lastName, company: billing.company ?? null, phone: billing.phone ?? null,
-      billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), order_count: 1, created_at: now, updated_at: now,
-    })
-    .onConflict((oc) => oc.column('email').doUpdateSet((eb) => ({ order_count: eb('customers.order_count', '+', 1), updated_at: now })))
-    .returning('id')
-    .executeTakeFirstOrThrow();
+  const customer = await upsertCustomer(trx, {
+    email, first_name: billing.firstName, last_name: billing.lastName, company: billing.company ?? null, phone: billing.phone ?? null,
+    billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), now,
+  });
 
   const storedPayment: StoredPayment = { card: payment.card ?? null, reference: payment.reference ?? null };
   const orderId = await insertOrder(trx, {
     order_number: orderNumber, channel: input.channel, is_test: input.isTest ? 1 : 0, created_at: now, updated_at: now,
     currency: input.currency, subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping,
-    tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_id: customer.id, customer_email: email,
+    tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_id: customer, customer_email: email,
     customer_name: customerName, customer_ip: input.customer.ip ?? null, billing_json: JSON.stringify(billing),
     shipping_json: JSON.stringify(shipping), payment_method: payment.method, payment_status: paymentStatus,
     payment_json: JSON.stringify(storedPayment), paid_at: paymentStatus === 'processed' ? now : null, shipped_at: null,

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
+import { prepared, preparedPerCount } from '../db/prepared.js';
 import type { Term } from '../search/search-terms.js';
 import type { Stage } from '../stages/stages.js';
 import type { NewOrderItemRow, NewOrderRow, OrderHistoryRow, OrderItemRow, OrderNoteRow, OrderRow, OrdersTable } from './orders.table.js';
@@ -13,22 +14,53 @@ export async function nextOrderSequence(trx: Trx): Promise<number> {
     return rows[0]!.value;
   }
   // SQLite has one writer at a time, so a counter row cannot hand out the same number twice.
-  const row = await trx
-    .updateTable('counters')
-    .set((eb) => ({ value: eb('value', '+', 1) }))
-    .where('name', '=', 'order_number')
-    .returning('value')
-    .executeTakeFirstOrThrow();
-  return row.value;
+  const { rows } = await bumpCounter(trx, {});
+  return rows[0]!.value;
+}
+const bumpCounter = prepared((db, _p: Record<string, never>) =>
+  db.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', 'order_number').returning('value'));
+
+/** Every column an order is inserted with; the type check keeps it complete. */
+const NEW_ORDER_COLUMNS = [
+  'order_number', 'channel', 'is_test', 'created_at', 'updated_at', 'currency', 'subtotal', 'discount_total', 'shipping_total',
+  'tax_total', 'total', 'refunded_total', 'customer_id', 'customer_email', 'customer_name', 'customer_ip', 'billing_json',
+  'shipping_json', 'payment_method', 'payment_status', 'payment_json', 'paid_at', 'shipped_at', 'fraud_score',
+  'fraud_reasons_json', 'fraud_hold', 'has_shippable', 'has_preorder', 'stage', 'stage_entered_at', 'hold_from_stage',
+  'tags_json', 'custom_fields_json', 'version',
+] as const satisfies readonly (keyof NewOrderRow)[];
+type NewOrderValues = { [K in (typeof NEW_ORDER_COLUMNS)[number]]: NewOrderRow[K] };
+const _everyOrderColumn: Record<Exclude<keyof NewOrderRow, 'id'>, unknown> = {} as NewOrderValues;
+void _everyOrderColumn;
+
+const pick = <K extends string>(p: Record<string, unknown>, keys: readonly K[]) =>
+  Object.fromEntries(keys.map((k) => [k, p[k]])) as Record<K, never>;
+
+/** Row `i` of a multi-row insert: column `c` takes the placeholder named `c.i`. */
+const rowOf = <K extends string>(p: Record<string, unknown>, keys: readonly K[], i: number) =>
+  Object.fromEntries(keys.map((k) => [k, p[`${k}.${i}`]])) as Record<K, never>;
+
+const insertOrderQuery = prepared((db, p: NewOrderValues) => db.insertInto('orders').values(pick(p, NEW_ORDER_COLUMNS)).returning('id'));
+
+export async function insertOrder(trx: Trx, row: NewOrderValues): Promise<number> {
+  const { rows } = await insertOrderQuery(trx, row);
+  return rows[0]!.id;
 }
 
-export async function insertOrder(trx: Trx, row: NewOrderRow): Promise<number> {
-  const { id } = await trx.insertInto('orders').values(row).returning('id').executeTakeFirstOrThrow();
-  return id;
-}
+const ITEM_COLUMNS = [
+  'order_id', 'line_no', 'sku', 'description', 'quantity', 'unit_price', 'discount', 'tax', 'shippable', 'preorder',
+  'expected_date', 'quantity_shipped', 'quantity_refunded',
+] as const satisfies readonly (keyof NewOrderItemRow)[];
+
+const insertItemsQuery = preparedPerCount((db, p: Record<string, unknown>, count) =>
+  db.insertInto('order_items').values(Array.from({ length: count }, (_, i) => rowOf(p, ITEM_COLUMNS, i)) as never));
 
 export async function insertOrderItems(trx: Trx, items: NewOrderItemRow[]): Promise<void> {
-  if (items.length) await trx.insertInto('order_items').values(items).execute();
+  if (!items.length) return;
+  const args: Record<string, unknown> = {};
+  items.forEach((item, i) => {
+    for (const c of ITEM_COLUMNS) args[`${c}.${i}`] = item[c] ?? (c === 'quantity_shipped' || c === 'quantity_refunded' ? 0 : null);
+  });
+  await insertItemsQuery(trx, items.length, args);
 }
 
 export async function replaceOrderItems(trx: Trx, orderId: number, items: NewOrderItemRow[]): Promise<void> {
@@ -36,12 +68,20 @@ export async function replaceOrderItems(trx: Trx, orderId: number, items: NewOrd
   await insertOrderItems(trx, items);
 }
 
+const TERM_COLUMNS = ['term', 'kind'] as const;
+const insertTermsQuery = preparedPerCount((db, p: Record<string, unknown>, count) =>
+  db.insertInto('order_search_terms').values(Array.from({ length: count }, (_, i) => ({
+    ...rowOf(p, TERM_COLUMNS, i), created_at: p.created_at as never, order_id: p.order_id as never,
+  }))));
+
 export async function insertSearchTerms(trx: Trx, orderId: number, createdAt: number, terms: Term[]): Promise<void> {
   if (!terms.length) return;
-  await trx
-    .insertInto('order_search_terms')
-    .values(terms.map((t) => ({ term: t.term, kind: t.kind, created_at: createdAt, order_id: orderId })))
-    .execute();
+  const args: Record<string, unknown> = { created_at: createdAt, order_id: orderId };
+  terms.forEach((t, i) => {
+    args[`term.${i}`] = t.term;
+    args[`kind.${i}`] = t.kind;
+  });
+  await insertTermsQuery(trx, terms.length, args);
 }
 
 export async function replaceSearchTerms(trx: Trx, orderId: number, createdAt: number, terms: Term[]): Promise<void> {
@@ -51,13 +91,12 @@ export async function replaceSearchTerms(trx: Trx, orderId: number, createdAt: n
 
 /** Adds `delta` to a stage's count in one of its slots, chosen at random so writers spread out. */
 export async function adjustStageCount(trx: Trx, stage: Stage, delta: number): Promise<void> {
-  const slot = Math.floor(Math.random() * STAGE_COUNT_SLOTS);
-  await trx
-    .insertInto('stage_counts')
-    .values({ stage, slot, count: delta })
-    .onConflict((oc) => oc.columns(['stage', 'slot']).doUpdateSet((eb) => ({ count: eb('stage_counts.count', '+', delta) })))
-    .execute();
+  await adjustCountQuery(trx, { stage, slot: Math.floor(Math.random() * STAGE_COUNT_SLOTS), delta });
 }
+const adjustCountQuery = prepared((db, p: { stage: string; slot: number; delta: number }) => db
+  .insertInto('stage_counts')
+  .values({ stage: p.stage, slot: p.slot, count: p.delta })
+  .onConflict((oc) => oc.columns(['stage', 'slot']).doUpdateSet((eb) => ({ count: eb('stage_counts.count', '+', p.delta) }))));
 
 export async function countOrdersByStage(db: Executor): Promise<Map<string, number>> {
   const rows = await db
@@ -68,8 +107,9 @@ export async function countOrdersByStage(db: Executor): Promise<Map<string, numb
   return new Map(rows.map((r) => [r.stage, Number(r.count)]));
 }
 
+const findOrderQuery = prepared((db, p: { orderNumber: string }) => db.selectFrom('orders').selectAll().where('order_number', '=', p.orderNumber));
 export async function findOrderByNumber(db: Executor, orderNumber: string): Promise<OrderRow | undefined> {
-  return db.selectFrom('orders').selectAll().where('order_number', '=', orderNumber).executeTakeFirst();
+  return (await findOrderQuery(db, { orderNumber })).rows[0];
 }
 
 /** Reads the order and, on PostgreSQL, locks its row until the transaction ends (SQLite already has one writer). */
@@ -91,16 +131,20 @@ export async function updateOrderRow(
   return Number(result.numUpdatedRows) === 1;
 }
 
+const itemsQuery = prepared((db, p: { orderId: number }) => db.selectFrom('order_items').selectAll().where('order_id', '=', p.orderId).orderBy('line_no'));
+const notesQuery = prepared((db, p: { orderId: number }) => db.selectFrom('order_notes').selectAll().where('order_id', '=', p.orderId).orderBy('id'));
+const historyQuery = prepared((db, p: { orderId: number }) => db.selectFrom('order_history').selectAll().where('order_id', '=', p.orderId).orderBy('id'));
+
 export async function listOrderItems(db: Executor, orderId: number): Promise<OrderItemRow[]> {
-  return db.selectFrom('order_items').selectAll().where('order_id', '=', orderId).orderBy('line_no').execute();
+  return (await itemsQuery(db, { orderId })).rows;
 }
 
 export async function listOrderNotes(db: Executor, orderId: number): Promise<OrderNoteRow[]> {
-  return db.selectFrom('order_notes').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+  return (await notesQuery(db, { orderId })).rows;
 }
 
 export async function listOrderHistory(db: Executor, orderId: number): Promise<OrderHistoryRow[]> {
-  return db.selectFrom('order_history').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
+  return (await historyQuery(db, { orderId })).rows;
 }
 
 export async function insertOrderNote(trx: Trx, orderId: number, actor: string, body: string, at: number): Promise<void> {
@@ -118,14 +162,16 @@ export interface HistoryEntry {
   changes?: string[] | null;
 }
 
+type HistoryValues = { order_id: number; at: number; actor: string; kind: string; from_stage: string | null; to_stage: string | null; reason: string | null; changes_json: string | null };
+const insertHistoryQuery = prepared((db, p: HistoryValues) => db.insertInto('order_history').values(pick(p, [
+  'order_id', 'at', 'actor', 'kind', 'from_stage', 'to_stage', 'reason', 'changes_json',
+] as const)));
+
 export async function insertOrderHistory(trx: Trx, e: HistoryEntry): Promise<void> {
-  await trx
-    .insertInto('order_history')
-    .values({
-      order_id: e.orderId, at: e.at, actor: e.actor, kind: e.kind, from_stage: e.from ?? null, to_stage: e.to ?? null,
-      reason: e.reason ?? null, changes_json: e.changes ? JSON.stringify(e.changes) : null,
-    })
-    .execute();
+  await insertHistoryQuery(trx, {
+    order_id: e.orderId, at: e.at, actor: e.actor, kind: e.kind, from_stage: e.from ?? null, to_stage: e.to ?? null,
+    reason: e.reason ?? null, changes_json: e.changes ? JSON.stringify(e.changes) : null,
+  });
 }
 
 export async function deleteOrderRow(trx: Trx, orderId: number): Promise<void> {
