@@ -5,6 +5,7 @@ import { bootstrapAdmin } from './auth/bootstrap-admin.js';
 import type { Config } from './config.js';
 import { closeDatabase, createDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { finishInterruptedSeed } from './demo/bulk-load-sqlite.js';
 import { seedDemoDataIfEmpty } from './demo/demo-data.js';
 import { buildApp, loggerOptions } from './http/app.js';
 
@@ -21,6 +22,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   const db = openDatabase(config);
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
+  if (finishInterruptedSeed(db)) log.warn('finished an interrupted bulk seed: search terms moved into place and indexes rebuilt');
   await bootstrapAdmin(db, config, (line) => process.stdout.write(`${line}\n`));
   if (config.demoData) await seedDemoDataIfEmpty(db, config, log);
 

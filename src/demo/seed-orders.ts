@@ -1,3 +1,4 @@
+import { clearDayFigures } from '../dashboard/dashboard.repository.js';
 import { type Db, isPostgres, sqliteHandleOf } from '../db/database.js';
 import { actorLabel } from '../shared/actor.js';
 import type { SeedSink } from './batch.js';
@@ -5,6 +6,7 @@ import { buildDemoPools } from './demo-pools.js';
 import { OrderGenerator } from './generate-orders.js';
 import { Rng } from './random.js';
 import { postgresSink } from './seed-postgres.js';
+import { finishInterruptedSeed } from './bulk-load-sqlite.js';
 import { sqliteSink } from './seed-sqlite.js';
 
 export interface SeedOptions {
@@ -16,6 +18,8 @@ export interface SeedOptions {
   seed?: number;
   now?: number;
   onProgress?: (ordersDone: number, rowsDone: number) => void;
+  /** SQLite: build indexes after loading. Default: when seeding at least 50,000 orders into a smaller database. */
+  bulkLoad?: boolean;
 }
 
 export interface SeedResult {
@@ -38,7 +42,8 @@ export async function seedOrders(db: Db, opts: SeedOptions): Promise<SeedResult>
   const now = opts.now ?? Date.now();
   const batchSize = Math.max(1, opts.batchSize ?? 10_000);
   const pools = buildDemoPools(seed, now, new Rng(seed));
-  const sink = openSink(db);
+  finishInterruptedSeed(db);
+  const sink = openSink(db, opts.bulkLoad ?? await isBulkLoad(db, opts.orders));
   let rows = 0;
   try {
     await sink.insertCatalog(pools.catalog, now);
@@ -56,13 +61,24 @@ export async function seedOrders(db: Db, opts: SeedOptions): Promise<SeedResult>
     }
   } finally {
     await sink.close();
+    // Seeded orders land in past days the dashboard may already have summed; even a partial run does.
+    await clearDayFigures(db);
   }
   return { orders: opts.orders, rows, ms: performance.now() - started };
 }
 
-function openSink(db: Db): SeedSink {
-  if (isPostgres(db)) return postgresSink(db, SEED_ACTOR);
+/** Below this many orders, or into a database already larger than the seed, indexes are kept up row by row. */
+const BULK_LOAD_MIN_ORDERS = 50_000;
+
+async function isBulkLoad(db: Db, orders: number): Promise<boolean> {
+  if (orders < BULK_LOAD_MIN_ORDERS || isPostgres(db)) return false;
+  const existing = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  return Number(existing.n) < orders;
+}
+
+function openSink(db: Db, bulk: boolean): SeedSink {
+  if (isPostgres(db)) return postgresSink(db, SEED_ACTOR); // COPY-like unnest inserts; no bulk mode needed there yet
   const sqlite = sqliteHandleOf(db);
   if (!sqlite) throw new Error('seeding needs a database opened with createDatabase');
-  return sqliteSink(sqlite, SEED_ACTOR);
+  return sqliteSink(sqlite, SEED_ACTOR, { bulk });
 }

@@ -1,5 +1,6 @@
 import type SqliteDatabase from 'better-sqlite3';
 import { STAGE_COUNT_SLOTS } from '../orders/orders.repository.js';
+import { finishBulkLoad, STAGED_TERMS_TABLE, startBulkLoad } from './bulk-load-sqlite.js';
 import { randomSlot, type SeedSink, tallyCustomers, tallyStages } from './batch.js';
 import type { GeneratedOrder } from './generate-orders.js';
 
@@ -30,7 +31,8 @@ const insertFromJson = (table: string, columns: readonly string[], select = fiel
  * Writes seed batches straight through better-sqlite3 in one transaction per batch; Kysely's
  * per-query path would cost more than the inserts themselves at this volume.
  */
-export function sqliteSink(sqlite: SqliteDatabase.Database, actor: string): SeedSink {
+export function sqliteSink(sqlite: SqliteDatabase.Database, actor: string, { bulk = false } = {}): SeedSink {
+  if (bulk) startBulkLoad(sqlite);
   const previousCache = sqlite.pragma('cache_size', { simple: true }) as number;
   // A seed touches every index of a large database; a bigger page cache for this run saves re-reads.
   sqlite.pragma('cache_size = -1048576');
@@ -47,7 +49,9 @@ export function sqliteSink(sqlite: SqliteDatabase.Database, actor: string): Seed
   const insertItem = sqlite.prepare(`insert into order_items (${ITEM_COLUMNS.join(', ')}) values (${ITEM_COLUMNS.map(() => '?').join(', ')})`);
   const insertHistory = sqlite.prepare(`insert into order_history (${HISTORY_COLUMNS.join(', ')}) values (${HISTORY_COLUMNS.map(() => '?').join(', ')})`);
   // Terms are most of the rows: SQLite sorts them by the primary key first, so each B-tree page is visited once.
-  const insertTerms = sqlite.prepare(insertFromJson('order_search_terms', TERM_COLUMNS, undefined, 'order by 1, 2, 3, 4'));
+  const insertTerms = sqlite.prepare(bulk
+    ? insertFromJson(STAGED_TERMS_TABLE, TERM_COLUMNS)
+    : insertFromJson('order_search_terms', TERM_COLUMNS, undefined, 'order by 1, 2, 3, 4'));
   const adjustCount = sqlite.prepare(
     `insert into stage_counts (stage, slot, count) values (?, ?, ?) on conflict (stage, slot) do update set count = count + excluded.count`,
   );
@@ -111,6 +115,7 @@ export function sqliteSink(sqlite: SqliteDatabase.Database, actor: string): Seed
       return batch.immediate(count, generate);
     },
     async close() {
+      if (bulk) finishBulkLoad(sqlite);
       sqlite.pragma(`cache_size = ${previousCache}`);
     },
   };
