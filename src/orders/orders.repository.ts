@@ -5,8 +5,13 @@ import type { Term } from '../search/search-terms.js';
 import type { Stage } from '../stages/stages.js';
 import type { NewOrderItemRow, NewOrderRow, OrderHistoryRow, OrderItemRow, OrderNoteRow, OrderRow, OrdersTable } from './orders.table.js';
 
-/** Stage counters are spread over this many rows per stage (see the migration). */
-export const STAGE_COUNT_SLOTS = 16;
+/**
+ * Stage counts live in several rows per stage, summed on read. On PostgreSQL a writer adds to the slot of
+ * its own server process (backend pid modulo this), so concurrent transactions almost never wait on one
+ * another's row lock until commit, and two of them never lock the same pair of rows in opposite order.
+ * Seeds spread over the same range.
+ */
+export const STAGE_COUNT_SLOTS = 256;
 
 export async function nextOrderSequence(trx: Trx): Promise<number> {
   if (isPostgres(trx)) {
@@ -89,13 +94,13 @@ export async function replaceSearchTerms(trx: Trx, orderId: number, createdAt: n
   await insertSearchTerms(trx, orderId, createdAt, terms);
 }
 
-/** Adds `delta` to a stage's count in one of its slots, chosen at random so writers spread out. */
+/** Adds `delta` to a stage's count (SQLite has one writer, so one slot will do there). */
 export async function adjustStageCount(trx: Trx, stage: Stage, delta: number): Promise<void> {
-  await adjustCountQuery(trx, { stage, slot: Math.floor(Math.random() * STAGE_COUNT_SLOTS), delta });
+  await adjustCountQuery(trx, { stage, delta });
 }
-const adjustCountQuery = prepared((db, p: { stage: string; slot: number; delta: number }) => db
+const adjustCountQuery = prepared((db, p: { stage: string; delta: number }) => db
   .insertInto('stage_counts')
-  .values({ stage: p.stage, slot: p.slot, count: p.delta })
+  .values({ stage: p.stage, slot: isPostgres(db) ? sql<number>`pg_backend_pid() % ${sql.lit(STAGE_COUNT_SLOTS)}` : 0, count: p.delta })
   .onConflict((oc) => oc.columns(['stage', 'slot']).doUpdateSet((eb) => ({ count: eb('stage_counts.count', '+', p.delta) }))));
 
 export async function countOrdersByStage(db: Executor): Promise<Map<string, number>> {
