@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { type Executor, isPostgres } from '../db/database.js';
 import { ORDER_LIST_COLUMNS, type OrderListRow } from '../orders/orders.mapper.js';
 import type { TermKind } from './search-terms.js';
+import { expandPrefix, MAX_EXPANSION } from './term-expansion.js';
 import type { SearchSort } from './search.schemas.js';
 
 /*
@@ -21,6 +22,8 @@ export interface TermFilter {
   /** Exact terms (any of them matches) or one prefix. */
   exact?: string[];
   prefix?: string;
+  /** A prefix expanded into the (term, kind) pairs it covers (term-expansion.ts): walkable in creation order. */
+  pairs?: readonly (readonly [string, TermKind])[];
 }
 
 export interface Range {
@@ -183,15 +186,17 @@ interface Source {
 export interface SetSizes {
   small: number;
   largeTerm: number;
+  /** Most (term, kind) pairs a prefix is expanded into; 0 never expands. */
+  expansion: number;
 }
-const SET_SIZES: SetSizes = { small: SMALL_SET, largeTerm: LARGE_TERM_SET };
+const SET_SIZES: SetSizes = { small: SMALL_SET, largeTerm: LARGE_TERM_SET, expansion: MAX_EXPANSION };
 
 function sources(db: Executor, s: OrderSearch, sizes: SetSizes): Source[] {
   const byCreated = s.sort.startsWith('created');
   const out: Source[] = s.terms.map((f) => ({
     probe: sql`select 1 from order_search_terms t where ${termMatch(f, 't')}`,
     // By creation the candidates are sorted inside the covering term index, so larger sets stay cheap.
-    cap: byCreated ? sizes.largeTerm : sizes.small, term: f, ordered: byCreated && isOrderedTerm(f),
+    cap: byCreated ? sizes.largeTerm : sizes.small, term: f, ordered: byCreated && (isOrderedTerm(f) || !!f.pairs),
   }));
   const onOrders = (where: Sql[], ordered = false): Source => ({ probe: sql`select 1 from orders o where ${and(where)}`, cap: sizes.small, orders: where, ordered });
   if (s.orderNumber) out.push(onOrders(orderNumberConditions(db, s.orderNumber)));
@@ -210,8 +215,10 @@ async function boundedCount(db: Executor, source: Source): Promise<number> {
 }
 
 /** One page (limit + 1 rows, so the caller knows whether another page follows). `sizes` is for tests. */
-export async function findOrderPage(db: Executor, s: OrderSearch, sizes = SET_SIZES): Promise<OrderListRow[]> {
-  const take = s.limit + 1;
+export async function findOrderPage(db: Executor, search: OrderSearch, sizes = SET_SIZES): Promise<OrderListRow[]> {
+  const take = search.limit + 1;
+  const s = search.sort.startsWith('created') ? await withExpandedPrefixes(db, search, sizes.expansion) : search;
+  if (!s) return [];
   const all = sources(db, s, sizes);
   let best: { source: Source; count: number } | undefined;
   // A lone filter that can be walked in sort order needs no probe: the walk itself stops after one page.
@@ -269,15 +276,35 @@ async function readTermByCreation(db: Executor, s: OrderSearch, f: TermFilter, t
   return rows;
 }
 
-/** Walks one (term, kind) of the inverted index newest- or oldest-first, joining each order. */
+/**
+ * Walks (term, kind) pairs of the inverted index newest- or oldest-first, joining each order. Several
+ * pairs are walked one page each and merged; an order found under two pairs is listed once. A page per
+ * pair is enough: an order among the first `take` distinct results has fewer than `take` before it in
+ * its own pair's walk.
+ */
 async function walkTerm(db: Executor, s: OrderSearch, f: TermFilter, take: number): Promise<OrderListRow[]> {
   const keyset = keysetCondition(s, 't.created_at', 't.order_id');
-  const { rows } = await sql<OrderListRow>`
+  const others = and(conditions({ db }, { ...without(s, f), after: undefined }));
+  const walk = async (pair: TermFilter) => (await sql<OrderListRow>`
     select ${COLUMNS} from order_search_terms t cross join orders o
-    where ${termMatch(f, 't')} and o.id = t.order_id ${keyset ? sql`and ${keyset}` : sql``}
-      and ${and(conditions({ db }, { ...without(s, f), after: undefined }))}
-    ${orderBy(s.sort, 't.created_at', 't.order_id')} limit ${take}`.execute(db);
-  return rows;
+    where ${termMatch(pair, 't')} and o.id = t.order_id ${keyset ? sql`and ${keyset}` : sql``} and ${others}
+    ${orderBy(s.sort, 't.created_at', 't.order_id')} limit ${take}`.execute(db)).rows;
+  if (!f.pairs || f.pairs.length === 1) return walk(f.pairs ? { kinds: [f.pairs[0]![1]], exact: [f.pairs[0]![0]] } : f);
+  const pages = await Promise.all(f.pairs.map(([term, kind]) => walk({ kinds: [kind], exact: [term] })));
+  const sign = descending(s.sort) ? -1 : 1;
+  const merged = pages.flat().sort((a, b) => sign * (a.created_at - b.created_at || a.id - b.id));
+  return merged.filter((row, i) => i === 0 || row.id !== merged[i - 1]!.id).slice(0, take);
+}
+
+/** Replaces prefix filters by the pairs they cover, where there are few; undefined when one covers none. */
+async function withExpandedPrefixes(db: Executor, s: OrderSearch, max: number): Promise<OrderSearch | undefined> {
+  const terms: TermFilter[] = [];
+  for (const f of s.terms) {
+    const pairs = f.prefix === undefined ? undefined : await expandPrefix(db, f, max);
+    if (pairs?.length === 0) return undefined;
+    terms.push(pairs ? { kinds: [...new Set(pairs.map((p) => p[1]))], exact: [...new Set(pairs.map((p) => p[0]))], pairs } : f);
+  }
+  return { ...s, terms };
 }
 
 /** One walk per value of the first IN-list over its (column, created_at, id) index, merged: never a sort of the whole set. */

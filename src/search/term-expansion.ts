@@ -1,0 +1,51 @@
+import { sql } from 'kysely';
+import { type Executor, isPostgres } from '../db/database.js';
+import type { TermKind } from './search-terms.js';
+import { prefixUpperBound, type TermFilter } from './search.repository.js';
+
+/**
+ * A prefix filter ("smi" in names) names a range of the term index, and a range is not in creation order,
+ * so newest-first would mean reading and sorting every match. But a prefix usually covers only a few
+ * distinct terms ("smith", "smithers"), and each (term, kind) is already in creation order in the index.
+ * Expanding the prefix into those pairs lets the search merge a handful of ordered walks that stop after
+ * one page. The pairs are found by a loose index scan: one seek per pair, never a read of the postings.
+ */
+export const MAX_EXPANSION = 16;
+
+export type TermPair = [term: string, kind: TermKind];
+
+/** The (term, kind) pairs a prefix filter covers, or undefined when there are more than `max`. */
+export async function expandPrefix(db: Executor, f: TermFilter, max = MAX_EXPANSION): Promise<TermPair[] | undefined> {
+  const prefix = f.prefix!;
+  const upper = prefixUpperBound(prefix);
+  const kinds = sql.join(f.kinds.map((k) => sql`${k}`));
+  const below = (t: string) => (upper === null ? sql`` : sql`and ${sql.ref(`${t}.term`)} < ${upper}`);
+  if (isPostgres(db)) {
+    // One round trip: a recursive walk where each step seeks the next pair after the previous one.
+    const { rows } = await sql<{ term: string; kind: TermKind }>`
+      with recursive p(term, kind) as (
+        (select t.term, t.kind from order_search_terms t where t.term >= ${prefix} ${below('t')} and t.kind in (${kinds}) order by t.term, t.kind limit 1)
+        union all
+        select n.term, n.kind from p cross join lateral (
+          select t.term, t.kind from order_search_terms t
+          where (t.term, t.kind) > (p.term, p.kind) ${below('t')} and t.kind in (${kinds}) order by t.term, t.kind limit 1
+        ) n
+      )
+      select term, kind from p limit ${max + 1}`.execute(db);
+    return rows.length > max ? undefined : rows.map((r) => [r.term, r.kind]);
+  }
+  // SQLite has no LATERAL; its seeks are in-process calls of microseconds, so they are issued one by one.
+  const pairs: TermPair[] = [];
+  let after: [string, string] = [prefix, ''];
+  while (pairs.length <= max) {
+    const { rows } = await sql<{ term: string; kind: TermKind }>`
+      select t.term, t.kind from order_search_terms t
+      where (t.term, t.kind) > (${after[0]}, ${after[1]}) ${below('t')} and t.kind in (${kinds})
+      order by t.term, t.kind limit 1`.execute(db);
+    const next = rows[0];
+    if (!next) return pairs;
+    pairs.push([next.term, next.kind]);
+    after = [next.term, next.kind];
+  }
+  return undefined;
+}
