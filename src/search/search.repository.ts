@@ -24,6 +24,8 @@ export interface TermFilter {
   prefix?: string;
   /** A prefix expanded into the (term, kind) pairs it covers (term-expansion.ts): walkable in creation order. */
   pairs?: readonly (readonly [string, TermKind])[];
+  /** A prefix too wide to expand: it matches many terms, so it is taken as broad without counting. */
+  broad?: boolean;
 }
 
 export interface Range {
@@ -225,7 +227,8 @@ export async function findOrderPage(db: Executor, search: OrderSearch, sizes = S
   // (Counting first is what hurts: on PostgreSQL a bounded count over a huge stage can become a bitmap scan.)
   if (all.length === 1 && all[0]!.ordered) best = { source: all[0]!, count: all[0]!.cap };
   else for (const source of all) {
-    const count = await boundedCount(db, source);
+    // Counting a wide prefix would read up to `cap` entries spread over a long stretch of the index.
+    const count = source.term?.broad ? source.cap : await boundedCount(db, source);
     if (count === 0) return [];
     const ratio = count / source.cap;
     const bestRatio = best ? best.count / best.source.cap : Infinity;
@@ -283,11 +286,15 @@ async function readTermByCreation(db: Executor, s: OrderSearch, f: TermFilter, t
  * its own pair's walk.
  */
 async function walkTerm(db: Executor, s: OrderSearch, f: TermFilter, take: number): Promise<OrderListRow[]> {
+  const rest = without(s, f);
+  // The other term filters are checked on the index entry, before the order row is fetched at all.
+  const onTerm = rest.terms.map((x) => termExists(db, x, 't.created_at', 't.order_id'));
   const keyset = keysetCondition(s, 't.created_at', 't.order_id');
-  const others = and(conditions({ db }, { ...without(s, f), after: undefined }));
+  if (keyset) onTerm.push(keyset);
+  const onRow = and(conditions({ db }, { ...rest, terms: [], after: undefined }));
   const walk = async (pair: TermFilter) => (await sql<OrderListRow>`
     select ${COLUMNS} from order_search_terms t cross join orders o
-    where ${termMatch(pair, 't')} and o.id = t.order_id ${keyset ? sql`and ${keyset}` : sql``} and ${others}
+    where ${termMatch(pair, 't')} and ${and(onTerm)} and o.id = t.order_id and ${onRow}
     ${orderBy(s.sort, 't.created_at', 't.order_id')} limit ${take}`.execute(db)).rows;
   if (!f.pairs || f.pairs.length === 1) return walk(f.pairs ? { kinds: [f.pairs[0]![1]], exact: [f.pairs[0]![0]] } : f);
   const pages = await Promise.all(f.pairs.map(([term, kind]) => walk({ kinds: [kind], exact: [term] })));
@@ -302,7 +309,8 @@ async function withExpandedPrefixes(db: Executor, s: OrderSearch, max: number): 
   for (const f of s.terms) {
     const pairs = f.prefix === undefined ? undefined : await expandPrefix(db, f, max);
     if (pairs?.length === 0) return undefined;
-    terms.push(pairs ? { kinds: [...new Set(pairs.map((p) => p[1]))], exact: [...new Set(pairs.map((p) => p[0]))], pairs } : f);
+    if (pairs) terms.push({ kinds: [...new Set(pairs.map((p) => p[1]))], exact: [...new Set(pairs.map((p) => p[0]))], pairs });
+    else terms.push(f.prefix !== undefined && max > 0 ? { ...f, broad: true } : f);
   }
   return { ...s, terms };
 }

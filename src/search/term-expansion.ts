@@ -11,36 +11,47 @@ import { prefixUpperBound, type TermFilter } from './search.repository.js';
  * one page. The pairs are found by a loose index scan: one seek per pair, never a read of the postings.
  */
 export const MAX_EXPANSION = 16;
+/**
+ * Pairs of every kind are stepped over (a company or e-mail term may sit between two names), up to this
+ * many; a prefix that spans more is wide ("o") and is better checked per order than expanded.
+ */
+export const MAX_SCAN = 256;
 
 export type TermPair = [term: string, kind: TermKind];
 
-/** The (term, kind) pairs a prefix filter covers, or undefined when there are more than `max`. */
+/** The (term, kind) pairs of the filter's kinds that a prefix covers, or undefined when there are too many. */
 export async function expandPrefix(db: Executor, f: TermFilter, max = MAX_EXPANSION): Promise<TermPair[] | undefined> {
-  const prefix = f.prefix!;
+  const all = await pairsInRange(db, f.prefix!);
+  if (!all) return undefined;
+  const kinds = new Set<string>(f.kinds);
+  const pairs = all.filter(([, kind]) => kinds.has(kind));
+  return pairs.length > max ? undefined : pairs;
+}
+
+/** Every distinct (term, kind) starting with `prefix`, by one index seek each; undefined past MAX_SCAN. */
+async function pairsInRange(db: Executor, prefix: string): Promise<TermPair[] | undefined> {
   const upper = prefixUpperBound(prefix);
-  const kinds = sql.join(f.kinds.map((k) => sql`${k}`));
   const below = (t: string) => (upper === null ? sql`` : sql`and ${sql.ref(`${t}.term`)} < ${upper}`);
   if (isPostgres(db)) {
-    // One round trip: a recursive walk where each step seeks the next pair after the previous one.
+    // One round trip: a recursive walk where each step seeks the first entry after the previous pair.
     const { rows } = await sql<{ term: string; kind: TermKind }>`
       with recursive p(term, kind) as (
-        (select t.term, t.kind from order_search_terms t where t.term >= ${prefix} ${below('t')} and t.kind in (${kinds}) order by t.term, t.kind limit 1)
+        (select t.term, t.kind from order_search_terms t where t.term >= ${prefix} ${below('t')} order by t.term, t.kind limit 1)
         union all
         select n.term, n.kind from p cross join lateral (
           select t.term, t.kind from order_search_terms t
-          where (t.term, t.kind) > (p.term, p.kind) ${below('t')} and t.kind in (${kinds}) order by t.term, t.kind limit 1
+          where (t.term, t.kind) > (p.term, p.kind) ${below('t')} order by t.term, t.kind limit 1
         ) n
       )
-      select term, kind from p limit ${max + 1}`.execute(db);
-    return rows.length > max ? undefined : rows.map((r) => [r.term, r.kind]);
+      select term, kind from p limit ${MAX_SCAN + 1}`.execute(db);
+    return rows.length > MAX_SCAN ? undefined : rows.map((r) => [r.term, r.kind]);
   }
   // SQLite has no LATERAL; its seeks are in-process calls of microseconds, so they are issued one by one.
   const pairs: TermPair[] = [];
   let after: [string, string] = [prefix, ''];
-  while (pairs.length <= max) {
+  while (pairs.length <= MAX_SCAN) {
     const { rows } = await sql<{ term: string; kind: TermKind }>`
-      select t.term, t.kind from order_search_terms t
-      where (t.term, t.kind) > (${after[0]}, ${after[1]}) ${below('t')} and t.kind in (${kinds})
+      select t.term, t.kind from order_search_terms t where (t.term, t.kind) > (${after[0]}, ${after[1]}) ${below('t')}
       order by t.term, t.kind limit 1`.execute(db);
     const next = rows[0];
     if (!next) return pairs;
