@@ -152,11 +152,12 @@ export class OrderGenerator {
 
   /** Spreads one order of each stage through the run, so even a small demo set fills every queue. */
   private forcedStage(index: number): Stage | undefined {
+    // The newest orders of a run cover every stage, so even a small seed fills each queue with current work.
     const n = this.o.count;
-    if (n < 10) return undefined;
-    const slot = Math.floor((index * 10) / n);
-    return Math.floor(((slot + 0.5) * n) / 10) === index ? STAGES[slot] : undefined;
+    if (n < STAGES.length) return undefined;
+    return STAGES[n - 1 - index];
   }
+
 
   private items(plan: StagePlan, customer: DemoCustomer, free: boolean): ResolvedItem[] {
     const { rng, o } = this;

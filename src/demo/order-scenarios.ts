@@ -23,15 +23,21 @@ export interface StagePlan {
   moves: PlannedMove[];
 }
 
-// Queues hold recent work; two-year-old orders are almost all completed or rejected.
+// Queues hold recent work; months-old orders have mostly left them (completed or rejected), and only
+// the queues that really do age (unpaid invoices, holds, unanswered quotes) keep a few old ones.
 const RECENT: Record<Stage, number> = {
   completed_order: 22, shipping_department: 30, accounts_receivable: 9, pending_clearance: 6, quote_request: 4,
   quote_sent: 4, pre_ordered: 7, fraud_review: 5, hold: 4, rejected: 4,
 };
-const OLDER: Record<Stage, number> = {
-  completed_order: 84, shipping_department: 1, accounts_receivable: 3.5, pending_clearance: 0.2, quote_request: 0.5,
-  quote_sent: 1.5, pre_ordered: 0.5, fraud_review: 0.3, hold: 1.2, rejected: 6,
+const AGING: Record<Stage, number> = {
+  completed_order: 72, shipping_department: 3, accounts_receivable: 6, pending_clearance: 0.5, quote_request: 1,
+  quote_sent: 3, pre_ordered: 3, fraud_review: 0.5, hold: 2.5, rejected: 6,
 };
+const OLDER: Record<Stage, number> = {
+  completed_order: 88, shipping_department: 0, accounts_receivable: 2, pending_clearance: 0, quote_request: 0,
+  quote_sent: 0.8, pre_ordered: 0, fraud_review: 0, hold: 0.6, rejected: 7,
+};
+const weightsForAge = (ageDays: number) => (ageDays < 14 ? RECENT : ageDays < 90 ? AGING : OLDER);
 
 const hours = (rng: Rng, min: number, max: number) => Math.floor((min + rng.float() * (max - min)) * HOUR);
 const plan = (payment: PaymentKind, moves: PlannedMove[] = [], extra: Partial<StagePlan> = {}): StagePlan => ({
@@ -39,7 +45,7 @@ const plan = (payment: PaymentKind, moves: PlannedMove[] = [], extra: Partial<St
 });
 
 export function planStage(rng: Rng, o: { ageDays: number; forced: Stage | undefined }): StagePlan {
-  const target = o.forced ?? rng.weighted(o.ageDays < 14 ? RECENT : OLDER);
+  const target = o.forced ?? rng.weighted(weightsForAge(o.ageDays));
   switch (target) {
     case 'quote_request': return plan('quote');
     case 'quote_sent': return plan('quote', [{ to: 'quote_sent', afterMs: hours(rng, 2, 72), reason: 'quote priced and sent' }]);
