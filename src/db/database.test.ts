@@ -26,6 +26,30 @@ describe('SQLite file database', () => {
     }
   });
 
+  it('copies the write-ahead log into the database file from the checkpoint worker, not in a commit', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-db-'));
+    const file = path.join(dir, 'orderdeck.sqlite');
+    const db = createDatabase({ sqlitePath: file });
+    try {
+      await migrateToLatest(db);
+      await new Promise((r) => setTimeout(r, 400));
+      const before = fs.statSync(file).size;
+      // About 250 pages: far below the writer's own safety-net threshold, so only the worker can move them.
+      await transact(db, async (trx) => {
+        for (let i = 0; i < 1000; i++) await trx.insertInto('settings').values({ key: `k${i}`, value_json: JSON.stringify('x'.repeat(1000)) }).execute();
+      });
+      let after = before;
+      for (let i = 0; i < 50 && after <= before + 500_000; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+        after = fs.statSync(file).size;
+      }
+      expect(after).toBeGreaterThan(before + 500_000);
+    } finally {
+      await closeDatabase(db);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reads an in-memory database through itself (a second connection would be another database)', () => {
     const db = createDatabase({ sqlitePath: ':memory:' });
     expect(readerOf(db)).toBe(db);

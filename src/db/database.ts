@@ -3,7 +3,7 @@ import path from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresAdapter, PostgresDialect, SqliteDialect, type Transaction } from 'kysely';
 import pg from 'pg';
-import { SAFETY_NET_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
+import { type Checkpointer, SAFETY_NET_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -59,6 +59,7 @@ export function createDatabase(opts: DatabaseOptions): Db {
     // After a burst the log is cut back to this size instead of staying at its high-water mark.
     sqlite.pragma('journal_size_limit = 67108864');
     onClose = () => void checkpointer.stop();
+    checkpointers.set(sqlite, checkpointer);
   }
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, onClose) }) });
   sqliteHandles.set(db, sqlite);
@@ -90,11 +91,15 @@ export function readerOf(db: Db): Db {
   return reader;
 }
 
-/** Closes the database and its reader connection, if one was opened. */
+const checkpointers = new WeakMap<SqliteDatabase.Database, Checkpointer>();
+
+/** Closes the database, its reader connection if one was opened, and waits for the checkpoint worker to let go of the files. */
 export async function closeDatabase(db: Db): Promise<void> {
   await readers.get(db)?.destroy();
   readers.delete(db);
+  const sqlite = sqliteHandles.get(db);
   await db.destroy();
+  if (sqlite) await checkpointers.get(sqlite)?.stop();
 }
 
 /**
