@@ -1,10 +1,14 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as orderCore from './migrations/2026-11-26T0600-order-core.js';
+import * as savedViews from './migrations/2026-11-26T0900-saved-views.js';
+import * as dashboardDays from './migrations/2026-11-26T0910-dashboard-days.js';
 import type { Db } from './database.js';
 
 /** Migrations are listed here by name, oldest first; names sort by time so order never depends on the file system. */
 const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T0600-order-core': orderCore,
+  '2026-11-26T0900-saved-views': savedViews,
+  '2026-11-26T0910-dashboard-days': dashboardDays,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,10 +1,12 @@
 import type { ApiKeysTable, LoginFailuresTable, SessionsTable, UsersTable } from '../auth/auth.table.js';
 import type { CatalogItemsTable } from '../catalog/catalog.table.js';
 import type { CustomersTable } from '../customers/customers.table.js';
+import type { DashboardDaysTable } from '../dashboard/dashboard.table.js';
 import type {
   OrderHistoryTable, OrderItemsTable, OrderNotesTable, OrderSearchTermsTable, OrdersTable, StageCountsTable,
 } from '../orders/orders.table.js';
 import type { IdempotencyKeysTable, OutboxTable } from '../outbox/outbox.table.js';
+import type { SavedViewsTable } from '../saved-views/saved-views.table.js';
 
 /** The whole database as Kysely sees it; each area owns the shapes of its own tables. */
 export interface Database {
@@ -24,4 +26,6 @@ export interface Database {
   idempotency_keys: IdempotencyKeysTable;
   counters: { name: string; value: number };
   settings: { key: string; value_json: string };
+  saved_views: SavedViewsTable;
+  dashboard_days: DashboardDaysTable;
 }

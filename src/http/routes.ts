@@ -2,8 +2,10 @@ import type { FastifyPluginAsync } from 'fastify';
 import { authRoutes } from '../auth/auth.routes.js';
 import { catalogRoutes } from '../catalog/catalog.routes.js';
 import { customerRoutes } from '../customers/customers.routes.js';
+import { dashboardRoutes } from '../dashboard/dashboard.routes.js';
 import { opsRoutes } from '../ops/ops.routes.js';
 import { orderRoutes } from '../orders/orders.routes.js';
+import { savedViewRoutes } from '../saved-views/saved-views.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
 import type { AppContext } from './context.js';
 
@@ -15,4 +17,6 @@ export const API_ROUTES: FastifyPluginAsync<AppContext>[] = [
   searchRoutes,
   catalogRoutes,
   customerRoutes,
+  dashboardRoutes,
+  savedViewRoutes,
 ];

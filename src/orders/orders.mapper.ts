@@ -59,14 +59,20 @@ export function toOrderDto(row: OrderRow, items: OrderItemRow[], notes: OrderNot
   };
 }
 
+/**
+ * What a list row reads: columns of the order row only, so a page never joins or sub-selects per row.
+ * (An item count would need one, so lists do not show it.)
+ */
 export type OrderListRow = Pick<
   OrderRow,
   'id' | 'order_number' | 'created_at' | 'stage' | 'stage_entered_at' | 'channel' | 'currency' | 'total' | 'customer_email'
   | 'customer_name' | 'payment_method' | 'payment_status' | 'tags_json' | 'is_test'
+  | 'has_shippable' | 'hold_from_stage' | 'fraud_score' | 'paid_at' | 'shipped_at' | 'shipping_json'
 >;
 export const ORDER_LIST_COLUMNS = [
   'id', 'order_number', 'created_at', 'stage', 'stage_entered_at', 'channel', 'currency', 'total', 'customer_email',
   'customer_name', 'payment_method', 'payment_status', 'tags_json', 'is_test',
+  'has_shippable', 'hold_from_stage', 'fraud_score', 'paid_at', 'shipped_at', 'shipping_json',
 ] as const;
 
 export function toOrderListItem(row: OrderListRow): OrderListItemDto {
@@ -74,5 +80,12 @@ export function toOrderListItem(row: OrderListRow): OrderListItemDto {
     id: row.id, orderId: row.order_number, createdAt: toIso(row.created_at), stage: row.stage, stageEnteredAt: toIso(row.stage_entered_at),
     channel: row.channel, currency: row.currency, total: row.total, customerEmail: row.customer_email, customerName: row.customer_name,
     paymentMethod: row.payment_method, paymentStatus: row.payment_status, tags: JSON.parse(row.tags_json) as string[], isTest: row.is_test === 1,
+    // The same rule as the order detail, so a queue never offers a move the detail page would not.
+    allowedMoves: allowedStageMoves(row.stage as Stage, stageContextOf(row)),
+    holdFromStage: row.hold_from_stage,
+    fraudScore: row.fraud_score,
+    paidAt: toIsoOrNull(row.paid_at),
+    shippedAt: toIsoOrNull(row.shipped_at),
+    shippingCountry: (JSON.parse(row.shipping_json) as Partial<Address>).country ?? null,
   };
 }

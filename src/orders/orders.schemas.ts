@@ -178,6 +178,12 @@ export const OrderListItem = Type.Object({
   id: Type.Integer(), orderId: Type.String(), createdAt: IsoInstant, stage: Type.String(), stageEnteredAt: IsoInstant,
   channel: Type.String(), currency: Type.String(), total: Type.Integer(), customerEmail: Type.String(), customerName: Type.String(),
   paymentMethod: Type.String(), paymentStatus: Type.String(), tags: Type.Array(Type.String()), isTest: Type.Boolean(),
+  allowedMoves: Type.Array(Type.String(), { description: 'Stages this order may be moved to now (as on the order detail)' }),
+  holdFromStage: Type.Union([Type.String(), Type.Null()], { description: 'For an order in hold: the stage a release returns it to' }),
+  fraudScore: Type.Union([Type.Integer(), Type.Null()]),
+  paidAt: Type.Union([IsoInstant, Type.Null()]),
+  shippedAt: Type.Union([IsoInstant, Type.Null()]),
+  shippingCountry: Type.Union([Type.String(), Type.Null()], { description: 'ISO 3166-1 alpha-2 code of the shipping address' }),
 }, { $id: 'OrderListItem' });
 export type OrderListItemDto = Static<typeof OrderListItem>;
 export const OrderPage = Page(Type.Ref('OrderListItem'));

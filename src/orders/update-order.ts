@@ -1,4 +1,5 @@
 import type { Trx } from '../db/database.js';
+import { noteOrderTotalChanged } from '../dashboard/daily-figures.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
@@ -83,6 +84,8 @@ export async function updateOrder(
   }
 
   if (!(await updateOrderRow(trx, row.id, row.version, patch))) throw staleVersion('order', version, row.version + 1);
+  // The dashboard keeps finished days' revenue; a changed total of an older order must reach it.
+  if (patch.total !== undefined && patch.total !== row.total) await noteOrderTotalChanged(trx, row.created_at, now);
   await replaceSearchTerms(trx, row.id, row.created_at, termsForOrder({
     orderNumber: row.order_number, email: patch.customer_email ?? row.customer_email,
     addresses: [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,

@@ -15,6 +15,7 @@ export const ERROR_STATUS = {
   transition_refused: 409,
   version_conflict: 409,
   conflict: 409,
+  duplicate: 409,
   precondition_failed: 412,
   payload_too_large: 413,
   unsupported_media_type: 415,
