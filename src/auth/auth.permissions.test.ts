@@ -29,9 +29,9 @@ describeEachDatabase('permissions', (getDb) => {
    * Signs in as a fresh user of the role and calls with the cookie and CSRF token. Own users rather
    * than buildTestApp's: their emails carry Date.now(), whose 13 digits sometimes pass the card-number check.
    */
-  const sessionCaller = async (role: Role): Promise<{ call: Caller; user: { id: number; email: string } }> => {
+  const sessionCaller = async (role: Role): Promise<{ call: Caller; user: { id: number; email: string; name: string } }> => {
     const email = `${role}.${++userSeq}@matrix.example.com`;
-    const user = { id: await createUser(t.db, { email, name: role, role, password: PASSWORD }), email };
+    const user = { id: await createUser(t.db, { email, name: `Person ${role}`, role, password: PASSWORD }), email, name: `Person ${role}` };
     const login = await t.app.inject({ method: 'POST', url: '/api/v1/auth/login', payload: { email, password: PASSWORD } });
     expect(login.statusCode, login.body).toBe(200);
     const cookies = { orderdeck_session: login.cookies.find((c) => c.name === 'orderdeck_session')!.value };
@@ -92,8 +92,8 @@ describeEachDatabase('permissions', (getDb) => {
       .orderBy('order_history.id')
       .execute();
     expect(history).toEqual([
-      { kind: 'created', actor: `user:${user.id} ${user.email}` },
-      { kind: 'stage', actor: `user:${user.id} ${user.email}` },
+      { kind: 'created', actor: `user:${user.id} ${user.name}` },
+      { kind: 'stage', actor: `user:${user.id} ${user.name}` },
     ]);
   });
 });

@@ -46,7 +46,7 @@ async function resolvePrincipal(db: Db, writer: Db, request: FastifyRequest): Pr
   const session = await findSessionWithUser(db, token, now);
   if (!session || session.active !== 1 || !isRole(session.role)) return null;
   return {
-    actor: { kind: 'user', id: String(session.user_id), name: session.email }, userId: session.user_id,
+    actor: { kind: 'user', id: String(session.user_id), name: session.name }, userId: session.user_id,
     permissions: ROLE_PERMISSIONS[session.role], via: 'session', csrfToken: session.csrf_token, key: `user:${session.user_id}`,
   };
 }
