@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page, type ViewportSize } from 'playwright-core';
 import { describe } from 'vitest';
 import type { Role } from '../../src/auth/permissions.js';
 import { createUser } from '../../src/auth/users.service.js';
@@ -49,12 +49,26 @@ export interface BrowserEnv {
   browser: Browser;
   /** Creates a user with the given role (and the shared test password); returns the email. */
   user(role: Role, name?: string): Promise<string>;
-  /** A new page signed in as a fresh user of that role. */
-  signedInPage(role: Role): Promise<Page>;
+  /** A new page signed in as a fresh user of that role (1280×800 unless a viewport is given). */
+  signedInPage(role: Role, options?: PageOptions & { name?: string }): Promise<Page>;
+  /** A new page, not signed in. */
+  newPage(options?: PageOptions): Promise<Page>;
   close(): Promise<void>;
 }
 
 let users = 0;
+
+/** The two sizes the back office is built for: a laptop and a tablet held upright. */
+export const DESKTOP: ViewportSize = { width: 1280, height: 800 };
+export const TABLET: ViewportSize = { width: 820, height: 1180 };
+
+export interface PageOptions {
+  viewport?: ViewportSize;
+  /** e.g. 'en-US'; the browser's default when left out. */
+  locale?: string;
+  /** e.g. 'America/New_York'; the machine's zone when left out. */
+  timezoneId?: string;
+}
 
 /** A file SQLite database seeded with `orders` demo orders across every stage, a server and a browser. */
 export async function startBrowserEnv({ orders = 300 }: { orders?: number } = {}): Promise<BrowserEnv> {
@@ -74,13 +88,15 @@ export async function startBrowserEnv({ orders = 300 }: { orders?: number } = {}
     await createUser(db, { email, name, role, password: PASSWORD });
     return email;
   };
-  const signedInPage = async (role: Role) => {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await signIn(page, baseUrl, await user(role));
+  const newPage = ({ viewport = DESKTOP, locale, timezoneId }: PageOptions = {}) =>
+    browser.newPage({ viewport, ...(locale ? { locale } : {}), ...(timezoneId ? { timezoneId } : {}) });
+  const signedInPage = async (role: Role, { name, ...options }: PageOptions & { name?: string } = {}) => {
+    const page = await newPage(options);
+    await signIn(page, baseUrl, await user(role, name));
     return page;
   };
   return {
-    baseUrl, db, app, browser, user, signedInPage,
+    baseUrl, db, app, browser, user, signedInPage, newPage,
     close: async () => {
       await browser.close();
       await app.close();
@@ -99,9 +115,13 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
   await page.getByRole('navigation', { name: 'Back office' }).waitFor();
 }
 
-/** Keeps the latest screenshot of a screen in docs/screenshots, shown in the README. */
-export async function screenshot(page: Page, name: string): Promise<void> {
+/**
+ * Keeps the latest screenshot of a screen in docs/screenshots, shown in the README. Animations are
+ * stopped and the text caret hidden so the picture does not depend on timing; `fullPage` captures
+ * beyond the viewport.
+ */
+export async function screenshot(page: Page, name: string, { fullPage = false }: { fullPage?: boolean } = {}): Promise<void> {
   const dir = join(import.meta.dirname, '../../docs/screenshots');
   mkdirSync(dir, { recursive: true });
-  await page.screenshot({ path: join(dir, `${name}.png`) });
+  await page.screenshot({ path: join(dir, `${name}.png`), fullPage, animations: 'disabled', caret: 'hide' });
 }

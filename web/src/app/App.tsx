@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
-import { BrowserRouter, Navigate, Route, Routes } from 'react-router';
+import { BrowserRouter, Navigate, Route, Routes, useLocation } from 'react-router';
 import { LIFE_CYCLE } from './departments';
+import { ErrorBoundary } from './ErrorBoundary';
 import { Layout } from './Layout';
 import { RequirePermission } from './RequirePermission';
 import { SessionProvider, useSession } from './session';
@@ -15,30 +16,39 @@ const QueuePage = lazy(() => import('../orders/QueuePage'));
 const OrderDetailPage = lazy(() => import('../orders/OrderDetailPage'));
 
 function SignedInRoutes() {
+  const { pathname } = useLocation();
   return (
     <Layout>
-      <Suspense fallback={<Loading />}>
-        <Routes>
-          <Route path="/" element={<DashboardPage />} />
-          <Route path="/orders" element={<RequirePermission permission="orders:view"><OrdersSearchPage mode="all" /></RequirePermission>} />
-          <Route path="/review" element={<RequirePermission permission="orders:view"><OrdersSearchPage mode="review" /></RequirePermission>} />
-          <Route path="/orders/:orderId" element={<RequirePermission permission="orders:view"><OrderDetailPage /></RequirePermission>} />
-          {LIFE_CYCLE.map((department) => (
-            <Route key={department.path} path={department.path}
-              element={<RequirePermission permission={department.permission}><QueuePage department={department} /></RequirePermission>} />
-          ))}
-          <Route path="/sign-in" element={<Navigate to="/" replace />} />
-          <Route path="*" element={<NotFoundPage />} />
-        </Routes>
-      </Suspense>
+      <ErrorBoundary key={pathname}>
+        <Suspense fallback={<Loading />}>
+          <Routes>
+            <Route path="/" element={<DashboardPage />} />
+            <Route path="/orders" element={<RequirePermission permission="orders:view"><OrdersSearchPage mode="all" /></RequirePermission>} />
+            <Route path="/review" element={<RequirePermission permission="orders:view"><OrdersSearchPage mode="review" /></RequirePermission>} />
+            <Route path="/orders/:orderId" element={<RequirePermission permission="orders:view"><OrderDetailPage /></RequirePermission>} />
+            {LIFE_CYCLE.map((department) => (
+              <Route key={department.path} path={department.path}
+                element={<RequirePermission permission={department.permission}><QueuePage department={department} /></RequirePermission>} />
+            ))}
+            <Route path="/sign-in" element={<Navigate to="/" replace />} />
+            <Route path="*" element={<NotFoundPage />} />
+          </Routes>
+        </Suspense>
+      </ErrorBoundary>
     </Layout>
   );
 }
 
 function Gate() {
   const { user } = useSession();
-  if (user === undefined) return <Loading />;
-  if (user === null) return <Suspense fallback={<Loading />}><SignInPage /></Suspense>;
+  if (user === undefined) return <div className="boot"><Loading label="Opening Orderdeck…" /></div>;
+  if (user === null) {
+    return (
+      <ErrorBoundary>
+        <Suspense fallback={<div className="boot"><Loading /></div>}><SignInPage /></Suspense>
+      </ErrorBoundary>
+    );
+  }
   return <SignedInRoutes />;
 }
 

@@ -13,18 +13,29 @@ export interface Problem {
 }
 
 export class ApiError extends Error {
-  constructor(readonly problem: Problem) {
+  constructor(readonly problem: Problem, readonly headers?: Headers) {
     super(problem.detail ?? problem.title ?? problem.code);
+    this.name = 'ApiError';
   }
   get status(): number { return this.problem.status; }
   get code(): string { return this.problem.code; }
 }
 
+/** The server could not be reached at all (offline, server down, connection reset). */
+export class NetworkError extends Error {
+  constructor(cause: unknown) {
+    super('Could not reach Orderdeck. Check your connection and try again.', { cause });
+    this.name = 'NetworkError';
+  }
+}
+
+export const isAbortError = (error: unknown): boolean => error instanceof DOMException && error.name === 'AbortError';
+
 let csrfToken: string | null = null;
 /** Set by the session provider after sign-in; echoed on every cookie-authenticated write. */
 export const setCsrfToken = (token: string | null): void => { csrfToken = token; };
 
-/** Called on any 401 so the app can send the user back to the sign-in page. */
+/** Called on any 401 (outside /auth/*) so the app can send the user back to the sign-in page. */
 let onUnauthenticated: () => void = () => {};
 export const setUnauthenticatedHandler = (handler: () => void): void => { onUnauthenticated = handler; };
 
@@ -37,21 +48,35 @@ export interface RequestOptions {
 
 export interface ApiResponse<T> { data: T; headers: Headers; status: number }
 
+function parseBody(text: string): unknown {
+  if (!text) return null;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null; // e.g. an HTML error page from a proxy: the status still tells what happened
+  }
+}
+
 /** `path` is relative to /api/v1, e.g. `/orders?stage=hold`. */
 export async function apiRequest<T>(path: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
   const method = options.method ?? 'GET';
   const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET' && csrfToken) headers['x-csrf-token'] = csrfToken;
-  const response = await fetch(`/api/v1${path}`, {
-    method, headers, credentials: 'same-origin', signal: options.signal,
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  const parsed: unknown = text ? JSON.parse(text) : null;
+  let response: Response;
+  try {
+    response = await fetch(`/api/v1${path}`, {
+      method, headers, credentials: 'same-origin', signal: options.signal,
+      body: options.body === undefined ? undefined : JSON.stringify(options.body),
+    });
+  } catch (error) {
+    if (isAbortError(error)) throw error;
+    throw new NetworkError(error);
+  }
+  const parsed = parseBody(await response.text());
   if (!response.ok) {
     const problem = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<Problem>;
-    const error = new ApiError({ ...problem, status: response.status, code: problem.code ?? `http_${response.status}` });
+    const error = new ApiError({ ...problem, status: response.status, code: problem.code ?? `http_${response.status}` }, response.headers);
     if (response.status === 401 && !path.startsWith('/auth/')) onUnauthenticated();
     throw error;
   }
@@ -70,4 +95,21 @@ export function queryString(params: Record<string, string | number | boolean | r
   }
   const s = search.toString();
   return s ? `?${s}` : '';
+}
+
+/** A sentence a person can act on, for any error an API call may throw. */
+export function describeError(error: unknown): string {
+  if (error instanceof NetworkError) return error.message;
+  if (error instanceof ApiError) {
+    if (error.status === 403) return 'Your role does not allow this.';
+    if (error.status === 404) return 'This was not found. It may have been deleted.';
+    if (error.status === 429) return 'Too many requests. Wait a moment and try again.';
+    if (error.status >= 500) {
+      const id = typeof error.problem.requestId === 'string' ? ` (request id ${error.problem.requestId})` : '';
+      return `The server ran into a problem. Try again; if it keeps happening, tell your administrator${id}.`;
+    }
+    // Server details are lower-case sentence fragments ("the order is not in this stage").
+    return error.message.charAt(0).toUpperCase() + error.message.slice(1);
+  }
+  return 'Something went wrong. Try again.';
 }

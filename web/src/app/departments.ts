@@ -42,3 +42,11 @@ export const TOOLS: readonly Tool[] = [
 ];
 
 export const departmentOfStage = (stage: Stage): Department | undefined => LIFE_CYCLE.find((d) => d.stages.includes(stage));
+
+/** What a permission opens, in the merchant's words: "Fraud Review" for `fraud_review:view`. */
+export function describePermission(permission: string): string {
+  const place = [...LIFE_CYCLE, ...TOOLS].find((d) => d.permission === permission && permission !== 'orders:view');
+  if (place) return place.label;
+  if (permission === 'orders:view') return 'orders';
+  return permission;
+}

@@ -1,12 +1,18 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { api, setCsrfToken, setUnauthenticatedHandler } from './api';
+import { resetStageCounts } from './stage-counts';
 
 export interface SessionUser { id: number; email: string; name: string; role: string; permissions: string[] }
 interface SessionOut { user: SessionUser; csrfToken: string | null }
 
+/** Why the sign-in page is showing: the session ended under the user (a 401), or they signed out. */
+export type SignedOutReason = 'expired' | 'signed_out' | null;
+
 interface SessionState {
   /** undefined while the first check runs; null when signed out. */
   user: SessionUser | null | undefined;
+  signedOutReason: SignedOutReason;
   can: (permission: string) => boolean;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
@@ -14,30 +20,71 @@ interface SessionState {
 
 const SessionContext = createContext<SessionState | null>(null);
 
+/*
+ * Remembers across reloads that this browser was signed in, so a page opened after the session ran out
+ * (a reload, a bookmark, a new tab) says "your session has expired" rather than a bare sign-in form.
+ * It holds no secret: the session itself is an httpOnly cookie.
+ */
+const SIGNED_IN_MARK = 'orderdeck.signedIn';
+const mark = (signedIn: boolean) => {
+  try {
+    if (signedIn) localStorage.setItem(SIGNED_IN_MARK, '1');
+    else localStorage.removeItem(SIGNED_IN_MARK);
+  } catch { /* storage disabled: only the message after a reload is lost */ }
+};
+const wasSignedIn = (): boolean => {
+  try { return localStorage.getItem(SIGNED_IN_MARK) === '1'; } catch { return false; }
+};
+
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
+  const [signedOutReason, setSignedOutReason] = useState<SignedOutReason>(null);
+  const navigate = useNavigate();
+  // Read by the 401 handler: a 401 that lands while signed out or signing out is no expiry.
+  const signedIn = useRef(false);
 
-  const adopt = useCallback((session: SessionOut | null) => {
+  const adopt = useCallback((session: SessionOut | null, reason: SignedOutReason = null) => {
     setCsrfToken(session?.csrfToken ?? null);
+    signedIn.current = session !== null;
+    mark(session !== null);
+    if (!session) resetStageCounts();
+    setSignedOutReason(session ? null : reason);
     setUser(session?.user ?? null);
   }, []);
 
   useEffect(() => {
-    setUnauthenticatedHandler(() => adopt(null));
-    // Any failure (401, server down) shows the sign-in page; it reports its own errors on submit.
-    api<SessionOut>('/auth/session').then(adopt, () => adopt(null));
+    // Any 401 while signed in: the session expired or was ended elsewhere. The URL is kept, so signing
+    // in again continues on the page the user was on.
+    setUnauthenticatedHandler(() => { if (signedIn.current) adopt(null, 'expired'); });
+    const controller = new AbortController();
+    api<SessionOut>('/auth/session', { signal: controller.signal }).then(
+      (session) => adopt(session),
+      (error: unknown) => {
+        if (controller.signal.aborted) return;
+        // 401 (or the server is down): the sign-in page reports its own errors on submit.
+        adopt(null, wasSignedIn() && (error as { status?: number }).status === 401 ? 'expired' : null);
+      },
+    );
+    return () => controller.abort();
   }, [adopt]);
 
   const value = useMemo<SessionState>(() => ({
     user,
+    signedOutReason,
     can: (permission) => !!user?.permissions.includes(permission),
     signIn: async (email, password) => {
       adopt(await api<SessionOut>('/auth/login', { method: 'POST', body: { email, password } }));
     },
     signOut: async () => {
-      try { await api('/auth/logout', { method: 'POST' }); } finally { adopt(null); }
+      signedIn.current = false;
+      try {
+        await api('/auth/logout', { method: 'POST' });
+      } catch { /* the cookie may already be gone; signing out locally is what the user asked for */ }
+      // The next person to sign in starts on the dashboard, not on the previous user's page.
+      navigate('/', { replace: true });
+      adopt(null, 'signed_out');
     },
-  }), [user, adopt]);
+  }), [user, signedOutReason, adopt, navigate]);
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
@@ -47,3 +94,16 @@ export function useSession(): SessionState {
   if (!session) throw new Error('useSession outside SessionProvider');
   return session;
 }
+
+/** The signed-in user; for components that only render inside the signed-in shell. */
+export function useUser(): SessionUser {
+  const { user } = useSession();
+  if (!user) throw new Error('useUser outside the signed-in shell');
+  return user;
+}
+
+const ROLE_LABELS: Record<string, string> = {
+  admin: 'Administrator', manager: 'Manager', customer_service: 'Customer service',
+  fulfilment: 'Fulfilment', accounting: 'Accounting', read_only: 'Read only',
+};
+export const roleLabel = (role: string): string => ROLE_LABELS[role] ?? role.replace(/_/g, ' ');

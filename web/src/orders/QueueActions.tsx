@@ -1,0 +1,64 @@
+import { Link } from 'react-router';
+import type { Stage } from '../app/departments';
+import { moveLabel, stageLabel } from './labels';
+import type { OrderListItem } from './types';
+import type { MoveRun } from './use-bulk-move';
+
+/** The moves every picked order allows (the stage machine's answer per order, intersected). */
+function commonMoves(picked: readonly OrderListItem[]): Stage[] {
+  if (!picked.length) return [];
+  return picked[0]!.allowedMoves.filter((to) => picked.every((o) => o.allowedMoves.includes(to)));
+}
+
+/** What is picked and what can be done with it; Reject last, set apart. */
+export function SelectionBar({ picked, onMove, onClear, disabled }: {
+  picked: readonly OrderListItem[]; onMove: (to: Stage) => void; onClear: () => void; disabled: boolean;
+}) {
+  if (!picked.length) return <span className="muted">Select orders to move them.</span>;
+  const moves = commonMoves(picked);
+  const from = picked.every((o) => o.stage === picked[0]!.stage) ? picked[0]!.stage : null;
+  const ordinary = moves.filter((m) => m !== 'rejected');
+  return (
+    <div className="od-selection-bar" role="toolbar" aria-label="Actions on the selected orders">
+      <strong>{picked.length} selected</strong>
+      {ordinary.map((to) => (
+        <button key={to} type="button" className="btn btn-secondary btn-sm" disabled={disabled} onClick={() => onMove(to)}>{moveLabel(from, to)}</button>
+      ))}
+      {moves.includes('rejected') && (
+        <button type="button" className="btn btn-danger btn-sm" disabled={disabled} onClick={() => onMove('rejected')}>Reject</button>
+      )}
+      {moves.length === 0 && <span className="muted">These orders have no move in common; select fewer.</span>}
+      <button type="button" className="btn btn-ghost btn-sm" onClick={onClear}>Clear selection</button>
+    </div>
+  );
+}
+
+/** Progress while a batch runs, then its outcome: moved orders leave the queue, failures stay marked on their rows. */
+export function MoveProgress({ run, onStop, onDismiss }: { run: MoveRun; onStop: () => void; onDismiss: () => void }) {
+  const percent = run.total ? Math.round((run.done / run.total) * 100) : 100;
+  return (
+    <div className={`od-run ${run.finished && run.failed.length ? 'od-run-warn' : ''}`} role="status" aria-live="polite">
+      {!run.finished ? (
+        <>
+          <span>Moving to {stageLabel(run.to)}: {run.done} of {run.total}</span>
+          <progress max={run.total} value={run.done} aria-label="Moves done">{percent}%</progress>
+          <button type="button" className="btn btn-ghost btn-sm" onClick={onStop}>Stop after this order</button>
+        </>
+      ) : (
+        <>
+          <span>
+            {run.moved.length} of {run.total} moved to {stageLabel(run.to)}
+            {run.failed.length > 0 && <>; {run.failed.length} could not be moved (marked in the list)</>}
+            {run.stopped && <>; stopped before the rest</>}.
+          </span>
+          {run.failed.length > 0 && (
+            <ul className="od-run-failures">
+              {run.failed.map((f) => <li key={f.orderId}><Link to={`/orders/${encodeURIComponent(f.orderId)}`}>{f.orderId}</Link>: {f.message}</li>)}
+            </ul>
+          )}
+          <button type="button" className="btn btn-ghost btn-sm" onClick={onDismiss}>Dismiss</button>
+        </>
+      )}
+    </div>
+  );
+}

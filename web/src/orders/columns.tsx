@@ -1,0 +1,73 @@
+import type { ReactNode } from 'react';
+import { Link } from 'react-router';
+import { formatDuration, formatInstant, formatMoney } from '../app/format';
+import { StageBadge } from '../app/ui';
+import { paymentMethodLabel, paymentStatusLabel, paymentTone, stageLabel } from './labels';
+import type { OrderListItem } from './types';
+
+export type SortKey = 'created' | 'total' | 'order_id';
+
+export interface Column {
+  key: string;
+  label: string;
+  /** The API sort this column orders by, if any. */
+  sort?: SortKey;
+  numeric?: boolean;
+  render: (o: OrderListItem) => ReactNode;
+}
+
+export function Badge({ tone, children }: { tone: string; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+
+const THIS_YEAR = new Date().getFullYear();
+/** Dates in a list: the year only when it is not this one, the full instant on hover. */
+const dateTime = (iso: string | null) => {
+  if (!iso) return '—';
+  const sameYear = new Date(iso).getFullYear() === THIS_YEAR;
+  const short = formatInstant(iso, sameYear ? { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' } : { dateStyle: 'medium' });
+  return <time dateTime={iso} title={formatInstant(iso, { dateStyle: 'full', timeStyle: 'long' })}>{short}</time>;
+};
+
+export const COLUMNS: readonly Column[] = [
+  {
+    key: 'orderId', label: 'Order', sort: 'order_id',
+    render: (o) => (
+      <>
+        <Link to={`/orders/${encodeURIComponent(o.orderId)}`} className="mono od-order-link" tabIndex={-1}>{o.orderId}</Link>
+        {o.isTest && <> <Badge tone="neutral">test</Badge></>}
+      </>
+    ),
+  },
+  { key: 'createdAt', label: 'Created', sort: 'created', render: (o) => dateTime(o.createdAt) },
+  { key: 'customerName', label: 'Customer', render: (o) => o.customerName || '—' },
+  { key: 'customerEmail', label: 'Email', render: (o) => <span className="od-ellipsis">{o.customerEmail}</span> },
+  { key: 'stage', label: 'Stage', render: (o) => <StageBadge stage={o.stage} /> },
+  {
+    key: 'stageEnteredAt', label: 'Waiting',
+    render: (o) => <span title={`In ${stageLabel(o.stage)} since ${formatInstant(o.stageEnteredAt)}`}>{formatDuration(Date.now() - Date.parse(o.stageEnteredAt))}</span>,
+  },
+  { key: 'paymentMethod', label: 'Method', render: (o) => paymentMethodLabel(o.paymentMethod) },
+  { key: 'paymentStatus', label: 'Payment', render: (o) => <Badge tone={paymentTone(o.paymentStatus)}>{paymentStatusLabel(o.paymentStatus)}</Badge> },
+  {
+    key: 'fraudScore', label: 'Fraud', numeric: true,
+    render: (o) => (o.fraudScore === null ? '—' : <span className={o.fraudScore >= 50 ? 'od-score-high' : undefined}>{o.fraudScore}</span>),
+  },
+  { key: 'holdFromStage', label: 'Held from', render: (o) => stageLabel(o.holdFromStage) },
+  { key: 'shippingCountry', label: 'Ship to', render: (o) => o.shippingCountry ?? '—' },
+  { key: 'paidAt', label: 'Paid', render: (o) => dateTime(o.paidAt) },
+  { key: 'shippedAt', label: 'Shipped', render: (o) => dateTime(o.shippedAt) },
+  { key: 'channel', label: 'Channel', render: (o) => o.channel },
+  { key: 'tags', label: 'Tags', render: (o) => (o.tags.length ? o.tags.map((t) => <span key={t} className="od-tag">{t}</span>) : '—') },
+  { key: 'total', label: 'Total', sort: 'total', numeric: true, render: (o) => formatMoney(o.total, o.currency) },
+];
+
+const BY_KEY = new Map(COLUMNS.map((c) => [c.key, c]));
+
+/** The columns named in the URL (unknown keys ignored), or the defaults; the order id always shows. */
+export function resolveColumns(keys: readonly string[] | null, defaults: readonly string[]): Column[] {
+  const chosen = (keys && keys.length ? keys : defaults).filter((k) => BY_KEY.has(k));
+  if (!chosen.includes('orderId')) chosen.unshift('orderId');
+  return chosen.map((k) => BY_KEY.get(k)!);
+}

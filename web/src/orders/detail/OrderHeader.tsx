@@ -1,0 +1,96 @@
+import { useState } from 'react';
+import { Link, useLocation, useNavigate } from 'react-router';
+import { apiRequest, describeError } from '../../app/api';
+import type { Stage } from '../../app/departments';
+import { formatDuration, formatInstant, formatMoney } from '../../app/format';
+import { refreshStageCounts } from '../../app/stage-counts';
+import { StageBadge } from '../../app/ui';
+import { actPermissionOf, moveLabel, paymentStatusLabel, paymentTone, stageLabel } from '../labels';
+import { MoveDialog } from '../MoveDialog';
+import type { Order } from '../types';
+import { isStale, type OrderState } from '../use-order';
+
+interface Props { order: Order; state: OrderState; can: (permission: string) => boolean }
+
+/** Who may move this order, and where: the stage machine's answer (`allowedMoves`) and the stage's `:act` permission. */
+function MoveButtons({ order, state, can }: Props) {
+  const [target, setTarget] = useState<Stage | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const act = actPermissionOf(order.stage);
+
+  if (order.stage === 'pending_clearance') {
+    return <p className="muted od-small">Moves when the payment provider’s notification arrives; it cannot be moved by hand.</p>;
+  }
+  if (!order.allowedMoves.length) return null;
+  if (!act || !can(act)) return <p className="muted od-small">Moving this order needs the <code>{act}</code> permission.</p>;
+
+  const moves = order.allowedMoves.filter((m) => m !== 'rejected');
+  const move = async (reason: string) => {
+    if (!target) return;
+    setError(null);
+    try {
+      await state.write((ifMatch) => apiRequest<Order>(`/orders/${encodeURIComponent(order.orderId)}/${target === 'rejected' ? 'reject' : 'stage'}`, {
+        method: 'POST', headers: { 'if-match': ifMatch },
+        body: target === 'rejected' ? { reason } : { stage: target, reason },
+      }));
+      setTarget(null);
+      void refreshStageCounts();
+    } catch (e) {
+      if (isStale(e)) setTarget(null); // the page-wide banner explains and offers the reload
+      else setError(describeError(e));
+    }
+  };
+
+  return (
+    <div className="od-move-buttons" role="group" aria-label="Stage moves">
+      {moves.map((to) => (
+        <button key={to} type="button" className="btn btn-secondary btn-sm" onClick={() => { setError(null); setTarget(to); }}>
+          {moveLabel(order.stage, to)}
+        </button>
+      ))}
+      {order.allowedMoves.includes('rejected') && (
+        <button type="button" className="btn btn-danger btn-sm" onClick={() => { setError(null); setTarget('rejected'); }}>Reject</button>
+      )}
+      {target && (
+        <MoveDialog title={`${moveLabel(order.stage, target)}: ${order.orderId}`} orderIds={[order.orderId]}
+          danger={target === 'rejected'} confirmLabel={target === 'rejected' ? 'Reject order' : `Move to ${stageLabel(target)}`}
+          error={error} onClose={() => setTarget(null)} onConfirm={move} />
+      )}
+    </div>
+  );
+}
+
+/** Back to the list the order was opened from (its filters and page intact), or to all orders on a direct visit. */
+function BackLink() {
+  const navigate = useNavigate();
+  const location = useLocation();
+  if (location.key === 'default') return <Link to="/orders" className="od-back">← All orders</Link>;
+  return <button type="button" className="btn btn-link od-back" onClick={() => void navigate(-1)}>← Back to the list</button>;
+}
+
+export function OrderHeader({ order, state, can }: Props) {
+  return (
+    <header className="od-order-head">
+      <div className="od-order-title">
+        <BackLink />
+        <h1>
+          <span className="mono">{order.orderId}</span>
+          <StageBadge stage={order.stage} />
+          <span className={`badge badge-${paymentTone(order.payment.status)}`}>{paymentStatusLabel(order.payment.status)}</span>
+          {order.isTest && <span className="badge badge-neutral">Test order</span>}
+        </h1>
+        <dl className="od-order-meta">
+          <div><dt>Total</dt><dd className="od-order-total">{formatMoney(order.summary.total, order.currency)}</dd></div>
+          <div><dt>Created</dt><dd><time dateTime={order.createdAt}>{formatInstant(order.createdAt)}</time></dd></div>
+          <div><dt>Channel</dt><dd>{order.channel}</dd></div>
+          <div>
+            <dt>In {stageLabel(order.stage)}</dt>
+            <dd title={`since ${formatInstant(order.stageEnteredAt)}`}>{formatDuration(Date.now() - Date.parse(order.stageEnteredAt))}</dd>
+          </div>
+          {order.holdFromStage && <div><dt>Held from</dt><dd>{stageLabel(order.holdFromStage)}</dd></div>}
+        </dl>
+      </div>
+      <MoveButtons order={order} state={state} can={can} />
+    </header>
+  );
+}
