@@ -26,6 +26,8 @@ export interface TermFilter {
   pairs?: readonly (readonly [string, TermKind])[];
   /** A prefix too wide to expand: it matches many terms, so it is taken as broad without counting. */
   broad?: boolean;
+  /** Set by the planner when the bounded count found fewer matches than its cap: small enough to hash. */
+  moderate?: boolean;
 }
 
 export interface Range {
@@ -93,6 +95,9 @@ const isOrderedTerm = (f: TermFilter) => f.exact?.length === 1 && f.kinds.length
  */
 function termExists(db: Executor, f: TermFilter, created = 'o.created_at', id = 'o.id'): Sql {
   const [c, i] = [sql.ref(created), sql.ref(id)];
+  // A set known to be moderate is read once into a hash (PostgreSQL) or an ephemeral index (SQLite):
+  // cheaper than thousands of per-row probes when the driver itself has thousands of candidates.
+  if (f.moderate) return sql`${i} in (select x.order_id from order_search_terms x where ${termMatch(f, 'x')})`;
   const fence = isPostgres(db) ? sql` offset 0` : sql``;
   if (isOrderedTerm(f)) {
     return sql`exists (select 1 from order_search_terms x where ${termMatch(f, 'x')} and x.created_at = ${c} and x.order_id = ${i}${fence})`;
@@ -230,6 +235,7 @@ export async function findOrderPage(db: Executor, search: OrderSearch, sizes = S
     // Counting a wide prefix would read up to `cap` entries spread over a long stretch of the index.
     const count = source.term?.broad ? source.cap : await boundedCount(db, source);
     if (count === 0) return [];
+    if (source.term) source.term.moderate = count < source.cap;
     const ratio = count / source.cap;
     const bestRatio = best ? best.count / best.source.cap : Infinity;
     if (ratio < bestRatio || (ratio === bestRatio && source.ordered && !best?.source.ordered)) best = { source, count };
@@ -237,8 +243,12 @@ export async function findOrderPage(db: Executor, search: OrderSearch, sizes = S
   const byCreated = s.sort.startsWith('created');
   if (best && (best.count < best.source.cap || best.source.ordered)) {
     const { source } = best;
-    if (source.ordered && source.term) return walkTerm(db, s, source.term, take);
-    if (source.ordered) return walkMerged(db, s, take);
+    // An ordered term walks and stops after a page, unless other terms must be matched against a set
+    // of bounded size: then reading it whole and intersecting is bounded too, while a walk through sparse
+    // matches would check every candidate one by one.
+    const intersect = best.count < source.cap && s.terms.some((f) => f !== source.term);
+    if (source.ordered && source.term && !intersect) return walkTerm(db, s, source.term, take);
+    if (source.ordered && !source.term) return walkMerged(db, s, take);
     if (source.term && byCreated) return readTermByCreation(db, s, source.term, take);
     return readCandidates(db, s, source, take);
   }
@@ -267,13 +277,21 @@ async function readCandidates(db: Executor, s: OrderSearch, source: Source, take
  */
 async function readTermByCreation(db: Executor, s: OrderSearch, f: TermFilter, take: number): Promise<OrderListRow[]> {
   const rest = without(s, f);
-  const inner = rest.terms.map((x) => termExists(db, x, 't.created_at', 't.order_id'));
+  // Moderate sets are intersected first (hashed); broad terms are then checked per surviving candidate,
+  // which after an intersection is usually a handful rather than every candidate of the driver.
+  const hashed = rest.terms.filter((x) => x.moderate);
+  const perRow = hashed.length ? rest.terms.filter((x) => !x.moderate) : [];
+  const inner = rest.terms.filter((x) => !perRow.includes(x)).map((x) => termExists(db, x, 't.created_at', 't.order_id'));
   const keyset = keysetCondition(s, 't.created_at', 't.order_id');
   if (keyset) inner.push(keyset);
-  const onRow = conditions({ db }, { ...rest, terms: [], after: undefined });
+  const onRow = [
+    ...perRow.map((x) => termExists(db, x, 'd.created_at', 'd.order_id')),
+    ...conditions({ db }, { ...rest, terms: [], after: undefined }),
+  ];
+  const fence = isPostgres(db) && perRow.length ? sql` offset 0` : sql``;
   const { rows } = await sql<OrderListRow>`select ${COLUMNS} from (
       select t.created_at, t.order_id from order_search_terms t where ${termMatch(f, 't')} and ${and(inner)}
-      group by t.created_at, t.order_id ${orderBy(s.sort, 't.created_at', 't.order_id')} ${onRow.length ? sql`` : sql`limit ${take}`}
+      group by t.created_at, t.order_id ${orderBy(s.sort, 't.created_at', 't.order_id')} ${onRow.length ? sql`` : sql`limit ${take}`}${fence}
     ) d cross join orders o
     where o.id = d.order_id and ${and(onRow)} ${orderBy(s.sort, 'd.created_at', 'd.order_id')} limit ${take}`.execute(db);
   return rows;
@@ -292,12 +310,15 @@ async function walkTerm(db: Executor, s: OrderSearch, f: TermFilter, take: numbe
   const keyset = keysetCondition(s, 't.created_at', 't.order_id');
   if (keyset) onTerm.push(keyset);
   const onRow = and(conditions({ db }, { ...rest, terms: [], after: undefined }));
-  const walk = async (pair: TermFilter) => (await sql<OrderListRow>`
-    select ${COLUMNS} from order_search_terms t cross join orders o
+  const walk = (pair: TermFilter) => sql`select ${COLUMNS} from order_search_terms t cross join orders o
     where ${termMatch(pair, 't')} and ${and(onTerm)} and o.id = t.order_id and ${onRow}
-    ${orderBy(s.sort, 't.created_at', 't.order_id')} limit ${take}`.execute(db)).rows;
-  if (!f.pairs || f.pairs.length === 1) return walk(f.pairs ? { kinds: [f.pairs[0]![1]], exact: [f.pairs[0]![0]] } : f);
-  const pages = await Promise.all(f.pairs.map(([term, kind]) => walk({ kinds: [kind], exact: [term] })));
+    ${orderBy(s.sort, 't.created_at', 't.order_id')} limit ${take}`;
+  if (!f.pairs || f.pairs.length === 1) {
+    return (await sql<OrderListRow>`${walk(f.pairs ? { kinds: [f.pairs[0]![1]], exact: [f.pairs[0]![0]] } : f)}`.execute(db)).rows;
+  }
+  // One statement (one round trip on PostgreSQL), one bounded walk per pair.
+  const branches = f.pairs.map(([term, kind], i) => sql`select * from (${walk({ kinds: [kind], exact: [term] })}) ${sql.raw(`w${i}`)}`);
+  const pages = [(await sql<OrderListRow>`${sql.join(branches, sql` union all `)}`.execute(db)).rows];
   const sign = descending(s.sort) ? -1 : 1;
   const merged = pages.flat().sort((a, b) => sign * (a.created_at - b.created_at || a.id - b.id));
   return merged.filter((row, i) => i === 0 || row.id !== merged[i - 1]!.id).slice(0, take);

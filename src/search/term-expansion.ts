@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import type { TermKind } from './search-terms.js';
 import { prefixUpperBound, type TermFilter } from './search.repository.js';
 
@@ -10,7 +11,7 @@ import { prefixUpperBound, type TermFilter } from './search.repository.js';
  * Expanding the prefix into those pairs lets the search merge a handful of ordered walks that stop after
  * one page. The pairs are found by a loose index scan: one seek per pair, never a read of the postings.
  */
-export const MAX_EXPANSION = 16;
+export const MAX_EXPANSION = 32;
 /**
  * Pairs of every kind are stepped over (a company or e-mail term may sit between two names), up to this
  * many; a prefix that spans more is wide ("o") and is better checked per order than expanded.
@@ -46,17 +47,28 @@ async function pairsInRange(db: Executor, prefix: string): Promise<TermPair[] | 
       select term, kind from p limit ${MAX_SCAN + 1}`.execute(db);
     return rows.length > MAX_SCAN ? undefined : rows.map((r) => [r.term, r.kind]);
   }
-  // SQLite has no LATERAL; its seeks are in-process calls of microseconds, so they are issued one by one.
+  // SQLite has no LATERAL; its seeks are in-process calls of microseconds, so they are issued one by one
+  // (through a query compiled once: building it afresh would cost more than the seek).
   const pairs: TermPair[] = [];
   let after: [string, string] = [prefix, ''];
   while (pairs.length <= MAX_SCAN) {
-    const { rows } = await sql<{ term: string; kind: TermKind }>`
-      select t.term, t.kind from order_search_terms t where (t.term, t.kind) > (${after[0]}, ${after[1]}) ${below('t')}
-      order by t.term, t.kind limit 1`.execute(db);
+    const args = { term: after[0], kind: after[1], upper: upper ?? '' };
+    const { rows } = await (upper === null ? nextPairUnbounded : nextPairBelow)(db, args);
     const next = rows[0];
     if (!next) return pairs;
-    pairs.push([next.term, next.kind]);
+    pairs.push([next.term, next.kind as TermKind]);
     after = [next.term, next.kind];
   }
   return undefined;
 }
+
+type SeekArgs = { term: string; kind: string; upper: string };
+const nextPair = (db: Executor, p: SeekArgs, bounded: boolean) => db
+  .selectFrom('order_search_terms as t')
+  .select(['t.term', 't.kind'])
+  .where((eb) => eb(eb.refTuple('t.term', 't.kind'), '>', eb.tuple(p.term, p.kind)))
+  .$if(bounded, (q) => q.where('t.term', '<', p.upper))
+  .orderBy('t.term').orderBy('t.kind')
+  .limit(1);
+const nextPairBelow = prepared((db, p: SeekArgs) => nextPair(db, p, true));
+const nextPairUnbounded = prepared((db, p: SeekArgs) => nextPair(db, p, false));
