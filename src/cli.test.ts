@@ -55,4 +55,31 @@ describe('orderdeck CLI', { timeout: 120_000 }, () => {
     expect(r.code).toBe(0);
     expect(fs.statSync(out).size).toBeGreaterThan(0);
   });
+
+  it('rotates the card vault key, re-encrypting every card', async () => {
+    const first = cli('vault', 'rotate-key');
+    expect(first.out).toContain('new key k1 is current (key file); re-encrypted 0 cards');
+    expect(fs.statSync(path.join(dir, 'vault-keys.json')).mode & 0o777).toBe(0o600);
+
+    const [{ closeDatabase, createDatabase }, { transact }, { storeCard }, { revealCard }, { keyFileKeyring }, { testCardNumber }] = await Promise.all([
+      import('./db/database.js'), import('./db/transact.js'), import('./vault/store-card.js'), import('./vault/reveal-card.js'),
+      import('./vault/vault-key-file.js'), import('./test-support/cards.js'),
+    ]);
+    const open = () => createDatabase({ sqlitePath: path.join(dir, 'orderdeck.sqlite') });
+    let db = open();
+    const numbers = ['4', '51', '37'].map((prefix, i) => testCardNumber(prefix, prefix === '37' ? 15 : 16, i));
+    const tokens = [];
+    for (const number of numbers) {
+      tokens.push((await transact(db, (trx) => storeCard(trx, keyFileKeyring(dir), { number, expMonth: 3, expYear: new Date().getUTCFullYear() + 2 }))).token);
+    }
+    await closeDatabase(db);
+
+    const second = cli('vault', 'rotate-key', '--batch', '2');
+    expect(second.err).toBe('');
+    expect(second.out).toContain('new key k2 is current (key file); re-encrypted 3 cards');
+    db = open();
+    expect(new Set((await db.selectFrom('vault_cards').select('key_id').execute()).map((r) => r.key_id))).toEqual(new Set(['k2']));
+    for (const [i, token] of tokens.entries()) expect((await revealCard(db, keyFileKeyring(dir), token)).number).toBe(numbers[i]);
+    await closeDatabase(db);
+  });
 });

@@ -115,6 +115,67 @@ program
     console.log(`backup written: ${result.file} (${result.bytes.toLocaleString('en-US')} bytes)`);
   });
 
+const wholeNumber = (max: number) => (value: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`expected a whole number from 0 to ${max}`);
+  return n;
+};
+const rate = (value: string): number => {
+  const n = Number(value);
+  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.1');
+  return n;
+};
+
+program
+  .command('sandbox-gateway')
+  .description('run the sandbox payment gateway on its own (state lasts as long as this process, across Orderdeck restarts)')
+  .option('--port <n>', 'port to listen on (default ORDERDECK_SANDBOX_PORT or 3100)', wholeNumber(65_535))
+  .option('--webhook-url <url>', 'where signed notifications go (default: this machine\'s Orderdeck notification route)')
+  .option('--settle-delay <ms>', 'how long e-checks stay pending', wholeNumber(86_400_000), 3000)
+  .option('--latency <ms>', 'fault: delay every answer', wholeNumber(120_000))
+  .option('--error-rate <0..1>', 'fault: share of requests answered 503 unprocessed', rate)
+  .option('--timeout-rate <0..1>', 'fault: share of requests processed but never answered', rate)
+  .option('--duplicate-notifications', 'fault: deliver every notification twice')
+  .option('--out-of-order-notifications', 'fault: deliver held notifications newest first')
+  .action(async (opts: {
+    port?: number; webhookUrl?: string; settleDelay: number; latency?: number; errorRate?: number; timeoutRate?: number;
+    duplicateNotifications?: boolean; outOfOrderNotifications?: boolean;
+  }) => {
+    const { ensureGatewaySecret, localUrl, SANDBOX_NOTIFICATION_PATH } = await import('./payments/gateway/gateway-setup.js');
+    const { startSandboxGateway } = await import('./payments/sandbox/sandbox-server.js');
+    const config = loadConfig();
+    const sandbox = await startSandboxGateway({
+      port: opts.port ?? config.sandboxPort, host: config.host, secret: ensureGatewaySecret(config), settleDelayMs: opts.settleDelay,
+      logger: { level: config.logLevel }, // method, URL and status per request: never a body, so never a card number
+      webhookUrl: opts.webhookUrl ?? `${localUrl(config.host, config.port)}${SANDBOX_NOTIFICATION_PATH}`,
+      faults: {
+        ...(opts.latency !== undefined ? { latencyMs: opts.latency } : {}), ...(opts.errorRate !== undefined ? { errorRate: opts.errorRate } : {}),
+        ...(opts.timeoutRate !== undefined ? { timeoutRate: opts.timeoutRate } : {}),
+        duplicateNotifications: Boolean(opts.duplicateNotifications), outOfOrderNotifications: Boolean(opts.outOfOrderNotifications),
+      },
+    });
+    console.log(`sandbox gateway listening on ${sandbox.url}; point Orderdeck at it with ORDERDECK_GATEWAY_URL=${sandbox.url}`);
+    const stop = () => void sandbox.close().then(() => process.exit(0));
+    process.once('SIGTERM', stop);
+    process.once('SIGINT', stop);
+  });
+
+const vault = program.command('vault').description('the card vault');
+vault
+  .command('rotate-key')
+  .description('make a new vault key current and re-encrypt every card with it, a batch per transaction; '
+    + 'if a previous run was interrupted, finish that one instead (ORDERDECK_VAULT_KEY: put the new key first, restart, then run this)')
+  .option('--batch <n>', 'cards per transaction', positiveInt, 500)
+  .action(async (opts: { batch: number }) => {
+    const { rotateVaultKey } = await import('./vault/rotate-vault-key.js');
+    const result = await withDatabase((db, config) => rotateVaultKey(db, config, { batchSize: opts.batch }));
+    const what = result.keyCreated ? `new key ${result.currentKeyId} is current` : `key ${result.currentKeyId} stays current`;
+    console.log(`${what} (${result.source}); re-encrypted ${result.reencrypted.toLocaleString('en-US')} cards`);
+    if (result.source === 'environment' && result.reencrypted === 0) {
+      console.log('every card already uses the first key of ORDERDECK_VAULT_KEY; to rotate, put a new key first in that list, restart the servers and run this again');
+    }
+  });
+
 program.parseAsync().catch((error: unknown) => {
   // Expected failures (bad input, duplicate e-mail) are one line; anything else keeps its stack for a bug report.
   const expected = error instanceof CliError || error instanceof AppError;

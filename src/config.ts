@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { decodeKey, parseVaultKeyList, VaultKey } from './vault/vault-keys.js';
 
 /** Everything Orderdeck reads from the environment, parsed once at start-up. */
 export interface Config {
@@ -18,6 +19,16 @@ export interface Config {
   logLevel: string;
   /** Behind an HTTPS-terminating proxy: trust X-Forwarded-* so client IPs and Secure cookies are right. */
   trustProxy: boolean;
+  /** A real payment gateway's base URL; absent means `serve` runs the built-in sandbox gateway. */
+  gatewayUrl: string | undefined;
+  /** The gateway API secret and notification signing secret; absent means one kept in `dataDir`. */
+  gatewaySecret: string | undefined;
+  /** Port of the in-process sandbox gateway (0 picks a free one). */
+  sandboxPort: number;
+  /** ORDERDECK_VAULT_KEY: the card vault's AES-256 keys, current first; absent means the key file in `dataDir`. */
+  vaultKeys: VaultKey[] | undefined;
+  /** ORDERDECK_VAULT_FINGERPRINT_KEY: root of the card fingerprint secret, when it must outlive the oldest vault key. */
+  vaultFingerprintKey: VaultKey | undefined;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -44,5 +55,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: intFrom(env, 'ORDERDECK_SESSION_HOURS', 12),
     logLevel: env.LOG_LEVEL || 'info',
     trustProxy: env.ORDERDECK_TRUST_PROXY === '1',
+    gatewayUrl: env.ORDERDECK_GATEWAY_URL || undefined,
+    gatewaySecret: env.ORDERDECK_GATEWAY_SECRET || undefined,
+    sandboxPort: intFrom(env, 'ORDERDECK_SANDBOX_PORT', 3100),
+    vaultKeys: parseVaultKeyList(env.ORDERDECK_VAULT_KEY),
+    vaultFingerprintKey: env.ORDERDECK_VAULT_FINGERPRINT_KEY
+      ? new VaultKey('fingerprint', decodeKey(env.ORDERDECK_VAULT_FINGERPRINT_KEY.trim(), 'ORDERDECK_VAULT_FINGERPRINT_KEY'))
+      : undefined,
   };
 }

@@ -8,6 +8,7 @@ import { migrateToLatest } from './db/migrate.js';
 import { finishInterruptedSeed } from './demo/bulk-load-sqlite.js';
 import { seedDemoDataIfEmpty } from './demo/demo-data.js';
 import { buildApp, loggerOptions } from './http/app.js';
+import { ensureGatewaySecret, localUrl, startServedGateway } from './payments/gateway/gateway-setup.js';
 
 export function openDatabase(config: Config): Db {
   return createDatabase({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'orderdeck.sqlite') });
@@ -17,8 +18,10 @@ export function openDatabase(config: Config): Db {
  * Starts Orderdeck: migrate, make sure an admin exists, seed demo data on an empty database, listen.
  * SIGTERM/SIGINT stop accepting connections, let in-flight requests finish, then close the database.
  */
-export async function serve(config: Config): Promise<FastifyInstance> {
+export async function serve(loaded: Config): Promise<FastifyInstance> {
+  const config = { ...loaded, gatewaySecret: ensureGatewaySecret(loaded) };
   const log = pino({ level: config.logLevel });
+  if (loaded.gatewayUrl && !loaded.gatewaySecret) log.warn('ORDERDECK_GATEWAY_URL is set without ORDERDECK_GATEWAY_SECRET; a real gateway will refuse the generated one');
   const db = openDatabase(config);
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
@@ -27,6 +30,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   if (config.demoData) await seedDemoDataIfEmpty(db, config, log);
 
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
+  let closeGateway = async () => {};
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -35,6 +39,7 @@ export async function serve(config: Config): Promise<FastifyInstance> {
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await app.close();
+      await closeGateway();
       await closeDatabase(db);
       clearTimeout(force);
       process.exit(0);
@@ -47,5 +52,10 @@ export async function serve(config: Config): Promise<FastifyInstance> {
   process.once('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  // After listening, so the sandbox's notifications have somewhere to go (and PORT=0 is known).
+  const address = app.server.address();
+  const ownPort = address && typeof address === 'object' ? address.port : config.port;
+  const gateway = await startServedGateway(config, localUrl(config.host, ownPort), app.log);
+  closeGateway = gateway.close;
   return app;
 }

@@ -2,6 +2,9 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely';
 import * as orderCore from './migrations/2026-11-26T0600-order-core.js';
 import * as savedViews from './migrations/2026-11-26T0900-saved-views.js';
 import * as dashboardDays from './migrations/2026-11-26T0910-dashboard-days.js';
+import * as cardVault from './migrations/2026-11-26T1000-card-vault.js';
+import * as gatewayEvents from './migrations/2026-11-26T1010-gateway-events.js';
+import * as searchStatistics from './migrations/2026-11-26T1100-search-statistics.js';
 import type { Db } from './database.js';
 
 /** Migrations are listed here by name, oldest first; names sort by time so order never depends on the file system. */
@@ -9,6 +12,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T0600-order-core': orderCore,
   '2026-11-26T0900-saved-views': savedViews,
   '2026-11-26T0910-dashboard-days': dashboardDays,
+  '2026-11-26T1000-card-vault': cardVault,
+  '2026-11-26T1010-gateway-events': gatewayEvents,
+  '2026-11-26T1100-search-statistics': searchStatistics,
 };
 
 class StaticProvider implements MigrationProvider {

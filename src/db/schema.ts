@@ -5,8 +5,10 @@ import type { DashboardDaysTable } from '../dashboard/dashboard.table.js';
 import type {
   OrderHistoryTable, OrderItemsTable, OrderNotesTable, OrderSearchTermsTable, OrdersTable, StageCountsTable,
 } from '../orders/orders.table.js';
+import type { GatewayEventsTable } from '../payments/gateway/gateway-events.table.js';
 import type { IdempotencyKeysTable, OutboxTable } from '../outbox/outbox.table.js';
 import type { SavedViewsTable } from '../saved-views/saved-views.table.js';
+import type { VaultCardsTable } from '../vault/vault.table.js';
 
 /** The whole database as Kysely sees it; each area owns the shapes of its own tables. */
 export interface Database {
@@ -28,4 +30,6 @@ export interface Database {
   settings: { key: string; value_json: string };
   saved_views: SavedViewsTable;
   dashboard_days: DashboardDaysTable;
+  vault_cards: VaultCardsTable;
+  gateway_events: GatewayEventsTable;
 }

@@ -5,8 +5,10 @@ import { customerRoutes } from '../customers/customers.routes.js';
 import { dashboardRoutes } from '../dashboard/dashboard.routes.js';
 import { opsRoutes } from '../ops/ops.routes.js';
 import { orderRoutes } from '../orders/orders.routes.js';
+import { gatewayNotificationRoutes } from '../payments/gateway/notifications.routes.js';
 import { savedViewRoutes } from '../saved-views/saved-views.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
+import { vaultRoutes } from '../vault/vault.routes.js';
 import type { AppContext } from './context.js';
 
 /** Every route module, listed by hand: easier to read and grep than any autoloading. */
@@ -19,4 +21,6 @@ export const API_ROUTES: FastifyPluginAsync<AppContext>[] = [
   customerRoutes,
   dashboardRoutes,
   savedViewRoutes,
+  gatewayNotificationRoutes,
+  vaultRoutes,
 ];

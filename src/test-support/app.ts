@@ -1,14 +1,20 @@
+import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { createApiKey, createUser } from '../auth/users.service.js';
 import type { Role } from '../auth/permissions.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { buildApp } from '../http/app.js';
+import { VaultKey } from '../vault/vault-keys.js';
+
+/** One vault key per test process, so no test writes a key file into ./data; pass `vaultKeys: undefined` to test the key file. */
+const TEST_VAULT_KEYS = [new VaultKey('test', randomBytes(32))];
 
 export const testConfig = (overrides: Partial<Config> = {}): Config => ({
   ...loadConfig({}),
   demoData: false,
   rateLimitPerMinute: 1_000_000,
+  vaultKeys: TEST_VAULT_KEYS,
   ...overrides,
 });
 

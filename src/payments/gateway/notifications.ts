@@ -1,0 +1,109 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db, Executor } from '../../db/database.js';
+import { transact } from '../../db/transact.js';
+import { verifyNotificationSignature } from './signature.js';
+
+/**
+ * Asynchronous gateway notifications: an e-check cleared or bounced, a chargeback arrived. They come
+ * from outside, so a notification is believed only with a valid signature, and since gateways redeliver
+ * and reorder, each event id is recorded once and its own `occurredAt` (not arrival) orders events.
+ */
+export const GATEWAY_EVENT_TYPES = ['cleared', 'failed', 'chargeback'] as const;
+export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];
+
+export interface GatewayEvent {
+  eventId: string;
+  type: GatewayEventType;
+  /** The gateway's transaction reference, as returned by authorize/sale. */
+  reference: string;
+  amount: number;
+  currency: string;
+  reason?: string;
+  /** Epoch ms, as the gateway saw it. */
+  occurredAt: number;
+}
+
+export type ParsedNotification = { ok: true; event: GatewayEvent } | { ok: false; reason: string };
+
+const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+
+/** The sandbox wire format: `{ id, type, transaction, amount, currency, reason?, occurredAt }`. */
+export function parseGatewayNotification(body: string): ParsedNotification {
+  let raw: Record<string, unknown>;
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) return { ok: false, reason: 'the notification is not a JSON object' };
+    raw = parsed as Record<string, unknown>;
+  } catch {
+    return { ok: false, reason: 'the notification is not valid JSON' };
+  }
+  if (!isText(raw.id, 200)) return { ok: false, reason: 'id is missing' };
+  if (!GATEWAY_EVENT_TYPES.includes(raw.type as GatewayEventType)) return { ok: false, reason: `unknown event type ${String(raw.type)}` };
+  if (!isText(raw.transaction, 200)) return { ok: false, reason: 'transaction is missing' };
+  if (!Number.isSafeInteger(raw.amount) || (raw.amount as number) < 0) return { ok: false, reason: 'amount must be a non-negative integer of minor units' };
+  if (typeof raw.currency !== 'string' || !/^[A-Z]{3}$/.test(raw.currency)) return { ok: false, reason: 'currency must be an ISO 4217 code' };
+  if (raw.reason !== undefined && !isText(raw.reason, 500)) return { ok: false, reason: 'reason must be text' };
+  const occurredAt = typeof raw.occurredAt === 'string' ? Date.parse(raw.occurredAt) : Number.NaN;
+  if (!Number.isFinite(occurredAt)) return { ok: false, reason: 'occurredAt must be an ISO 8601 instant' };
+  return {
+    ok: true,
+    event: {
+      eventId: raw.id, type: raw.type as GatewayEventType, reference: raw.transaction, amount: raw.amount as number, currency: raw.currency,
+      ...(raw.reason !== undefined ? { reason: raw.reason as string } : {}), occurredAt,
+    },
+  };
+}
+
+/** Stores the event unless its id is known already; true when it was new. Safe under concurrent deliveries. */
+export async function recordGatewayEvent(
+  trx: Executor,
+  event: GatewayEvent,
+  opts: { gateway: string; payload: string; receivedAt?: number },
+): Promise<boolean> {
+  const inserted = await trx
+    .insertInto('gateway_events')
+    .values({
+      gateway: opts.gateway, event_id: event.eventId, type: event.type, reference: event.reference, amount: event.amount, currency: event.currency,
+      reason: event.reason ?? null, occurred_at: event.occurredAt, received_at: opts.receivedAt ?? Date.now(), status: 'received', payload_json: opts.payload,
+    })
+    .onConflict((oc) => oc.columns(['gateway', 'event_id']).doNothing())
+    .returning('event_id')
+    .executeTakeFirst();
+  return inserted !== undefined;
+}
+
+/**
+ * THE SEAM for the payment step: called once per new event, in the transaction that recorded it.
+ * Today it only logs; the event stays `received`. Applying it (Pending Clearance → next stage or
+ * Accounts Receivable, chargeback → ledger row and refund block) is not implemented yet.
+ */
+export async function onGatewayEvent(_trx: Executor, gateway: string, event: GatewayEvent, log: FastifyBaseLogger): Promise<void> {
+  log.info({ gateway, eventId: event.eventId, type: event.type, reference: event.reference }, 'gateway event recorded; not yet applied to orders');
+}
+
+export type NotificationResult =
+  | { status: 'accepted'; event: GatewayEvent }
+  | { status: 'duplicate'; event: GatewayEvent }
+  | { status: 'bad_signature'; reason: string }
+  | { status: 'invalid'; reason: string };
+
+/** Verify, parse, deduplicate and record one delivered notification. */
+export async function receiveGatewayNotification(
+  db: Db,
+  input: { gateway: string; secret: string; signature: string | undefined; body: string; log: FastifyBaseLogger; nowMs?: number },
+): Promise<NotificationResult> {
+  const check = verifyNotificationSignature(input.signature, input.body, input.secret, input.nowMs !== undefined ? { nowMs: input.nowMs } : {});
+  if (!check.ok) return { status: 'bad_signature', reason: check.reason };
+  const parsed = parseGatewayNotification(input.body);
+  if (!parsed.ok) return { status: 'invalid', reason: parsed.reason };
+  const { event } = parsed;
+  return transact(db, async (trx) => {
+    const isNew = await recordGatewayEvent(trx, event, { gateway: input.gateway, payload: input.body });
+    if (!isNew) {
+      input.log.info({ gateway: input.gateway, eventId: event.eventId }, 'duplicate gateway event ignored');
+      return { status: 'duplicate', event };
+    }
+    await onGatewayEvent(trx, input.gateway, event, input.log);
+    return { status: 'accepted', event };
+  });
+}
