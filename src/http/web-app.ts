@@ -34,6 +34,9 @@ export async function registerWebApp(app: FastifyInstance, webRoot: string | nul
     root: webRoot,
     wildcard: false,
     index: false,
+    // Vite's hashed assets have .br/.gz twins written at build time (web/compress.mjs).
+    preCompressed: true,
+    cacheControl: false, // set below: a year for hashed assets, revalidate for the rest
     setHeaders: (res, path) => {
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
     },
