@@ -13,6 +13,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { measureCalls, measureGets, type Percentiles, timedGet } from './latency.js';
 import { openRawPostgres, openRawSqlite, RAW, type RawDb, sampleValues } from './raw-db.js';
+import { measureBackOffice } from './browser.js';
 import { cli, startServer } from './server.js';
 import { measureOrderCreation } from './throughput.js';
 
@@ -92,13 +93,16 @@ async function benchDialect(dialect: string) {
     'COUNT(*) GROUP BY stage (what we avoid)': await measureCalls(Array(10).fill(0), () => raw.query(RAW.countScan, []), 2),
   };
 
+  console.error(`[${dialect}] measuring the back office in Chromium…`);
+  const backOffice = await measureBackOffice(`http://127.0.0.1:${port}`, 'bench@example.com', 'bench password 123', samples.emails);
+
   console.error(`[${dialect}] measuring order creation…`);
   const creation = [await measureOrderCreation(port, key, 1, SECONDS), await measureOrderCreation(port, key, 16, SECONDS)];
   const memory = server.memory();
   await server.stop();
   await raw.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  return { dialect, orders: ORDERS, seedSeconds, latency, rawLatency, creation, memory };
+  return { dialect, orders: ORDERS, seedSeconds, latency, rawLatency, creation, memory, backOffice };
 }
 
 const results = [];
@@ -118,4 +122,12 @@ for (const r of results) {
   console.log('\n| order creation | orders/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- |');
   for (const c of r.creation) console.log(`| ${c.connections} client(s) | ${c.ordersPerSecond} | ${c.p50Ms} | ${c.p99Ms} | ${c.errors} |`);
   console.log(`\nServer memory after the run: RSS ${r.memory.rssMb} MB, peak ${r.memory.peakRssMb} MB.`);
+  const b = r.backOffice;
+  if (b) {
+    console.log('\n| back office (Chromium) | p50 ms | p95 ms | max ms |\n| --- | --- | --- | --- |');
+    for (const [name, p] of [['View All Orders, cold navigation', b.coldLoad], ['next page', b.nextPage], ['quick search (e-mail)', b.filter]] as const) {
+      console.log(`| ${name} | ${p.p50} | ${p.p95} | ${p.max} |`);
+    }
+    console.log(`\nFirst load transferred: ${b.firstLoadKb.js} kB JS, ${b.firstLoadKb.css} kB CSS (compressed as sent).`);
+  }
 }
