@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, InjectOptions } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { createApiKey, createUser } from '../auth/users.service.js';
 import type { Role } from '../auth/permissions.js';
 import { loadConfig, type Config } from '../config.js';
@@ -24,7 +24,7 @@ export interface TestApp {
   /** An API key per role, created on demand. */
   keyFor(role: Role): Promise<string>;
   /** inject() as a role (bearer API key). */
-  as(role: Role, opts: InjectOptions): Promise<import('light-my-request').Response>;
+  as(role: Role, opts: InjectOptions): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
