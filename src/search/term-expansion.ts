@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db/database.js';
 import { prepared } from '../db/prepared.js';
 import type { TermKind } from './search-terms.js';
-import { prefixUpperBound, type TermFilter } from './search.repository.js';
+import { prefixUpperBound, type TermFilter } from './search-sql.js';
 
 /**
  * A prefix filter ("smi" in names) names a range of the term index, and a range is not in creation order,
