@@ -13,7 +13,7 @@ export interface TermFilter {
   prefix?: string;
   /** A prefix expanded into the (term, kind) pairs it covers (term-expansion.ts): walkable in creation order. */
   pairs?: readonly (readonly [string, TermKind])[];
-  /** A prefix too wide to expand: it matches many terms, so it is taken as broad without counting. */
+  /** A prefix too wide to expand (many distinct terms); counted over its whole index stretch (wideRange). */
   broad?: boolean;
   /** Set by the planner when the bounded count found fewer matches than its cap: small enough to hash. */
   moderate?: boolean;
@@ -86,7 +86,9 @@ export function termExists(db: Executor, f: TermFilter, created = 'o.created_at'
   const [c, i] = [sql.ref(created), sql.ref(id)];
   // A set known to be moderate is read once into a hash (PostgreSQL) or an ephemeral index (SQLite):
   // cheaper than thousands of per-row probes when the driver itself has thousands of candidates.
-  if (f.moderate) return sql`${i} in (select x.order_id from order_search_terms x where ${termMatch(f, 'x')})`;
+  // On SQLite the unary + keeps it a membership test: as an index driver it would look the order up
+  // under every (term, kind) of the other filter instead.
+  if (f.moderate) return sql`${isPostgres(db) ? i : sql`+${i}`} in (select x.order_id from order_search_terms x where ${termMatch(f, 'x')})`;
   const fence = isPostgres(db) ? sql` offset 0` : sql``;
   if (isOrderedTerm(f)) {
     return sql`exists (select 1 from order_search_terms x where ${termMatch(f, 'x')} and x.created_at = ${c} and x.order_id = ${i}${fence})`;

@@ -10,6 +10,7 @@ import { expandPrefix, MAX_EXPANSION } from './term-expansion.js';
 
 export type { Keyset, OrderNumberFilter, OrderSearch, Range, TermFilter } from './search-sql.js';
 export { prefixUpperBound } from './search-sql.js';
+import { prefixUpperBound } from './search-sql.js';
 
 /*
  * The order search planner. Every page is a keyset walk that stops after limit + 1 rows; the choice is
@@ -47,7 +48,7 @@ const SET_SIZES: SetSizes = { small: SMALL_SET, largeTerm: LARGE_TERM_SET, expan
 function sources(db: Executor, s: OrderSearch, sizes: SetSizes): Source[] {
   const byCreated = s.sort.startsWith('created');
   const out: Source[] = s.terms.map((f) => ({
-    probe: sql`select 1 from order_search_terms t where ${termMatch(f, 't')}`,
+    probe: f.broad ? wideRange(f.prefix!) : sql`select 1 from order_search_terms t where ${termMatch(f, 't')}`,
     // By creation the candidates are sorted inside the covering term index, so larger sets stay cheap.
     cap: byCreated ? sizes.largeTerm : sizes.small, term: f, ordered: byCreated && (isOrderedTerm(f) || !!f.pairs),
   }));
@@ -60,6 +61,15 @@ function sources(db: Executor, s: OrderSearch, sizes: SetSizes): Source[] {
     if (r.from !== undefined || r.to !== undefined) out.push(onOrders(rangeOn(sql.ref(column), r)));
   }
   return out;
+}
+
+/**
+ * A wide prefix is counted over its whole stretch of the index, every kind included: an upper bound that
+ * reads at most `cap` entries. (Counting only its kinds could walk far past `cap` entries of other kinds.)
+ */
+function wideRange(prefix: string): Sql {
+  const upper = prefixUpperBound(prefix);
+  return sql`select 1 from order_search_terms t where t.term >= ${prefix}${upper === null ? sql`` : sql` and t.term < ${upper}`}`;
 }
 
 async function boundedCount(db: Executor, source: Source): Promise<number> {
@@ -78,8 +88,7 @@ export async function findOrderPage(db: Executor, search: OrderSearch, sizes = S
   // (Counting first is what hurts: on PostgreSQL a bounded count over a huge stage can become a bitmap scan.)
   if (all.length === 1 && all[0]!.ordered) best = { source: all[0]!, count: all[0]!.cap };
   else for (const source of all) {
-    // Counting a wide prefix would read up to `cap` entries spread over a long stretch of the index.
-    const count = source.term?.broad ? source.cap : await boundedCount(db, source);
+    const count = await boundedCount(db, source);
     if (count === 0) return [];
     if (source.term) source.term.moderate = count < source.cap;
     const ratio = count / source.cap;
