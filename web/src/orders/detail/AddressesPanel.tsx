@@ -1,8 +1,7 @@
 import { useState, type FormEvent } from 'react';
-import { apiRequest } from '../../app/api';
 import type { Address, Order } from '../types';
 import type { OrderState } from '../use-order';
-import { errorAt, Field, FormError, Panel } from './form-bits';
+import { errorAt, Field, FormError, Panel, useOrderPatch } from './form-bits';
 
 type Which = 'billing' | 'shipping';
 const FIELDS: { key: keyof Address; label: string; required?: boolean; wide?: boolean; max: number }[] = [
@@ -43,25 +42,12 @@ function addressBody(draft: Record<string, string>): Address {
 }
 
 function AddressForm({ which, order, state, onDone }: { which: Which; order: Order; state: OrderState; onDone: () => void }) {
-  const [openedOn] = useState(order.version);
   const [draft, setDraft] = useState<Record<string, string>>(() => ({ ...order[which] }) as Record<string, string>);
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, patch } = useOrderPatch(order, state, onDone);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      await state.write((ifMatch) => apiRequest<Order>(`/orders/${encodeURIComponent(order.orderId)}`, {
-        method: 'PATCH', headers: { 'if-match': ifMatch }, body: { [which]: addressBody(draft) },
-      }), { basedOn: openedOn });
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await patch({ [which]: addressBody(draft) });
   };
 
   return (

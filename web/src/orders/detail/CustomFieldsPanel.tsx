@@ -1,33 +1,18 @@
 import { useState, type FormEvent } from 'react';
-import { apiRequest } from '../../app/api';
 import type { Order } from '../types';
 import type { OrderState } from '../use-order';
-import { errorAt, Field, FormError, Panel } from './form-bits';
+import { errorAt, Field, FormError, Panel, useOrderPatch } from './form-bits';
 
 const KEYS = Array.from({ length: 10 }, (_, i) => `custom${i + 1}`);
 
 function CustomFieldsForm({ order, state, onDone }: { order: Order; state: OrderState; onDone: () => void }) {
-  const [openedOn] = useState(order.version);
   const [draft, setDraft] = useState<Record<string, string>>(() => ({ ...order.customFields }));
-  const [error, setError] = useState<unknown>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, patch } = useOrderPatch(order, state, onDone);
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    setBusy(true);
-    setError(null);
     // The API replaces all ten at once; an emptied field is removed.
-    const customFields = Object.fromEntries(KEYS.map((k) => [k, (draft[k] ?? '').trim()]).filter(([, v]) => v));
-    try {
-      await state.write((ifMatch) => apiRequest<Order>(`/orders/${encodeURIComponent(order.orderId)}`, {
-        method: 'PATCH', headers: { 'if-match': ifMatch }, body: { customFields },
-      }), { basedOn: openedOn });
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await patch({ customFields: Object.fromEntries(KEYS.map((k) => [k, (draft[k] ?? '').trim()]).filter(([, v]) => v)) });
   };
 
   return (

@@ -1,10 +1,9 @@
 import { useState, type FormEvent } from 'react';
-import { apiRequest } from '../../app/api';
 import { formatMoney } from '../../app/format';
 import { majorTextToMinor, minorToMajorText } from '../search-state';
 import type { Order } from '../types';
 import type { OrderState } from '../use-order';
-import { errorAt, FormError } from './form-bits';
+import { errorAt, FormError, useOrderPatch } from './form-bits';
 
 interface Line {
   key: number;
@@ -67,12 +66,10 @@ function toBody(lines: Line[], shippingCost: string, currency: string) {
 }
 
 export function ItemsForm({ order, state, onDone }: { order: Order; state: OrderState; onDone: () => void }) {
-  const [openedOn] = useState(order.version);
   const [lines, setLines] = useState<Line[]>(() => linesOf(order));
   const [shippingCost, setShippingCost] = useState(minorToMajorText(order.summary.shipping, order.currency));
-  const [error, setError] = useState<unknown>(null);
   const [local, setLocal] = useState<Record<string, string>>({});
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, patch } = useOrderPatch(order, state, onDone);
 
   const set = (key: number, patch: Partial<Line>) => setLines((ls) => ls.map((l) => (l.key === key ? { ...l, ...patch } : l)));
   const at = (path: string) => local[path] ?? errorAt(error, path);
@@ -83,17 +80,7 @@ export function ItemsForm({ order, state, onDone }: { order: Order; state: Order
     setLocal(errors);
     setError(null);
     if (Object.keys(errors).length) return;
-    setBusy(true);
-    try {
-      await state.write((ifMatch) => apiRequest<Order>(`/orders/${encodeURIComponent(order.orderId)}`, {
-        method: 'PATCH', headers: { 'if-match': ifMatch }, body,
-      }), { basedOn: openedOn });
-      onDone();
-    } catch (err) {
-      setError(err);
-    } finally {
-      setBusy(false);
-    }
+    await patch(body);
   };
 
   const input = (l: Line, i: number, field: 'sku' | 'description' | 'quantity' | 'unitPrice' | 'discount' | 'tax', label: string, extra: { inputMode?: 'decimal' | 'numeric'; placeholder?: string } = {}) => {

@@ -1,6 +1,32 @@
-import { useId, type ReactNode } from 'react';
-import { ApiError, describeError } from '../../app/api';
-import { isStale } from '../use-order';
+import { useId, useState, type ReactNode } from 'react';
+import { ApiError, apiRequest, describeError } from '../../app/api';
+import type { Order } from '../types';
+import { isStale, type OrderState } from '../use-order';
+
+/**
+ * The save of an edit form: one PATCH of the order with the version the form was opened on (a change
+ * by someone else since then is refused and shown as "reload"), with the form's busy and error state.
+ */
+export function useOrderPatch(order: Order, state: OrderState, onDone: () => void) {
+  const [openedOn] = useState(order.version);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const patch = async (body: unknown) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await state.write((ifMatch) => apiRequest<Order>(`/orders/${encodeURIComponent(order.orderId)}`, {
+        method: 'PATCH', headers: { 'if-match': ifMatch }, body,
+      }), { basedOn: openedOn });
+      onDone();
+    } catch (err) {
+      setError(err);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return { busy, error, setError, patch };
+}
 
 /** The message for one input when the API named it as the field at fault (`/billing/postalCode`). */
 export function errorAt(error: unknown, path: string): string | undefined {
