@@ -29,11 +29,14 @@ export async function findOrders(db: Executor, query: SearchOrdersQueryT, settin
   return { items: page.map(toOrderListItem), nextCursor };
 }
 
-const keysetOf = (sort: SearchSort, row: { created_at: number; id: number; total: number; order_number: string }): Keyset =>
-  sort.startsWith('created') ? [row.created_at, row.id] : sort.startsWith('total') ? [row.total, row.id] : [row.order_number];
+const keysetOf = (sort: SearchSort, row: { created_at: number; id: number; total: number; order_number: string; stage_entered_at: number }): Keyset =>
+  sort.startsWith('created') ? [row.created_at, row.id] : sort.startsWith('total') ? [row.total, row.id]
+    : sort.startsWith('stage_entered') ? [row.stage_entered_at, row.id] : [row.order_number];
 
 export function toOrderSearch(q: SearchOrdersQueryT, settings: SearchSettings): OrderSearch {
   const sort = q.sort ?? 'created_desc';
+  // Time in stage is only comparable inside a queue, and only the stage index holds it in order.
+  if (sort.startsWith('stage_entered') && !q.stage?.length) throw invalid('querystring:/sort', 'sorting by time in stage needs a stage filter');
   const terms: TermFilter[] = [];
   const exact = (kind: TermKind, value: string | undefined, normalize = normalizeTerm) => {
     if (value === undefined) return;

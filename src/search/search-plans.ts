@@ -60,14 +60,18 @@ export async function walkTerm(db: Executor, s: OrderSearch, f: TermFilter, take
   return merged.filter((row, i) => i === 0 || row.id !== merged[i - 1]!.id).slice(0, take);
 }
 
-/** One walk per value of the first IN-list over its (column, created_at, id) index, merged: never a sort of the whole set. */
+/**
+ * One walk per value of the first IN-list over its (column, created_at, id) index — or, by time in stage,
+ * the stages over (stage, stage_entered_at, id) — merged: never a sort of the whole set.
+ */
 export async function walkMerged(db: Executor, s: OrderSearch, take: number): Promise<OrderListRow[]> {
   const [column, values] = listsOf(s).find(([, v]) => v.length)!;
+  const key = s.sort.startsWith('stage_entered') ? 'stage_entered_at' : 'created_at';
   const branches = values.map((value, i) => sql`select * from (select ${COLUMNS} from orders o
-    where ${and(conditions({ db, pinned: { column, value }, walking: { keep: [column, 'created_at'] } }, s))}
+    where ${and(conditions({ db, pinned: { column, value }, walking: { keep: [column, key] } }, s))}
     ${orderBy(s.sort)} limit ${take}) ${sql.raw(`b${i}`)}`);
   const dir = sql.raw(descending(s.sort) ? 'desc' : 'asc');
-  const merged = branches.length === 1 ? branches[0]! : sql`${sql.join(branches, sql` union all `)} order by created_at ${dir}, id ${dir} limit ${take}`;
+  const merged = branches.length === 1 ? branches[0]! : sql`${sql.join(branches, sql` union all `)} order by ${sql.ref(key)} ${dir}, id ${dir} limit ${take}`;
   const { rows } = await sql<OrderListRow>`${merged}`.execute(db);
   return rows;
 }

@@ -155,19 +155,21 @@ export function conditions(b: Build, s: OrderSearch): Sql[] {
 
 export const descending = (sort: SearchSort) => sort.endsWith('_desc');
 
+/** The column a numeric sort orders by (with the order id after it), or created_at's stand-in for walks over terms. */
+export const sortColumn = (sort: SearchSort, createdCol = 'o.created_at'): string =>
+  sort.startsWith('total') ? 'o.total' : sort.startsWith('stage_entered') ? 'o.stage_entered_at' : createdCol;
+
 export function keysetCondition(s: OrderSearch, createdCol: string, idCol: string): Sql | undefined {
   if (!s.after) return undefined;
   const op = sql.raw(descending(s.sort) ? '<' : '>');
   if (s.sort.startsWith('order_id')) return sql`o.order_number ${op} ${s.after[0]}`;
-  const first = s.sort.startsWith('total') ? sql.ref('o.total') : sql.ref(createdCol);
-  return sql`(${first}, ${sql.ref(idCol)}) ${op} (${s.after[0]}, ${s.after[1]})`;
+  return sql`(${sql.ref(sortColumn(s.sort, createdCol))}, ${sql.ref(idCol)}) ${op} (${s.after[0]}, ${s.after[1]})`;
 }
 
 export function orderBy(sort: SearchSort, createdCol = 'o.created_at', idCol = 'o.id'): Sql {
   const dir = sql.raw(descending(sort) ? 'desc' : 'asc');
   if (sort.startsWith('order_id')) return sql`order by o.order_number ${dir}`;
-  const first = sort.startsWith('total') ? sql.ref('o.total') : sql.ref(createdCol);
-  return sql`order by ${first} ${dir}, ${sql.ref(idCol)} ${dir}`;
+  return sql`order by ${sql.ref(sortColumn(sort, createdCol))} ${dir}, ${sql.ref(idCol)} ${dir}`;
 }
 
 /** A source of candidate orders, counted cheaply (up to `cap`) before choosing where the walk starts. */

@@ -161,8 +161,26 @@ describeEachDatabase('order search API', (getDb) => {
     }
   });
 
+  it('sorts a queue by time in its stage, longest waiting first, across pages', async () => {
+    // Orders entering Hold in an order different from their creation order.
+    const held = [await place(orderInput()), await place(orderInput()), await place(orderInput())].reverse();
+    for (const o of held) {
+      await new Promise((r) => setTimeout(r, 3));
+      const res = await t.as('admin', { method: 'POST', url: `/api/v1/orders/${o.orderId}/stage`, payload: { stage: 'hold', reason: 'address check' } });
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const queue = (await t.as('read_only', { method: 'GET', url: '/api/v1/orders?stage=hold,fraud_review&limit=200' })).json()
+      .items as { orderId: string; id: number; stageEnteredAt: string }[];
+    const byWait = [...queue].sort((a, b) => a.stageEnteredAt.localeCompare(b.stageEnteredAt) || a.id - b.id).map((o) => o.orderId);
+    expect(await walk('sort=stage_entered_asc&stage=hold,fraud_review', 2)).toEqual(byWait);
+    expect(await walk('sort=stage_entered_desc&stage=hold,fraud_review', 2)).toEqual([...byWait].reverse());
+    const lastThree = byWait.filter((id) => held.some((h) => h.orderId === id)).slice(-3);
+    expect(lastThree).toEqual(held.map((h) => h.orderId));
+  });
+
   it('refuses bad parameters with a 400 naming the field', async () => {
     const cases: [string, string][] = [
+      ['sort=stage_entered_asc', 'querystring:/sort'],
       ['stage=shipped', 'querystring:/stage/0'], ['stage=hold,nope', 'querystring:/stage/0'], ['sort=newest', 'querystring:/sort'],
       ['limit=0', 'querystring:/limit'], ['limit=201', 'querystring:/limit'], ['limit=ten', 'querystring:/limit'],
       ['createdFrom=yesterday', 'querystring:/createdFrom'], ['totalMin=-1', 'querystring:/totalMin'], ['colour=red', 'querystring:/colour'],

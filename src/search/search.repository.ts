@@ -55,7 +55,9 @@ function sources(db: Executor, s: OrderSearch, sizes: SetSizes): Source[] {
   const onOrders = (where: Sql[], ordered = false): Source => ({ probe: sql`select 1 from orders o where ${and(where)}`, cap: sizes.small, orders: where, ordered });
   if (s.orderNumber) out.push(onOrders(orderNumberConditions(db, s.orderNumber)));
   for (const [column, values] of listsOf(s)) {
-    if (values.length) out.push(onOrders([sql`${sql.ref(`o.${column}`)} in (${list(values)})`], byCreated));
+    // By creation every list column has a (column, created_at, id) index; by time in stage only the stage does.
+    const walkable = byCreated || (s.sort.startsWith('stage_entered') && column === 'stage');
+    if (values.length) out.push(onOrders([sql`${sql.ref(`o.${column}`)} in (${list(values)})`], walkable));
   }
   for (const [column, r] of [['o.paid_at', s.paid], ['o.shipped_at', s.shipped], ['o.total', s.total], ['o.created_at', s.created]] as const) {
     if (r.from !== undefined || r.to !== undefined) out.push(onOrders(rangeOn(sql.ref(column), r)));
@@ -108,7 +110,8 @@ export async function findOrderPage(db: Executor, search: OrderSearch, sizes = S
     return readCandidates(db, s, source, take);
   }
   // Every filter is broad, so matches are dense: walk an index in sort order and stop early.
-  const keep = byCreated ? ['created_at'] : s.sort.startsWith('total') ? ['total'] : ['order_number'];
+  const keep = byCreated ? ['created_at'] : s.sort.startsWith('total') ? ['total']
+    : s.sort.startsWith('stage_entered') ? ['stage', 'stage_entered_at'] : ['order_number'];
   const { rows } = await sql<OrderListRow>`select ${COLUMNS} from orders o
     where ${and(conditions({ db, walking: { keep } }, s))} ${orderBy(s.sort)} limit ${take}`.execute(db);
   return rows;

@@ -2,7 +2,9 @@ import { Type, type Static } from 'typebox';
 import { Cursor, IsoInstant, Limit, MinorUnits } from '../shared/schemas.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, STAGES } from '../stages/stages.js';
 
-export const SORTS = ['created_desc', 'created_asc', 'total_desc', 'total_asc', 'order_id_asc', 'order_id_desc'] as const;
+export const SORTS = [
+  'created_desc', 'created_asc', 'total_desc', 'total_asc', 'order_id_asc', 'order_id_desc', 'stage_entered_asc', 'stage_entered_desc',
+] as const;
 export type SearchSort = (typeof SORTS)[number];
 
 /** A value list accepted as `a,b` or repeated (`x=a&x=b`); each item is checked against the closed set. */
@@ -43,7 +45,7 @@ export const SearchOrdersQuery = Type.Object(
     totalMin: Type.Optional(MinorUnits),
     totalMax: Type.Optional(MinorUnits),
     q: Type.Optional(Text('Free text: every word must begin an order id, name, email, address word, SKU, phone, company or postal code')),
-    sort: Type.Optional(Type.Enum(SORTS, { default: 'created_desc' })),
+    sort: Type.Optional(Type.Enum(SORTS, { default: 'created_desc', description: 'stage_entered_*: by time in the current stage (longest waiting first with _asc); needs a stage filter' })),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),
   },

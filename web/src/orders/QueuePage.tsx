@@ -16,17 +16,17 @@ interface QueueSetup { columns: string[]; sort: Sort; description: string }
 const BASE = ['orderId', 'createdAt', 'customerName'];
 /** What each department looks at first. Work queues show the longest-waiting orders first. */
 const QUEUES: Record<string, QueueSetup> = {
-  '/quotes': { columns: [...BASE, 'customerEmail', 'stage', 'channel', 'stageEnteredAt', 'total'], sort: 'created_asc', description: 'Customers waiting for a price, and quotes sent waiting for the customer.' },
-  '/preorders': { columns: [...BASE, 'paymentMethod', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'created_asc', description: 'Orders with an item not yet available; the card is not charged until release.' },
-  '/accounts-receivable': { columns: [...BASE, 'paymentMethod', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'created_asc', description: 'Payment not completed: declined, charge later, or an offline method.' },
-  '/pending-clearance': { columns: [...BASE, 'paymentMethod', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'created_asc', description: 'Payment submitted, waiting for the provider to settle it.' },
-  '/fraud-review': { columns: [...BASE, 'customerEmail', 'fraudScore', 'shippingCountry', 'stageEnteredAt', 'total'], sort: 'created_asc', description: 'Held by the fraud rules before any payment was taken: approve or reject.' },
-  '/hold': { columns: [...BASE, 'holdFromStage', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'created_asc', description: 'Put on hold by a person; a release returns the order to the stage it came from.' },
-  '/shipping': { columns: [...BASE, 'shippingCountry', 'paidAt', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'created_asc', description: 'Paid and waiting to ship.' },
-  '/completed': { columns: [...BASE, 'shippedAt', 'paymentStatus', 'channel', 'total'], sort: 'created_desc', description: 'Paid and shipped, or nothing to ship.' },
-  '/rejected': { columns: [...BASE, 'customerEmail', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'created_desc', description: 'Cancelled or voided; still searchable, excluded from sales.' },
+  '/quotes': { columns: [...BASE, 'customerEmail', 'stage', 'channel', 'stageEnteredAt', 'total'], sort: 'stage_entered_asc', description: 'Customers waiting for a price, and quotes sent waiting for the customer.' },
+  '/preorders': { columns: [...BASE, 'paymentMethod', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'stage_entered_asc', description: 'Orders with an item not yet available; the card is not charged until release.' },
+  '/accounts-receivable': { columns: [...BASE, 'paymentMethod', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'stage_entered_asc', description: 'Payment not completed: declined, charge later, or an offline method.' },
+  '/pending-clearance': { columns: [...BASE, 'paymentMethod', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'stage_entered_asc', description: 'Payment submitted, waiting for the provider to settle it.' },
+  '/fraud-review': { columns: [...BASE, 'customerEmail', 'fraudScore', 'shippingCountry', 'stageEnteredAt', 'total'], sort: 'stage_entered_asc', description: 'Held by the fraud rules before any payment was taken: approve or reject.' },
+  '/hold': { columns: [...BASE, 'holdFromStage', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'stage_entered_asc', description: 'Put on hold by a person; a release returns the order to the stage it came from.' },
+  '/shipping': { columns: [...BASE, 'shippingCountry', 'paidAt', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'stage_entered_asc', description: 'Paid and waiting to ship.' },
+  '/completed': { columns: [...BASE, 'shippedAt', 'paymentStatus', 'channel', 'total'], sort: 'stage_entered_desc', description: 'Paid and shipped, or nothing to ship.' },
+  '/rejected': { columns: [...BASE, 'customerEmail', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'stage_entered_desc', description: 'Cancelled or voided; still searchable, excluded from sales.' },
 };
-const FALLBACK: QueueSetup = { columns: [...BASE, 'stage', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'created_asc', description: '' };
+const FALLBACK: QueueSetup = { columns: [...BASE, 'stage', 'paymentStatus', 'stageEnteredAt', 'total'], sort: 'stage_entered_asc', description: '' };
 
 /** Only the payment provider's notification moves an order out of Pending Clearance. */
 const isAutomatic = (stages: readonly Stage[]) => stages.every((s) => s === 'pending_clearance');
@@ -49,7 +49,7 @@ export default function QueuePage({ department }: { department: Department }) {
   const sortToggle = (
     <fieldset className="segmented" aria-label="Order">
       <legend className="visually-hidden">Order</legend>
-      {([['created_asc', 'Oldest first'], ['created_desc', 'Newest first']] as const).map(([sort, label]) => (
+      {([['stage_entered_asc', 'Longest waiting'], ['stage_entered_desc', 'Newest in queue']] as const).map(([sort, label]) => (
         <label key={sort} className="segmented-option">
           <input type="radio" name="queue-order" checked={list.url.sort === sort} onChange={() => list.url.setSort(sort)} />
           <span>{label}</span>

@@ -5,7 +5,11 @@
  */
 import type { Stage } from '../app/departments';
 
-export const SORTS = ['created_desc', 'created_asc', 'total_desc', 'total_asc', 'order_id_asc', 'order_id_desc'] as const;
+export const SORTS = [
+  'created_desc', 'created_asc', 'total_desc', 'total_asc', 'order_id_asc', 'order_id_desc',
+  // Time in the current stage: queues only (the API needs a stage filter for it).
+  'stage_entered_asc', 'stage_entered_desc',
+] as const;
 export type Sort = (typeof SORTS)[number];
 
 export const CUSTOM_FIELD_KEYS = Array.from({ length: 10 }, (_, i) => `custom${i + 1}`);
