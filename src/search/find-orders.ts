@@ -5,7 +5,8 @@ import { toOrderListItem } from '../orders/orders.mapper.js';
 import type { OrderListItemDto } from '../orders/orders.schemas.js';
 import { invalid } from '../shared/errors.js';
 import { normalizeTerm, phoneDigits, postalTerm, FREE_TEXT_KINDS, type TermKind, words } from './search-terms.js';
-import { findOrderPage, type Keyset, type OrderNumberFilter, type OrderSearch, prefixUpperBound, type Range, type TermFilter } from './search.repository.js';
+import { type Keyset, type OrderNumberFilter, type OrderSearch, prefixUpperBound, type Range, type TermFilter } from './search-sql.js';
+import { findOrderPage } from './search.repository.js';
 import type { SearchOrdersQueryT, SearchSort } from './search.schemas.js';
 
 export interface OrderPageDto {

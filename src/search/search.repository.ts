@@ -3,14 +3,11 @@ import type { Executor } from '../db/database.js';
 import type { OrderListRow } from '../orders/orders.mapper.js';
 import { readTermByCreation, walkMerged, walkTerm } from './search-plans.js';
 import {
-  and, COLUMNS, conditions, isOrderedTerm, list, listsOf, orderBy, orderNumberConditions, type OrderSearch, rangeOn, type Sql, type TermFilter,
-  termMatch, without,
+  and, COLUMNS, conditions, isOrderedTerm, list, listsOf, orderBy, orderNumberConditions, type OrderSearch, prefixUpperBound, rangeOn, type Sql,
+  type TermFilter, termMatch, without,
 } from './search-sql.js';
 import { expandPrefix, MAX_EXPANSION } from './term-expansion.js';
 
-export type { Keyset, OrderNumberFilter, OrderSearch, Range, TermFilter } from './search-sql.js';
-export { prefixUpperBound } from './search-sql.js';
-import { prefixUpperBound } from './search-sql.js';
 
 /*
  * The order search planner. Every page is a keyset walk that stops after limit + 1 rows; the choice is
