@@ -8,7 +8,6 @@ import {
 } from './search-sql.js';
 import { expandPrefix, MAX_EXPANSION } from './term-expansion.js';
 
-
 /*
  * The order search planner. Every page is a keyset walk that stops after limit + 1 rows; the choice is
  * where the walk starts ("the driver"), made from bounded counts of each filter:
