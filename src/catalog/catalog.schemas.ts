@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CurrencyCode, Cursor, IsoDate, IsoInstant, Limit, MinorUnits, Page } from '../shared/schemas.js';
+import { CurrencyCode, Cursor, ExpectedVersionField, IsoDate, IsoInstant, Limit, MinorUnits, Page } from '../shared/schemas.js';
 
 /** No whitespace or slash: the SKU names the item in URLs (`/items/:sku`) and in order lines. */
 export const Sku = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s/]+$', description: 'Stock keeping unit, unique; case-sensitive' });
@@ -33,7 +33,7 @@ export const UpdateItemBody = Type.Object(
     preorder: Type.Optional(Type.Boolean({ description: 'Setting false also clears expectedDate' })),
     expectedDate: Type.Optional(Type.Union([IsoDate, Type.Null()])),
     inventory: Type.Optional(Inventory),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; alternative to If-Match' })),
+    version: ExpectedVersionField,
   },
   { additionalProperties: false, minProperties: 1, description: 'The SKU cannot change: create a new item instead' },
 );

@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Address } from '../orders/orders.schemas.js';
-import { Cursor, Email, IsoInstant, Limit, Page, ShortText } from '../shared/schemas.js';
+import { Cursor, Email, ExpectedVersionField, IsoInstant, Limit, Page, ShortText } from '../shared/schemas.js';
 
 const Phone = Type.String({ maxLength: 40, description: 'Any common notation; stored as E.164. Without an address it must start with +' });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -28,7 +28,7 @@ export const UpdateCustomerBody = Type.Object(
     phone: Type.Optional(Nullable(Phone)),
     billing: Type.Optional(Nullable(Address)),
     shipping: Type.Optional(Nullable(Address)),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; alternative to If-Match' })),
+    version: ExpectedVersionField,
   },
   { additionalProperties: false, minProperties: 1, description: 'null clears an optional field' },
 );

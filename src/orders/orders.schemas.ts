@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CountryCode, CurrencyCode, Email, IsoDate, IsoInstant, MinorUnits, Page, ShortText } from '../shared/schemas.js';
+import { CountryCode, CurrencyCode, Email, ExpectedVersionField, IsoDate, IsoInstant, MinorUnits, Page, ShortText } from '../shared/schemas.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, STAGES } from '../stages/stages.js';
 
 export const StageSchema = Type.Enum(STAGES, { description: 'Order stage (department queue)' });
@@ -98,7 +98,7 @@ export const UpdateOrderBody = Type.Object(
     tags: Type.Optional(Tags),
     customFields: Type.Optional(CustomFields),
     customerEmail: Type.Optional(Email),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; alternative to If-Match' })),
+    version: ExpectedVersionField,
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { IsoInstant } from '../shared/schemas.js';
+import { ExpectedVersionField, IsoInstant } from '../shared/schemas.js';
 
 const Scope = Type.String({
   pattern: '^[a-z][a-z0-9-]{0,59}$',
@@ -27,7 +27,7 @@ export const UpdateSavedViewBody = Type.Object(
     name: Type.Optional(Name),
     query: Type.Optional(Query),
     columns: Type.Optional(Columns),
-    version: Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; alternative to If-Match' })),
+    version: ExpectedVersionField,
   },
   { additionalProperties: false, minProperties: 1 },
 );

@@ -8,6 +8,8 @@ export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const IsoInstant = Type.String({ format: 'date-time', description: 'UTC instant, ISO 8601' });
 export const IsoDate = Type.String({ format: 'date', description: 'Calendar date, YYYY-MM-DD' });
 export const ShortText = (max = 200) => Type.String({ maxLength: max });
+/** The `version` an edit was based on, in a PATCH body: the alternative to an If-Match header. */
+export const ExpectedVersionField = Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; alternative to If-Match' }));
 
 export const Problem = Type.Object(
   {
