@@ -146,8 +146,11 @@ describeInBrowser('orders: search, queues, order detail', () => {
       await page.getByRole('button', { name: 'Total' }).click();
       await expect.poll(() => param(page, 'sort')).toBe('total_desc');
       await page.getByText('Columns', { exact: true }).click();
-      await page.getByRole('group', { name: 'Columns' }).getByRole('checkbox', { name: 'Held from' }).check();
+      // The box is controlled by the URL, which updates in a transition: click, then wait for the URL and the box.
+      const heldFrom = page.getByRole('group', { name: 'Columns' }).getByRole('checkbox', { name: 'Held from' });
+      await heldFrom.click();
       await expect.poll(() => param(page, 'cols')).toContain('holdFromStage');
+      await expect.poll(() => heldFrom.isChecked()).toBe(true);
       const savedUrl = new URL(page.url());
       // Polled: right after a change the previous page can still be on screen until the new one arrives.
       await expect.poll(async () => (await resultIds(page, 'Review Orders')).sort()).toEqual([...held].sort());
