@@ -8,7 +8,9 @@ import { migrateToLatest } from './db/migrate.js';
 import { finishInterruptedSeed } from './demo/bulk-load-sqlite.js';
 import { seedDemoDataIfEmpty } from './demo/demo-data.js';
 import { buildApp, loggerOptions } from './http/app.js';
-import { ensureGatewaySecret, localUrl, startServedGateway } from './payments/gateway/gateway-setup.js';
+import { createConfiguredGateway, ensureGatewaySecret, localUrl, startServedGateway } from './payments/gateway/gateway-setup.js';
+import { createPaymentServices } from './payments/payment-services.js';
+import { openVaultKeyring } from './vault/open-keyring.js';
 
 export function openDatabase(config: Config): Db {
   return createDatabase({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'orderdeck.sqlite') });
@@ -29,7 +31,8 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
   await bootstrapAdmin(db, config, (line) => process.stdout.write(`${line}\n`));
   if (config.demoData) await seedDemoDataIfEmpty(db, config, log);
 
-  const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel) });
+  const payments = createPaymentServices(openVaultKeyring(config));
+  const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel), payments });
   let closeGateway = async () => {};
   let closing = false;
   const shutdown = async (signal: string) => {
@@ -57,5 +60,6 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
   const ownPort = address && typeof address === 'object' ? address.port : config.port;
   const gateway = await startServedGateway(config, localUrl(config.host, ownPort), app.log);
   closeGateway = gateway.close;
+  payments.useGateway(createConfiguredGateway(gateway.baseUrl, config.gatewaySecret, !config.gatewayUrl));
   return app;
 }

@@ -5,6 +5,7 @@ import * as dashboardDays from './migrations/2026-11-26T0910-dashboard-days.js';
 import * as cardVault from './migrations/2026-11-26T1000-card-vault.js';
 import * as gatewayEvents from './migrations/2026-11-26T1010-gateway-events.js';
 import * as searchStatistics from './migrations/2026-11-26T1100-search-statistics.js';
+import * as paymentLedger from './migrations/2026-11-26T1200-payment-ledger.js';
 import type { Db } from './database.js';
 
 /** Migrations are listed here by name, oldest first; names sort by time so order never depends on the file system. */
@@ -15,6 +16,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1000-card-vault': cardVault,
   '2026-11-26T1010-gateway-events': gatewayEvents,
   '2026-11-26T1100-search-statistics': searchStatistics,
+  '2026-11-26T1200-payment-ledger': paymentLedger,
 };
 
 class StaticProvider implements MigrationProvider {

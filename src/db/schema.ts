@@ -6,6 +6,7 @@ import type {
   OrderHistoryTable, OrderItemsTable, OrderNotesTable, OrderSearchTermsTable, OrdersTable, StageCountsTable,
 } from '../orders/orders.table.js';
 import type { GatewayEventsTable } from '../payments/gateway/gateway-events.table.js';
+import type { PaymentLedgerTable } from '../payments/ledger/ledger.table.js';
 import type { IdempotencyKeysTable, OutboxTable } from '../outbox/outbox.table.js';
 import type { SavedViewsTable } from '../saved-views/saved-views.table.js';
 import type { VaultCardsTable } from '../vault/vault.table.js';
@@ -32,4 +33,5 @@ export interface Database {
   dashboard_days: DashboardDaysTable;
   vault_cards: VaultCardsTable;
   gateway_events: GatewayEventsTable;
+  payment_ledger: PaymentLedgerTable;
 }

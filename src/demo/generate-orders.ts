@@ -125,6 +125,7 @@ export class OrderGenerator {
       order_number: orderNumber, channel: pay.channel, is_test: 0, created_at: createdAt, updated_at: at,
       currency, subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping,
       tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_email: customer.email,
+      paid_total: pay.status === 'processed' ? summary.total : 0, authorized_total: pay.status === 'authorized' ? summary.total : 0, refund_blocked: 0,
       customer_name: `${billing.firstName} ${billing.lastName}`.trim(), customer_ip: pay.channel === 'web' ? `203.0.113.${1 + rng.int(254)}` : null,
       billing_json: customer.billingJson, shipping_json: gift ? JSON.stringify(shipping) : customer.billingJson,
       payment_method: pay.method, payment_status: pay.status, payment_json: pay.json,
@@ -198,4 +199,14 @@ export class OrderGenerator {
     if (rng.chance(0.05)) tags.push(rng.pick(TAGS));
     return [...new Set(tags)];
   }
+}
+
+/**
+ * The ledger row a seeded order's payment stands for: money the storefront already took (or holds), so
+ * the order's paid and authorized totals are derived from the ledger like any other order's.
+ */
+export function seedLedgerEntry(o: GeneratedOrder): { kind: 'sale' | 'authorize'; amount: number; key: string } | undefined {
+  const status = o.row.payment_status;
+  if (status !== 'processed' && status !== 'authorized') return undefined;
+  return { kind: status === 'processed' ? 'sale' : 'authorize', amount: o.row.total, key: `seed:${o.row.order_number}` };
 }

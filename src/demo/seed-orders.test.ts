@@ -13,7 +13,7 @@ import { orderInput } from '../test-support/factories.js';
 import { seedOrders } from './seed-orders.js';
 
 const N = 2000;
-const settings = { orderNumberPrefix: 'OD-' };
+const settings = { orderNumberPrefix: 'OD-', gateway: 'sandbox', cardMode: 'sale' as const };
 const seqOf = (orderNumber: string) => Number(orderNumber.slice(settings.orderNumberPrefix.length));
 
 describeEachDatabase('seedOrders', (get) => {
@@ -23,13 +23,13 @@ describeEachDatabase('seedOrders', (get) => {
   beforeAll(async () => {
     const { db } = get();
     before = await db.transaction().execute(async (trx) => [
-      await createOrder(trx, orderInput(), SYSTEM_ACTOR, settings),
-      await createOrder(trx, orderInput(), SYSTEM_ACTOR, settings),
+      (await createOrder(trx, orderInput(), SYSTEM_ACTOR, settings)).orderNumber,
+      (await createOrder(trx, orderInput(), SYSTEM_ACTOR, settings)).orderNumber,
     ]);
     // Small batches so the run crosses several transactions.
     const result = await seedOrders(db, { orders: N, batchSize: 700, orderNumberPrefix: settings.orderNumberPrefix });
     expect(result.orders).toBe(N);
-    after = await db.transaction().execute((trx) => createOrder(trx, orderInput(), SYSTEM_ACTOR, settings));
+    after = (await db.transaction().execute((trx) => createOrder(trx, orderInput(), SYSTEM_ACTOR, settings))).orderNumber;
   }, 120_000);
 
   it('fills every stage, and stage_counts agree with the orders table', async () => {

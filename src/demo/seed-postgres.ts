@@ -2,7 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Db, Trx } from '../db/database.js';
 import { STAGE_COUNT_SLOTS } from '../orders/orders.repository.js';
 import { randomSlot, type SeedSink, sortedTermRows, tallyCustomers, tallyStages } from './batch.js';
-import type { GeneratedOrder } from './generate-orders.js';
+import { type GeneratedOrder, seedLedgerEntry } from './generate-orders.js';
 
 type PgType = 'text' | 'bigint' | 'integer';
 type Column = readonly [name: string, type: PgType];
@@ -10,7 +10,8 @@ type Column = readonly [name: string, type: PgType];
 const ORDER_COLUMNS: Column[] = [
   ['id', 'bigint'], ['order_number', 'text'], ['channel', 'text'], ['is_test', 'integer'], ['created_at', 'bigint'], ['updated_at', 'bigint'],
   ['currency', 'text'], ['subtotal', 'bigint'], ['discount_total', 'bigint'], ['shipping_total', 'bigint'], ['tax_total', 'bigint'],
-  ['total', 'bigint'], ['refunded_total', 'bigint'], ['customer_id', 'bigint'], ['customer_email', 'text'], ['customer_name', 'text'],
+  ['total', 'bigint'], ['refunded_total', 'bigint'], ['paid_total', 'bigint'], ['authorized_total', 'bigint'], ['refund_blocked', 'integer'],
+  ['customer_id', 'bigint'], ['customer_email', 'text'], ['customer_name', 'text'],
   ['customer_ip', 'text'], ['billing_json', 'text'], ['shipping_json', 'text'], ['payment_method', 'text'], ['payment_status', 'text'],
   ['payment_json', 'text'], ['paid_at', 'bigint'], ['shipped_at', 'bigint'], ['fraud_score', 'integer'], ['fraud_reasons_json', 'text'],
   ['fraud_hold', 'integer'], ['has_shippable', 'integer'], ['has_preorder', 'integer'], ['stage', 'text'], ['stage_entered_at', 'bigint'],
@@ -20,6 +21,10 @@ const ITEM_COLUMNS: Column[] = [
   ['order_id', 'bigint'], ['line_no', 'integer'], ['sku', 'text'], ['description', 'text'], ['quantity', 'integer'], ['unit_price', 'bigint'],
   ['discount', 'bigint'], ['tax', 'bigint'], ['shippable', 'integer'], ['preorder', 'integer'], ['expected_date', 'text'],
   ['quantity_shipped', 'integer'], ['quantity_refunded', 'integer'],
+];
+const LEDGER_COLUMNS: Column[] = [
+  ['order_id', 'bigint'], ['kind', 'text'], ['amount', 'bigint'], ['currency', 'text'], ['gateway', 'text'], ['idempotency_key', 'text'],
+  ['status', 'text'], ['actor', 'text'], ['reason', 'text'], ['created_at', 'bigint'], ['resolved_at', 'bigint'],
 ];
 
 /**
@@ -62,6 +67,7 @@ export function postgresSink(db: Db, actor: string): SeedSink {
     const oc = columnsOf(ORDER_COLUMNS.length);
     const ic = columnsOf(ITEM_COLUMNS.length);
     const hc = columnsOf(7);
+    const lc = columnsOf(LEDGER_COLUMNS.length);
     orders.forEach((o, n) => {
       const row = { ...o.row, id: ids[n], customer_id: customerIds.get(o.customer.email) } as Record<string, unknown>;
       ORDER_COLUMNS.forEach(([name], i) => oc[i]!.push(row[name] ?? null));
@@ -70,12 +76,19 @@ export function postgresSink(db: Db, actor: string): SeedSink {
           it.expected_date ?? null, it.quantity_shipped ?? 0, it.quantity_refunded ?? 0].forEach((v, i) => ic[i]!.push(v));
       }
       for (const h of o.history) [ids[n], h.at, actor, h.kind, h.from, h.to, h.reason].forEach((v, i) => hc[i]!.push(v));
+      const ledger = seedLedgerEntry(o);
+      if (ledger) {
+        [ids[n], ledger.kind, ledger.amount, o.row.currency, 'external', ledger.key, 'approved', actor, 'paid at the storefront', o.row.created_at, o.row.created_at]
+          .forEach((v, i) => lc[i]!.push(v));
+      }
     });
     await insertUnnest(trx, 'orders', ORDER_COLUMNS, oc);
     await insertUnnest(trx, 'order_items', ITEM_COLUMNS, ic);
     await insertUnnest(trx, 'order_history', [
       ['order_id', 'bigint'], ['at', 'bigint'], ['actor', 'text'], ['kind', 'text'], ['from_stage', 'text'], ['to_stage', 'text'], ['reason', 'text'],
     ], hc);
+    // Money already taken by the storefront: its ledger row, so the order's paid figures stay derived from the ledger.
+    await insertUnnest(trx, 'payment_ledger', LEDGER_COLUMNS, lc);
     const terms = sortedTermRows(orders, ids);
     await insertUnnest(trx, 'order_search_terms', [['term', 'text'], ['kind', 'text'], ['created_at', 'bigint'], ['order_id', 'bigint']], [
       terms.map((t) => t.term), terms.map((t) => t.kind), terms.map((t) => t.createdAt), terms.map((t) => t.orderId),
@@ -107,7 +120,7 @@ export function postgresSink(db: Db, actor: string): SeedSink {
     },
     async close() {
       // After a bulk load, fresh statistics and a visibility map (index-only scans) rather than waiting for autovacuum.
-      for (const table of ['customers', 'orders', 'order_items', 'order_history', 'order_search_terms']) {
+      for (const table of ['customers', 'orders', 'order_items', 'order_history', 'order_search_terms', 'payment_ledger']) {
         await sql`vacuum (analyze) ${sql.table(table)}`.execute(db);
       }
     },

@@ -2,11 +2,11 @@ import type SqliteDatabase from 'better-sqlite3';
 import { STAGE_COUNT_SLOTS } from '../orders/orders.repository.js';
 import { finishBulkLoad, STAGED_TERMS_TABLE, startBulkLoad } from './bulk-load-sqlite.js';
 import { randomSlot, type SeedSink, tallyCustomers, tallyStages } from './batch.js';
-import type { GeneratedOrder } from './generate-orders.js';
+import { type GeneratedOrder, seedLedgerEntry } from './generate-orders.js';
 
 const ORDER_COLUMNS = [
   'order_number', 'channel', 'is_test', 'created_at', 'updated_at', 'currency', 'subtotal', 'discount_total', 'shipping_total',
-  'tax_total', 'total', 'refunded_total', 'customer_email', 'customer_name', 'customer_ip', 'billing_json',
+  'tax_total', 'total', 'refunded_total', 'paid_total', 'authorized_total', 'refund_blocked', 'customer_email', 'customer_name', 'customer_ip', 'billing_json',
   'shipping_json', 'payment_method', 'payment_status', 'payment_json', 'paid_at', 'shipped_at', 'fraud_score',
   'fraud_reasons_json', 'fraud_hold', 'has_shippable', 'has_preorder', 'stage', 'stage_entered_at', 'hold_from_stage',
   'tags_json', 'custom_fields_json', 'version',
@@ -52,6 +52,9 @@ export function sqliteSink(sqlite: SqliteDatabase.Database, actor: string, { bul
   const insertTerms = sqlite.prepare(bulk
     ? insertFromJson(STAGED_TERMS_TABLE, TERM_COLUMNS)
     : insertFromJson('order_search_terms', TERM_COLUMNS, undefined, 'order by 1, 2, 3, 4'));
+  // Money already taken by the storefront: its ledger row, so the order's paid figures stay derived from the ledger.
+  const insertLedger = sqlite.prepare(`insert into payment_ledger (order_id, kind, amount, currency, gateway, idempotency_key, status, actor, reason, attempts, created_at, resolved_at)
+    values (?, ?, ?, ?, 'external', ?, 'approved', ?, 'paid at the storefront', 0, ?, ?)`);
   const adjustCount = sqlite.prepare(
     `insert into stage_counts (stage, slot, count) values (?, ?, ?) on conflict (stage, slot) do update set count = count + excluded.count`,
   );
@@ -85,6 +88,8 @@ export function sqliteSink(sqlite: SqliteDatabase.Database, actor: string, { bul
           it.expected_date ?? null, it.quantity_shipped ?? 0, it.quantity_refunded ?? 0);
       }
       for (const h of o.history) insertHistory.run(id, h.at, actor, h.kind, h.from, h.to, h.reason);
+      const ledger = seedLedgerEntry(o);
+      if (ledger) insertLedger.run(id, ledger.kind, ledger.amount, o.row.currency, ledger.key, actor, o.row.created_at, o.row.created_at);
       for (const t of o.terms) terms.push([t.term, t.kind, o.row.created_at, id]);
       items += o.items.length;
       history += o.history.length;

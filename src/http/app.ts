@@ -7,6 +7,8 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { createMetrics } from '../ops/metrics.js';
+import { createPaymentServices, type PaymentServices } from '../payments/payment-services.js';
+import { openVaultKeyring } from '../vault/open-keyring.js';
 import { Problem } from '../shared/schemas.js';
 import { OrderListItem, OrderOut } from '../orders/orders.schemas.js';
 import { registerAuthentication } from './authenticate.js';
@@ -20,6 +22,8 @@ export interface BuildAppOptions {
   db: Db;
   /** Fastify logger options; false in tests. */
   logger?: FastifyServerOptions['logger'];
+  /** The gateway and vault keys the payment step uses; by default the vault keys from `config` and no gateway until one is connected. */
+  payments?: PaymentServices;
 }
 
 /**
@@ -34,7 +38,7 @@ export const loggerOptions = (level: string): FastifyServerOptions['logger'] => 
   },
 });
 
-export async function buildApp({ config, db, logger = false }: BuildAppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, logger = false, payments = createPaymentServices(openVaultKeyring(config)) }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger,
     bodyLimit: config.bodyLimitBytes,
@@ -71,7 +75,7 @@ export async function buildApp({ config, db, logger = false }: BuildAppOptions):
 
   await app.register(async (api) => {
     api.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
-    for (const routes of API_ROUTES) await api.register(routes, { db, config, registry });
+    for (const routes of API_ROUTES) await api.register(routes, { db, config, registry, payments });
   }, { prefix: '/api/v1' });
 
   await registerWebApp(app);

@@ -2,17 +2,15 @@ import type { Trx } from '../db/database.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
-import { invalid } from '../shared/errors.js';
 import { formatOrderNumber } from '../shared/ids.js';
 import { routeNewOrder } from '../stages/routing.js';
-import type { PaymentStatus } from '../stages/stages.js';
+import { type PendingOperation, prepareIntakePayment, recordIntakePayment } from '../payments/charge/intake-payment.js';
 import { establishRoutingFacts } from './order-intake.js';
 import {
   assertCurrency, assertExpectedTotal, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail,
 } from './order-input.js';
 import { resolveItems } from './order-items.js';
 import { computeSummary } from './order-totals.js';
-import type { StoredPayment } from './orders.mapper.js';
 import { upsertCustomer } from '../customers/customers.repository.js';
 import {
   adjustStageCount, insertOrder, insertOrderHistory, insertOrderItems, insertOrderNote, insertSearchTerms, nextOrderSequence,
@@ -23,18 +21,31 @@ export interface OrderSettings {
   orderNumberPrefix: string;
 }
 
+/** How the payment step is set up for this order: the gateway's name and whether cards are sold or authorized. */
+export interface IntakeSettings extends OrderSettings {
+  gateway: string;
+  cardMode: 'sale' | 'authorize';
+}
+
+export interface CreatedOrder {
+  orderNumber: string;
+  orderId: number;
+  /** A charge written `started`; perform it (performLedgerOperation) after the transaction commits. */
+  charge: PendingOperation | undefined;
+}
+
 /**
  * Places an order: validates and prices it, routes it to its first stage, and writes the order, its
  * items, search terms, stage count, history and `order.created` event in the caller's transaction.
  */
-export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Actor, settings: OrderSettings, now = Date.now()): Promise<string> {
+export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Actor, settings: IntakeSettings, now = Date.now()): Promise<CreatedOrder> {
   assertCurrency(input.currency);
   const billing = normalizeAddress(input.billing, '/billing');
   const shipping = input.shipping ? normalizeAddress(input.shipping, '/shipping') : billing;
   const email = normalizeEmail(input.customer.email);
   const payment = input.payment;
-  if (payment.card && payment.method !== 'credit_card') throw invalid('/payment/card', 'card details go with the credit_card method only');
-  const paymentStatus: PaymentStatus = payment.status ?? 'unprocessed';
+  const intake = await prepareIntakePayment(trx, payment);
+  const paymentStatus = intake.status;
 
   const items = await resolveItems(trx, input.items, input.currency);
   const summary = computeSummary(items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount!, tax: i.tax! })), input.shippingCost ?? 0, input.shippingTax ?? 0);
@@ -44,7 +55,11 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     paymentMethod: payment.method, paymentStatus, fraudHold: input.fraudHold ?? false,
     items: items.map((i) => ({ preorder: i.preorder!, shippable: i.shippable! })),
   });
-  const route = routeNewOrder(facts);
+  const decided = routeNewOrder(facts);
+  // Charged by Orderdeck now: the order waits in Accounts Receivable until the gateway answers, and the answer routes it on.
+  const route = intake.gateway && (decided.stage === 'accounts_receivable' || decided.stage === 'pending_clearance')
+    ? { stage: 'accounts_receivable' as const, reason: 'payment is being taken' }
+    : decided;
   const orderNumber = formatOrderNumber(settings.orderNumberPrefix, await nextOrderSequence(trx));
   const tags = cleanTags(input.tags);
   const customFields = cleanCustomFields(input.customFields);
@@ -55,14 +70,14 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), now,
   });
 
-  const storedPayment: StoredPayment = { card: payment.card ?? null, reference: payment.reference ?? null };
   const orderId = await insertOrder(trx, {
     order_number: orderNumber, channel: input.channel, is_test: input.isTest ? 1 : 0, created_at: now, updated_at: now,
     currency: input.currency, subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping,
-    tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_id: customer, customer_email: email,
+    tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_id: customer,
+    paid_total: paymentStatus === 'processed' ? summary.total : 0, authorized_total: paymentStatus === 'authorized' ? summary.total : 0, refund_blocked: 0, customer_email: email,
     customer_name: customerName, customer_ip: input.customer.ip ?? null, billing_json: JSON.stringify(billing),
     shipping_json: JSON.stringify(shipping), payment_method: payment.method, payment_status: paymentStatus,
-    payment_json: JSON.stringify(storedPayment), paid_at: paymentStatus === 'processed' ? now : null, shipped_at: null,
+    payment_json: JSON.stringify(intake.stored), paid_at: paymentStatus === 'processed' ? now : null, shipped_at: null,
     fraud_score: null, fraud_reasons_json: null, fraud_hold: input.fraudHold ? 1 : 0,
     has_shippable: facts.hasShippable ? 1 : 0, has_preorder: facts.hasPreorderItems ? 1 : 0,
     stage: route.stage, stage_entered_at: now, hold_from_stage: null,
@@ -76,6 +91,9 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const who = actorLabel(actor);
   await insertOrderHistory(trx, { orderId, at: now, actor: who, kind: 'created', to: route.stage, reason: route.reason });
   for (const note of input.notes ?? []) await insertOrderNote(trx, orderId, who, note, now);
+  const charge = await recordIntakePayment(trx, {
+    id: orderId, orderNumber, total: summary.total, currency: input.currency, stage: route.stage, createdAt: now,
+  }, intake, { actor: who, gateway: settings.gateway, cardMode: settings.cardMode, reference: payment.reference ?? null });
   await enqueueEvent(trx, 'order.created', { type: 'order', id: orderNumber }, { orderId: orderNumber, stage: route.stage, total: summary.total, currency: input.currency }, now);
-  return orderNumber;
+  return { orderNumber, orderId, charge };
 }

@@ -8,6 +8,7 @@ import { lockOrderForChange } from './order-lock.js';
 import { type ExpectedVersion, staleVersion } from '../shared/versioning.js';
 import { stageContextOf } from './orders.mapper.js';
 import { adjustStageCount, insertOrderHistory, updateOrderRow } from './orders.repository.js';
+import type { OrderRow, OrdersTable } from './orders.table.js';
 
 export interface MoveStageInput {
   orderNumber: string;
@@ -27,12 +28,26 @@ export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Act
   if (!check.ok) {
     throw new AppError('transition_refused', `${row.order_number}: ${check.reason}`, { field: '/stage', details: { allowed: check.allowed } });
   }
-  const holdFrom = input.to === 'hold' ? from : null;
-  if (!(await updateOrderRow(trx, row.id, row.version, { stage: input.to, stage_entered_at: now, hold_from_stage: holdFrom, updated_at: now }))) {
-    throw staleVersion('order', input.expected ?? { version: row.version, source: 'body' }, row.version + 1);
+  await changeOrderStage(trx, row, input.to, input.reason, actorLabel(actor), now, {}, input.expected);
+}
+
+/**
+ * The stage change itself — row, counts, history, event — for a move already decided: by a person through
+ * the transition table above, or by the system (a payment outcome, a gateway notification) where the
+ * table's hand-move rules do not apply. `patch` rides along in the same row update (e.g. payment figures).
+ */
+export async function changeOrderStage(
+  trx: Trx, row: OrderRow, to: Stage, reason: string, actor: string, now: number,
+  patch: Partial<Omit<OrdersTable, 'id' | 'version'>> = {}, expected?: ExpectedVersion,
+): Promise<number> {
+  const from = row.stage as Stage;
+  const holdFrom = to === 'hold' ? from : null;
+  if (!(await updateOrderRow(trx, row.id, row.version, { ...patch, stage: to, stage_entered_at: now, hold_from_stage: holdFrom, updated_at: now }))) {
+    throw staleVersion('order', expected ?? { version: row.version, source: 'body' }, row.version + 1);
   }
   await adjustStageCount(trx, from, -1);
-  await adjustStageCount(trx, input.to, 1);
-  await insertOrderHistory(trx, { orderId: row.id, at: now, actor: actorLabel(actor), kind: 'stage', from, to: input.to, reason: input.reason });
-  await enqueueEvent(trx, 'order.stage_changed', { type: 'order', id: row.order_number }, { orderId: row.order_number, from, to: input.to, reason: input.reason }, now);
+  await adjustStageCount(trx, to, 1);
+  await insertOrderHistory(trx, { orderId: row.id, at: now, actor, kind: 'stage', from, to, reason });
+  await enqueueEvent(trx, 'order.stage_changed', { type: 'order', id: row.order_number }, { orderId: row.order_number, from, to, reason }, now);
+  return row.version + 1;
 }

@@ -41,7 +41,10 @@ export function toOrderDto(row: OrderRow, items: OrderItemRow[], notes: OrderNot
       discount: i.discount, tax: i.tax, shippable: i.shippable === 1, preorder: i.preorder === 1, expectedDate: i.expected_date,
       quantityShipped: i.quantity_shipped, quantityRefunded: i.quantity_refunded,
     })),
-    payment: { method: row.payment_method, status: row.payment_status, paidAt: toIsoOrNull(row.paid_at), card: payment.card, reference: payment.reference },
+    payment: {
+      method: row.payment_method, status: row.payment_status, paidAt: toIsoOrNull(row.paid_at), paid: Number(row.paid_total),
+      authorized: Number(row.authorized_total), refundBlocked: row.refund_blocked === 1, card: payment.card, reference: payment.reference,
+    },
     shippedAt: toIsoOrNull(row.shipped_at),
     fraud: { score: row.fraud_score, reasons: row.fraud_reasons_json ? JSON.parse(row.fraud_reasons_json) : [], hold: row.fraud_hold === 1 },
     stage: row.stage,

@@ -28,7 +28,7 @@ const bumpCounter = prepared((db, _p: Record<string, never>) =>
 /** Every column an order is inserted with; the type check keeps it complete. */
 const NEW_ORDER_COLUMNS = [
   'order_number', 'channel', 'is_test', 'created_at', 'updated_at', 'currency', 'subtotal', 'discount_total', 'shipping_total',
-  'tax_total', 'total', 'refunded_total', 'customer_id', 'customer_email', 'customer_name', 'customer_ip', 'billing_json',
+  'tax_total', 'total', 'refunded_total', 'paid_total', 'authorized_total', 'refund_blocked', 'customer_id', 'customer_email', 'customer_name', 'customer_ip', 'billing_json',
   'shipping_json', 'payment_method', 'payment_status', 'payment_json', 'paid_at', 'shipped_at', 'fraud_score',
   'fraud_reasons_json', 'fraud_hold', 'has_shippable', 'has_preorder', 'stage', 'stage_entered_at', 'hold_from_stage',
   'tags_json', 'custom_fields_json', 'version',
@@ -160,7 +160,7 @@ export interface HistoryEntry {
   orderId: number;
   at: number;
   actor: string;
-  kind: 'created' | 'stage' | 'updated' | 'note' | 'tags' | 'deleted';
+  kind: 'created' | 'stage' | 'updated' | 'note' | 'tags' | 'deleted' | 'payment';
   from?: Stage | null;
   to?: Stage | null;
   reason?: string | null;

@@ -11,7 +11,10 @@ import { runInTransaction } from '../http/idempotency.js';
 import { AppError } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
 import type { Stage } from '../stages/stages.js';
+import { getPaymentSettings } from '../payments/payment-settings.js';
+import type { PendingOperation } from '../payments/charge/intake-payment.js';
 import { createOrder } from './create-order.js';
+import { takeNewOrderPayment } from './place-order.js';
 import { deleteTestOrder } from './delete-order.js';
 import { getOrder } from './get-order.js';
 import { appendOrderNote, changeOrderTags } from './order-notes-tags.js';
@@ -25,7 +28,7 @@ const tags = ['Orders'];
 const Order = Type.Ref('Order');
 
 
-export async function orderRoutes(app: FastifyInstance, { db, config }: AppContext) {
+export async function orderRoutes(app: FastifyInstance, { db, config, payments }: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const settings = { orderNumberPrefix: config.orderNumberPrefix };
 
@@ -34,11 +37,17 @@ export async function orderRoutes(app: FastifyInstance, { db, config }: AppConte
     config: { permission: 'orders:create' },
   }, async (request, reply) => {
     const actor = principalOf(request).actor;
+    const { cardMode } = await getPaymentSettings(db);
+    let charge: PendingOperation | undefined;
+    // The idempotency record keeps the order number only: a replay answers with the order as it is now.
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
-      const orderNumber = await createOrder(trx, request.body, actor, settings);
-      return { status: 201, body: await getOrder(trx, orderNumber) };
+      const created = await createOrder(trx, request.body, actor, { ...settings, gateway: payments.gatewayName(), cardMode });
+      charge = created.charge;
+      return { status: 201, body: { orderId: created.orderNumber } };
     });
-    return reply.code(201).header('location', `/api/v1/orders/${outcome.body.orderId}`).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
+    await takeNewOrderPayment(db, payments, outcome.body.orderId, charge, request.log);
+    const order = await getOrder(db, outcome.body.orderId);
+    return reply.code(201).header('location', `/api/v1/orders/${order.orderId}`).header('etag', versionEtag(order.version)).send(order);
   });
 
   r.get('/orders/:orderId', {

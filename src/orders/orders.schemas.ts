@@ -41,11 +41,20 @@ export type ItemInputT = Static<typeof ItemInput>;
 
 export const CardInput = Type.Object(
   {
-    token: Type.String({ minLength: 1, maxLength: 100, description: 'Vault token; never a card number' }),
-    brand: Type.String({ maxLength: 30 }),
-    last4: Type.String({ pattern: '^[0-9]{4}$' }),
-    expMonth: Type.Integer({ minimum: 1, maximum: 12 }),
-    expYear: Type.Integer({ minimum: 2000, maximum: 2100 }),
+    token: Type.String({ minLength: 1, maxLength: 100, description: 'Vault token (POST /vault/cards); never a card number' }),
+    brand: Type.Optional(Type.String({ maxLength: 30, description: 'Ignored: the vault knows the brand' })),
+    last4: Type.Optional(Type.String({ pattern: '^[0-9]{4}$', description: 'Ignored: the vault knows the last four digits' })),
+    expMonth: Type.Optional(Type.Integer({ minimum: 1, maximum: 12, description: 'Ignored: the vault knows the expiry' })),
+    expYear: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100, description: 'Ignored: the vault knows the expiry' })),
+  },
+  { additionalProperties: false },
+);
+
+export const ECheckInput = Type.Object(
+  {
+    routingNumber: Type.String({ pattern: '^[0-9]{9}$', description: 'ABA routing number' }),
+    accountNumber: Type.String({ pattern: '^[0-9]{4,17}$', description: 'Sent to the gateway once and never stored; the order keeps the last four digits' }),
+    accountType: Type.Union([Type.Literal('checking'), Type.Literal('savings')]),
   },
   { additionalProperties: false },
 );
@@ -53,9 +62,13 @@ export const CardInput = Type.Object(
 export const PaymentInput = Type.Object(
   {
     method: PaymentMethodSchema,
-    status: Type.Optional(PaymentStatusSchema),
+    status: Type.Optional(Type.Enum(PAYMENT_STATUSES, {
+      description: 'Only when the storefront already took or tried the payment. Without it Orderdeck charges the vaulted card '
+        + '(or submits the e-check) itself, after the fraud check.',
+    })),
     card: Type.Optional(CardInput),
-    reference: Type.Optional(ShortText(200)),
+    echeck: Type.Optional(ECheckInput),
+    reference: Type.Optional(Type.String({ maxLength: 200, description: 'The provider\'s transaction reference when the storefront took or submitted the payment' })),
   },
   { additionalProperties: false },
 );
@@ -149,6 +162,9 @@ export const OrderOut = Type.Object({
   items: Type.Array(OrderItemOut),
   payment: Type.Object({
     method: Type.String(), status: Type.String(), paidAt: Type.Union([IsoInstant, Type.Null()]),
+    paid: Type.Integer({ description: 'Money taken (minor units), before refunds' }),
+    authorized: Type.Integer({ description: 'Money held by open authorizations' }),
+    refundBlocked: Type.Boolean({ description: 'A chargeback is open: refunds are refused' }),
     card: Type.Union([Type.Object({ token: Type.String(), brand: Type.String(), last4: Type.String(), expMonth: Type.Integer(), expYear: Type.Integer() }), Type.Null()]),
     reference: Type.Union([Type.String(), Type.Null()]),
   }),

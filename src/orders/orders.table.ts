@@ -15,6 +15,12 @@ export interface OrdersTable {
   tax_total: number;
   total: number;
   refunded_total: number;
+  /** Derived from the payment ledger: captured or settled money, before refunds. */
+  paid_total: number;
+  /** Derived from the payment ledger: held by open authorizations, not yet captured. */
+  authorized_total: number;
+  /** 1 while a chargeback is open: refunds are refused. */
+  refund_blocked: number;
   customer_id: number | null;
   customer_email: string;
   customer_name: string;

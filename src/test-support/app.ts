@@ -5,6 +5,7 @@ import type { Role } from '../auth/permissions.js';
 import { loadConfig, type Config } from '../config.js';
 import type { Db } from '../db/database.js';
 import { buildApp } from '../http/app.js';
+import type { PaymentServices } from '../payments/payment-services.js';
 import { VaultKey } from '../vault/vault-keys.js';
 
 /** One vault key per test process, so no test writes a key file into ./data; pass `vaultKeys: undefined` to test the key file. */
@@ -30,8 +31,8 @@ export interface TestApp {
 
 let userSeq = 0;
 
-export async function buildTestApp(db: Db, config: Partial<Config> = {}): Promise<TestApp> {
-  const app = await buildApp({ config: testConfig(config), db });
+export async function buildTestApp(db: Db, config: Partial<Config> = {}, opts: { payments?: PaymentServices } = {}): Promise<TestApp> {
+  const app = await buildApp({ config: testConfig(config), db, ...(opts.payments ? { payments: opts.payments } : {}) });
   await app.ready();
   const keys = new Map<Role, string>();
   const keyFor = async (role: Role) => {

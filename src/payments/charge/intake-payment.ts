@@ -1,0 +1,110 @@
+import type { Trx } from '../../db/database.js';
+import type { StoredPayment } from '../../orders/orders.mapper.js';
+import type { Static } from 'typebox';
+import type { PaymentInput } from '../../orders/orders.schemas.js';
+import { invalid } from '../../shared/errors.js';
+import { ASYNCHRONOUS_METHODS, type PaymentStatus, type Stage } from '../../stages/stages.js';
+import { findVaultCard } from '../../vault/vault.repository.js';
+import type { PaymentSource } from '../gateway/gateway.js';
+import { insertLedgerRow } from '../ledger/ledger.repository.js';
+import { retryDelayMs } from './ledger-operation.js';
+
+type PaymentInputT = Static<typeof PaymentInput>;
+
+/** What a new order's payment is, before routing decides whether money moves now. */
+export interface IntakePayment {
+  stored: StoredPayment;
+  status: PaymentStatus;
+  /** The vault's fingerprint of the card, for fraud velocity and block rules. */
+  cardFingerprint: string | null;
+  /** Orderdeck charges it (vaulted card, e-check details) once fraud and routing allow. */
+  gateway?: { sourceToken: string | null; source?: PaymentSource };
+  /** The storefront already took, tried or submitted it: recorded in the ledger as it is. */
+  recorded?: { kind: 'sale' | 'authorize'; status: 'approved' | 'declined' | 'pending' };
+}
+
+/** Statuses a storefront may report for a new order; refunds and voids happen to orders that exist. */
+const REPORTABLE: ReadonlySet<PaymentStatus> = new Set(['unprocessed', 'processed', 'authorized', 'declined', 'skipped']);
+
+export async function prepareIntakePayment(trx: Trx, payment: PaymentInputT): Promise<IntakePayment> {
+  if (payment.card && payment.method !== 'credit_card') throw invalid('/payment/card', 'card details go with the credit_card method only');
+  if (payment.echeck && payment.method !== 'e_check') throw invalid('/payment/echeck', 'bank account details go with the e_check method only');
+  if (payment.status !== undefined && !REPORTABLE.has(payment.status)) {
+    throw invalid('/payment/status', `a new order's payment is unprocessed, processed, authorized, declined or skipped; ${payment.status} happens later, through refunds and voids`);
+  }
+  const reference = payment.reference ?? null;
+  const vaulted = payment.card ? await findVaultCard(trx, payment.card.token) : undefined;
+  const stored: StoredPayment = { card: null, reference };
+  if (payment.card) {
+    if (vaulted) {
+      stored.card = { token: vaulted.token, brand: vaulted.brand, last4: vaulted.last4, expMonth: vaulted.exp_month, expYear: vaulted.exp_year };
+    } else {
+      // A token from the storefront's own gateway: Orderdeck cannot charge it, only keep what it was told.
+      if (payment.status === undefined) throw invalid('/payment/card/token', 'no card with this token is in the vault; store the card first (POST /vault/cards)');
+      const { token, brand, last4, expMonth, expYear } = payment.card;
+      if (!brand || !last4 || !expMonth || !expYear) throw invalid('/payment/card', 'a card not in the vault needs brand, last4, expMonth and expYear');
+      stored.card = { token, brand, last4, expMonth, expYear };
+    }
+  }
+  const base = { stored, cardFingerprint: vaulted?.fingerprint ?? null };
+
+  if (payment.status !== undefined) {
+    const s = payment.status;
+    if (s === 'processed' || s === 'authorized' || s === 'declined') {
+      return { ...base, status: s, recorded: { kind: s === 'authorized' ? 'authorize' : 'sale', status: s === 'declined' ? 'declined' : 'approved' } };
+    }
+    // Submitted by the storefront, settling later: the reference is what the provider's notification will name.
+    if (s === 'unprocessed' && reference && ASYNCHRONOUS_METHODS.has(payment.method)) return { ...base, status: s, recorded: { kind: 'sale', status: 'pending' } };
+    return { ...base, status: s };
+  }
+  if (payment.method === 'credit_card' && vaulted) return { ...base, status: 'unprocessed', gateway: { sourceToken: vaulted.token } };
+  if (payment.method === 'e_check' && payment.echeck) {
+    const { routingNumber, accountNumber, accountType } = payment.echeck;
+    return { ...base, status: 'unprocessed', gateway: { sourceToken: null, source: { type: 'echeck', routingNumber, accountNumber, accountType } } };
+  }
+  // No card yet (a phone order, say): Accounts Receivable takes it later, with a pay link or a retry.
+  return { ...base, status: 'unprocessed' };
+}
+
+export interface PlacedOrder {
+  id: number;
+  orderNumber: string;
+  total: number;
+  currency: string;
+  stage: Stage;
+  createdAt: number;
+}
+
+/** A gateway operation written `started`, to be carried out once the order's transaction has committed. */
+export interface PendingOperation {
+  ledgerId: number;
+  source?: PaymentSource;
+}
+
+/**
+ * Writes the new order's ledger rows: what the storefront reports, as it is; and, when routing put the
+ * order in Accounts Receivable to be charged now, the `started` charge the caller performs after commit.
+ * A quote, a pre-order or an order held for fraud review is charged later, when it is accepted, released
+ * or approved. Recovery picks the started row up if this process dies before the gateway answers.
+ */
+export async function recordIntakePayment(
+  trx: Trx, order: PlacedOrder, intake: IntakePayment, opts: { actor: string; gateway: string; cardMode: 'sale' | 'authorize'; reference: string | null },
+): Promise<PendingOperation | undefined> {
+  const common = { order_id: order.id, amount: order.total, currency: order.currency, actor: opts.actor, created_at: order.createdAt };
+  if (intake.recorded) {
+    const { kind, status } = intake.recorded;
+    await insertLedgerRow(trx, {
+      ...common, kind, status, gateway: status === 'pending' ? opts.gateway : 'external', idempotency_key: `order:${order.orderNumber}:reported`,
+      gateway_reference: opts.reference, source_token: intake.stored.card?.token ?? null, reason: 'reported by the storefront',
+      resolved_at: status === 'pending' ? null : order.createdAt,
+    });
+    return undefined;
+  }
+  if (!intake.gateway || order.stage !== 'accounts_receivable' || order.total === 0) return undefined;
+  const kind = intake.gateway.source?.type === 'echeck' ? 'sale' : opts.cardMode;
+  const ledgerId = await insertLedgerRow(trx, {
+    ...common, kind, status: 'started', gateway: opts.gateway, idempotency_key: `order:${order.orderNumber}:${kind}`,
+    source_token: intake.gateway.sourceToken, reason: 'charged when the order was placed', next_attempt_at: order.createdAt + retryDelayMs(0),
+  });
+  return { ledgerId, ...(intake.gateway.source ? { source: intake.gateway.source } : {}) };
+}

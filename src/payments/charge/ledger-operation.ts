@@ -1,0 +1,113 @@
+import type { Db, Trx } from '../../db/database.js';
+import { transact } from '../../db/transact.js';
+import { formatMoney } from '../../shared/money.js';
+import { revealCard } from '../../vault/reveal-card.js';
+import { touchVaultCard } from '../../vault/vault.repository.js';
+import type { GatewayOutcome, PaymentSource } from '../gateway/gateway.js';
+import { findLedgerRow, lockOrderById, resolveLedgerRow } from '../ledger/ledger.repository.js';
+import type { LedgerRow, LedgerStatus } from '../ledger/ledger.table.js';
+import type { PaymentServices } from '../payment-services.js';
+import { type PaymentSync, syncOrderPayment } from './sync-order-payment.js';
+
+const OPEN: readonly LedgerStatus[] = ['started', 'unknown'];
+/** Recovery asks again after 30 s, 1, 2, 4… minutes, at most hourly: a gateway outage is not hammered. */
+export const retryDelayMs = (attempts: number): number => Math.min(30_000 * 2 ** attempts, 3_600_000);
+
+export interface OperationResult {
+  ledgerId: number;
+  status: LedgerStatus;
+  /** False when someone else (a concurrent retry, another process) resolved the row first. */
+  applied: boolean;
+  sync?: PaymentSync;
+}
+
+/**
+ * Carries out one ledger row that was written `started` (or left `unknown`): asks the gateway with the
+ * row's own idempotency key, then records the answer and re-derives the order in one transaction. Run it
+ * after the transaction that wrote the row has committed — the gateway is never called with a
+ * transaction open, and a crash in between leaves a row recovery finishes the same way.
+ * `source` is for payment details that are never stored (an e-check's account); cards come from the vault.
+ */
+export async function performLedgerOperation(
+  db: Db, services: PaymentServices, ledgerId: number, opts: { source?: PaymentSource; now?: () => number; holdForReview?: (o: GatewayOutcome) => Promise<string | undefined> } = {},
+): Promise<OperationResult> {
+  const clock = opts.now ?? Date.now;
+  const row = await findLedgerRow(db, ledgerId);
+  if (!row) throw new Error(`ledger row ${ledgerId} does not exist`);
+  if (!OPEN.includes(row.status)) return { ledgerId, status: row.status, applied: false };
+  const outcome = await callGateway(db, services, row, opts.source);
+  const review = opts.holdForReview ? await opts.holdForReview(outcome) : undefined;
+  return transact(db, (trx) => applyOutcome(trx, row, outcome, clock(), review));
+}
+
+async function callGateway(db: Db, services: PaymentServices, row: LedgerRow, given: PaymentSource | undefined): Promise<GatewayOutcome> {
+  let gateway;
+  try {
+    gateway = services.gateway();
+  } catch (error) {
+    return { kind: 'unknown', reason: (error as Error).message };
+  }
+  const base = { idempotencyKey: row.idempotency_key, amount: Number(row.amount), currency: row.currency, reference: String(row.order_id) };
+  if (row.kind === 'sale' || row.kind === 'authorize') {
+    const source = given ?? (row.source_token ? await cardSource(db, services, row.source_token) : undefined);
+    // An e-check's account is never stored: after a crash nobody can resend it, so the outcome stays unknown.
+    if (!source) return { kind: 'unknown', reason: 'the payment details are not kept; this submission cannot be sent again' };
+    return row.kind === 'sale' ? gateway.sale({ ...base, source }) : gateway.authorize({ ...base, source });
+  }
+  const parent = row.parent_id !== null ? await findLedgerRow(db, Number(row.parent_id)) : undefined;
+  if (!parent?.gateway_reference) return { kind: 'declined', code: 'no_parent', message: `${row.kind} needs the gateway reference of the transaction it acts on` };
+  if (row.kind === 'capture') return gateway.capture({ ...base, transaction: parent.gateway_reference });
+  if (row.kind === 'refund') return gateway.refund({ ...base, transaction: parent.gateway_reference });
+  if (row.kind === 'void') return gateway.void({ idempotencyKey: row.idempotency_key, reference: base.reference, transaction: parent.gateway_reference });
+  throw new Error(`ledger rows of kind ${row.kind} are not sent to a gateway`);
+}
+
+async function cardSource(db: Db, services: PaymentServices, token: string): Promise<PaymentSource> {
+  const card = await revealCard(db, services.keys, token, Date.now(), { touch: false });
+  return { type: 'card', number: card.number, expMonth: card.expMonth, expYear: card.expYear };
+}
+
+async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, now: number, review: string | undefined): Promise<OperationResult> {
+  const order = await lockOrderById(trx, Number(row.order_id));
+  if (!order) throw new Error(`order ${row.order_id} of ledger row ${row.id} is gone`);
+  const patch = outcomePatch(row, outcome, now);
+  if (!(await resolveLedgerRow(trx, row.id, OPEN, patch))) {
+    const current = await findLedgerRow(trx, row.id);
+    return { ledgerId: row.id, status: current?.status ?? row.status, applied: false };
+  }
+  if (row.source_token && (row.kind === 'sale' || row.kind === 'authorize')) await touchVaultCard(trx, row.source_token, now);
+  const sync = await syncOrderPayment(trx, order, row.actor, describe(row, outcome), now, review ? { holdForReview: review } : {});
+  return { ledgerId: row.id, status: patch.status, applied: true, sync };
+}
+
+function outcomePatch(row: LedgerRow, o: GatewayOutcome, now: number) {
+  const attempts = row.attempts + 1;
+  switch (o.kind) {
+    case 'approved':
+      return { status: 'approved' as const, gateway_reference: o.reference, avs: o.avs ?? null, cvv: o.cvv ?? null, resolved_at: now, next_attempt_at: null, attempts };
+    case 'declined':
+      return {
+        status: 'declined' as const, gateway_reference: o.reference ?? null, decline_code: o.code, message: o.message, avs: o.avs ?? null, cvv: o.cvv ?? null,
+        resolved_at: now, next_attempt_at: null, attempts,
+      };
+    case 'pending':
+      return { status: 'pending' as const, gateway_reference: o.reference, resolved_at: null, next_attempt_at: null, attempts };
+    case 'unknown':
+      return { status: 'unknown' as const, message: o.reason, next_attempt_at: now + retryDelayMs(row.attempts), attempts };
+  }
+}
+
+const VERB: Record<LedgerRow['kind'], string> = {
+  sale: 'charge', authorize: 'authorization', capture: 'capture', void: 'void', refund: 'refund',
+  chargeback: 'chargeback', offline_payment: 'offline payment', external_refund: 'external refund',
+};
+
+function describe(row: LedgerRow, o: GatewayOutcome): string {
+  const what = `${VERB[row.kind]} of ${formatMoney(Number(row.amount), row.currency)}`;
+  switch (o.kind) {
+    case 'approved': return `${what} approved (${o.reference})`;
+    case 'declined': return `${what} declined: ${o.message} (${o.code})`;
+    case 'pending': return `${what} submitted; settles later (${o.reference})`;
+    case 'unknown': return `${what}: no answer from the gateway (${o.reason}); will ask again with the same key`;
+  }
+}

@@ -1,0 +1,59 @@
+import type { Trx } from '../../db/database.js';
+import { enqueueEvent } from '../../outbox/outbox.repository.js';
+import { changeOrderStage } from '../../orders/move-order-stage.js';
+import { insertOrderHistory, updateOrderRow } from '../../orders/orders.repository.js';
+import type { OrderRow } from '../../orders/orders.table.js';
+import { routeAfterPaymentStep } from '../../stages/routing.js';
+import type { PaymentMethod, Stage } from '../../stages/stages.js';
+import { staleVersion } from '../../shared/versioning.js';
+import { listLedgerRows } from '../ledger/ledger.repository.js';
+import { derivePaymentState, type PaymentState } from '../ledger/payment-state.js';
+
+/** Stages where an order waits on its payment, so a payment outcome decides where it goes next. */
+const WAITING_ON_PAYMENT: ReadonlySet<Stage> = new Set(['accounts_receivable', 'pending_clearance']);
+
+export interface PaymentSync {
+  state: PaymentState;
+  stage: Stage;
+  moved: boolean;
+}
+
+/**
+ * Re-derives the order's payment figures from its ledger and stores them, in the transaction that changed
+ * the ledger; then, if the order was waiting on its payment, routes it as the outcome says: settled →
+ * shipping or completed, submitted and pending → Pending Clearance, bounced → Accounts Receivable.
+ * `note` is the history line (what happened to the money); `holdForReview` overrides routing when the
+ * gateway's AVS/CVV answers scored the order over the fraud threshold.
+ */
+export async function syncOrderPayment(
+  trx: Trx, order: OrderRow, actor: string, note: string, now: number, opts: { holdForReview?: string } = {},
+): Promise<PaymentSync> {
+  const state = derivePaymentState(await listLedgerRows(trx, order.id));
+  const patch = {
+    payment_status: state.status, paid_total: state.paidTotal, authorized_total: state.authorizedTotal,
+    refunded_total: state.refundedTotal, paid_at: state.paidAt, updated_at: now,
+  };
+  const from = order.stage as Stage;
+  const target = WAITING_ON_PAYMENT.has(from) ? nextStage(order, state, opts.holdForReview) : undefined;
+  await insertOrderHistory(trx, { orderId: order.id, at: now, actor, kind: 'payment', reason: note });
+  if (target && target.stage !== from) {
+    await changeOrderStage(trx, order, target.stage, target.reason, actor, now, patch);
+  } else if (!(await updateOrderRow(trx, order.id, order.version, patch))) {
+    throw staleVersion('order', { version: order.version, source: 'body' }, order.version + 1);
+  }
+  if (state.status !== order.payment_status) {
+    await enqueueEvent(trx, 'order.payment_changed', { type: 'order', id: order.order_number }, {
+      orderId: order.order_number, from: order.payment_status, to: state.status, paid: state.paidTotal, refunded: state.refundedTotal,
+    }, now);
+  }
+  return { state, stage: target?.stage ?? from, moved: !!target && target.stage !== from };
+}
+
+function nextStage(order: OrderRow, state: PaymentState, holdForReview: string | undefined): { stage: Stage; reason: string } | undefined {
+  if (holdForReview && (state.status === 'processed' || state.status === 'authorized')) return { stage: 'fraud_review', reason: holdForReview };
+  const pendingClearance = state.inFlight && state.status === 'unprocessed';
+  if (pendingClearance) return order.stage === 'accounts_receivable' ? { stage: 'pending_clearance', reason: 'payment submitted; awaiting the provider\'s notification' } : undefined;
+  if (state.status === 'declined') return { stage: 'accounts_receivable', reason: 'payment failed' };
+  const route = routeAfterPaymentStep({ paymentMethod: order.payment_method as PaymentMethod, paymentStatus: state.status, hasShippable: order.has_shippable === 1 });
+  return route.stage === 'pending_clearance' ? undefined : route;
+}

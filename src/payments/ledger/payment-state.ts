@@ -1,0 +1,68 @@
+import type { PaymentStatus } from '../../stages/stages.js';
+import type { LedgerKind, LedgerStatus } from './ledger.table.js';
+
+export type LedgerEntry = {
+  id: number; kind: LedgerKind; status: LedgerStatus; amount: number; parent_id: number | null; resolved_at: number | null;
+};
+
+export interface PaymentState {
+  status: PaymentStatus;
+  /** Money taken: approved sales, captures and offline payments. Refunds do not lower it. */
+  paidTotal: number;
+  /** Money held by authorizations not yet captured or voided. */
+  authorizedTotal: number;
+  /** Money returned: refunds through the gateway and refunds recorded as made elsewhere. */
+  refundedTotal: number;
+  /** When money was first taken. */
+  paidAt: number | null;
+  /** A sale or authorization whose outcome is not known yet (in flight, timed out, or an e-check not yet cleared). */
+  inFlight: boolean;
+}
+
+const TAKES_MONEY: ReadonlySet<LedgerKind> = new Set(['sale', 'capture', 'offline_payment']);
+const RETURNS_MONEY: ReadonlySet<LedgerKind> = new Set(['refund', 'external_refund']);
+
+/**
+ * The order's payment figures, derived from its ledger rows alone (in id order). This is the only place
+ * that decides them; they are stored on the order in the same transaction as the ledger change, so lists
+ * filter on them without reading the ledger.
+ */
+export function derivePaymentState(entries: readonly LedgerEntry[]): PaymentState {
+  let paid = 0;
+  let refunded = 0;
+  let paidAt: number | null = null;
+  let inFlight = false;
+  let lastAttempt: LedgerStatus | undefined;
+  let voided = false;
+  const openAuthorizations = new Map<number, number>();
+
+  for (const e of entries) {
+    const open = e.status === 'started' || e.status === 'unknown' || e.status === 'pending';
+    if (e.kind === 'sale' || e.kind === 'authorize') {
+      if (open) inFlight = true;
+      else lastAttempt = e.status;
+    }
+    if (e.status !== 'approved') continue;
+    if (TAKES_MONEY.has(e.kind)) {
+      paid += e.amount;
+      paidAt ??= e.resolved_at;
+    }
+    if (RETURNS_MONEY.has(e.kind)) refunded += e.amount;
+    if (e.kind === 'authorize') openAuthorizations.set(e.id, e.amount);
+    if (e.kind === 'capture' && e.parent_id !== null && openAuthorizations.has(e.parent_id)) {
+      // A capture settles its authorization; whatever it did not take is released, as card networks do.
+      openAuthorizations.delete(e.parent_id);
+    }
+    if (e.kind === 'void' && e.parent_id !== null && openAuthorizations.delete(e.parent_id)) voided = true;
+  }
+  const authorized = [...openAuthorizations.values()].reduce((a, b) => a + b, 0);
+  return { status: statusOf(), paidTotal: paid, authorizedTotal: authorized, refundedTotal: refunded, paidAt, inFlight };
+
+  function statusOf(): PaymentStatus {
+    if (paid > 0) return refunded >= paid ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'processed';
+    if (authorized > 0) return 'authorized';
+    if (voided) return 'voided';
+    if (!inFlight && (lastAttempt === 'declined' || lastAttempt === 'failed')) return 'declined';
+    return 'unprocessed';
+  }
+}
