@@ -23,6 +23,7 @@ export const PERMISSIONS = [
   ...DEPARTMENTS.flatMap((d) => [`${d}:view`, `${d}:act`]),
   'catalog:view', 'catalog:edit', 'customers:view', 'customers:edit',
   'users:manage', 'api_keys:manage', 'metrics:view',
+  'settings:manage', // merchant-wide settings such as the fraud rules: admin and manager
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number] | `${string}:${'view' | 'act'}`;
 

@@ -6,6 +6,7 @@ import { dashboardRoutes } from '../dashboard/dashboard.routes.js';
 import { opsRoutes } from '../ops/ops.routes.js';
 import { orderRoutes } from '../orders/orders.routes.js';
 import { gatewayNotificationRoutes } from '../payments/gateway/notifications.routes.js';
+import { paymentRoutes } from '../payments/payments.routes.js';
 import { savedViewRoutes } from '../saved-views/saved-views.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
 import { vaultRoutes } from '../vault/vault.routes.js';
@@ -22,5 +23,6 @@ export const API_ROUTES: FastifyPluginAsync<AppContext>[] = [
   dashboardRoutes,
   savedViewRoutes,
   gatewayNotificationRoutes,
+  paymentRoutes,
   vaultRoutes,
 ];

@@ -10,6 +10,7 @@ import type { PaymentServices } from '../payment-services.js';
 import { type PaymentSync, syncOrderPayment } from './sync-order-payment.js';
 
 const OPEN: readonly LedgerStatus[] = ['started', 'unknown'];
+const UNRESENDABLE = 'the payment details are not kept, so this submission cannot be sent again; check it with the provider';
 /** Recovery asks again after 30 s, 1, 2, 4… minutes, at most hourly: a gateway outage is not hammered. */
 export const retryDelayMs = (attempts: number): number => Math.min(30_000 * 2 ** attempts, 3_600_000);
 
@@ -51,7 +52,7 @@ async function callGateway(db: Db, services: PaymentServices, row: LedgerRow, gi
   if (row.kind === 'sale' || row.kind === 'authorize') {
     const source = given ?? (row.source_token ? await cardSource(db, services, row.source_token) : undefined);
     // An e-check's account is never stored: after a crash nobody can resend it, so the outcome stays unknown.
-    if (!source) return { kind: 'unknown', reason: 'the payment details are not kept; this submission cannot be sent again' };
+    if (!source) return { kind: 'unknown', reason: UNRESENDABLE };
     return row.kind === 'sale' ? gateway.sale({ ...base, source }) : gateway.authorize({ ...base, source });
   }
   const parent = row.parent_id !== null ? await findLedgerRow(db, Number(row.parent_id)) : undefined;
@@ -93,7 +94,8 @@ function outcomePatch(row: LedgerRow, o: GatewayOutcome, now: number) {
     case 'pending':
       return { status: 'pending' as const, gateway_reference: o.reference, resolved_at: null, next_attempt_at: null, attempts };
     case 'unknown':
-      return { status: 'unknown' as const, message: o.reason, next_attempt_at: now + retryDelayMs(row.attempts), attempts };
+      // Nothing to resend with: asking again cannot help, so the row waits for a person (or the provider's notification).
+      return { status: 'unknown' as const, message: o.reason, next_attempt_at: o.reason === UNRESENDABLE ? null : now + retryDelayMs(row.attempts), attempts };
   }
 }
 

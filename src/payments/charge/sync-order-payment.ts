@@ -51,8 +51,8 @@ export async function syncOrderPayment(
 
 function nextStage(order: OrderRow, state: PaymentState, holdForReview: string | undefined): { stage: Stage; reason: string } | undefined {
   if (holdForReview && (state.status === 'processed' || state.status === 'authorized')) return { stage: 'fraud_review', reason: holdForReview };
-  const pendingClearance = state.inFlight && state.status === 'unprocessed';
-  if (pendingClearance) return order.stage === 'accounts_receivable' ? { stage: 'pending_clearance', reason: 'payment submitted; awaiting the provider\'s notification' } : undefined;
+  if (state.inFlight && state.status === 'unprocessed' && !state.awaitingClearance) return undefined; // no answer yet: stay put
+  if (state.awaitingClearance && state.status === 'unprocessed') return order.stage === 'accounts_receivable' ? { stage: 'pending_clearance', reason: 'payment submitted; awaiting the provider\'s notification' } : undefined;
   if (state.status === 'declined') return { stage: 'accounts_receivable', reason: 'payment failed' };
   const route = routeAfterPaymentStep({ paymentMethod: order.payment_method as PaymentMethod, paymentStatus: state.status, hasShippable: order.has_shippable === 1 });
   return route.stage === 'pending_clearance' ? undefined : route;

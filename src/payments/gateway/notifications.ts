@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db, Executor } from '../../db/database.js';
+import type { Db, Executor, Trx } from '../../db/database.js';
+import { applyGatewayEvent } from './apply-gateway-event.js';
 import { transact } from '../../db/transact.js';
 import { verifyNotificationSignature } from './signature.js';
 
@@ -72,13 +73,13 @@ export async function recordGatewayEvent(
   return inserted !== undefined;
 }
 
-/**
- * THE SEAM for the payment step: called once per new event, in the transaction that recorded it.
- * Today it only logs; the event stays `received`. Applying it (Pending Clearance → next stage or
- * Accounts Receivable, chargeback → ledger row and refund block) is not implemented yet.
- */
-export async function onGatewayEvent(_trx: Executor, gateway: string, event: GatewayEvent, log: FastifyBaseLogger): Promise<void> {
-  log.info({ gateway, eventId: event.eventId, type: event.type, reference: event.reference }, 'gateway event recorded; not yet applied to orders');
+/** Applies a new event to its order and records how that went on the event row. */
+export async function onGatewayEvent(trx: Trx, gateway: string, event: GatewayEvent, log: FastifyBaseLogger, now = Date.now()): Promise<void> {
+  const result = await applyGatewayEvent(trx, gateway, event, now);
+  await trx.updateTable('gateway_events').set({ status: result.status }).where('gateway', '=', gateway).where('event_id', '=', event.eventId).execute();
+  const line = { gateway, eventId: event.eventId, type: event.type, reference: event.reference, reason: result.reason };
+  if (result.status === 'applied') log.info(line, 'gateway event applied');
+  else log.warn(line, 'gateway event ignored');
 }
 
 export type NotificationResult =

@@ -39,6 +39,7 @@ describe('payment state derived from the ledger', () => {
 
   it('an offline payment marked paid counts as money taken; a pending e-check does not', () => {
     expect(derivePaymentState([row('offline_payment', 'approved', 400)])).toMatchObject({ status: 'processed', paidTotal: 400 });
-    expect(derivePaymentState([row('sale', 'pending', 400)])).toMatchObject({ status: 'unprocessed', paidTotal: 0, inFlight: true });
+    expect(derivePaymentState([row('sale', 'pending', 400)])).toMatchObject({ status: 'unprocessed', paidTotal: 0, inFlight: true, awaitingClearance: true });
+    expect(derivePaymentState([row('sale', 'unknown', 400)])).toMatchObject({ inFlight: true, awaitingClearance: false });
   });
 });

@@ -17,6 +17,8 @@ export interface PaymentState {
   paidAt: number | null;
   /** A sale or authorization whose outcome is not known yet (in flight, timed out, or an e-check not yet cleared). */
   inFlight: boolean;
+  /** Accepted by the provider and settling later (an e-check): the order waits for the provider's notification. */
+  awaitingClearance: boolean;
 }
 
 const TAKES_MONEY: ReadonlySet<LedgerKind> = new Set(['sale', 'capture', 'offline_payment']);
@@ -32,6 +34,7 @@ export function derivePaymentState(entries: readonly LedgerEntry[]): PaymentStat
   let refunded = 0;
   let paidAt: number | null = null;
   let inFlight = false;
+  let awaitingClearance = false;
   let lastAttempt: LedgerStatus | undefined;
   let voided = false;
   const openAuthorizations = new Map<number, number>();
@@ -40,6 +43,7 @@ export function derivePaymentState(entries: readonly LedgerEntry[]): PaymentStat
     const open = e.status === 'started' || e.status === 'unknown' || e.status === 'pending';
     if (e.kind === 'sale' || e.kind === 'authorize') {
       if (open) inFlight = true;
+      if (e.status === 'pending') awaitingClearance = true;
       else lastAttempt = e.status;
     }
     if (e.status !== 'approved') continue;
@@ -56,7 +60,7 @@ export function derivePaymentState(entries: readonly LedgerEntry[]): PaymentStat
     if (e.kind === 'void' && e.parent_id !== null && openAuthorizations.delete(e.parent_id)) voided = true;
   }
   const authorized = [...openAuthorizations.values()].reduce((a, b) => a + b, 0);
-  return { status: statusOf(), paidTotal: paid, authorizedTotal: authorized, refundedTotal: refunded, paidAt, inFlight };
+  return { status: statusOf(), paidTotal: paid, authorizedTotal: authorized, refundedTotal: refunded, paidAt, inFlight, awaitingClearance };
 
   function statusOf(): PaymentStatus {
     if (paid > 0) return refunded >= paid ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'processed';

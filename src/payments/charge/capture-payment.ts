@@ -1,0 +1,28 @@
+import { randomUUID } from 'node:crypto';
+import type { Trx } from '../../db/database.js';
+import { lockOrderByNumber } from '../../orders/orders.repository.js';
+import { AppError, notFound } from '../../shared/errors.js';
+import { insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js';
+
+/**
+ * Writes a `started` capture of the order's open authorization (perform it after commit). Refused unless
+ * money is authorized, and never beyond the authorized amount. One capture at a time: a second request
+ * while one is in flight is refused instead of racing it.
+ */
+export async function startCapture(trx: Trx, orderNumber: string, amount: number | undefined, actor: string, now = Date.now()): Promise<number> {
+  const order = await lockOrderByNumber(trx, orderNumber);
+  if (!order) throw notFound('order', orderNumber);
+  const rows = await listLedgerRows(trx, order.id);
+  if (rows.some((r) => r.kind === 'capture' && (r.status === 'started' || r.status === 'unknown'))) {
+    throw new AppError('conflict', `${orderNumber}: a capture is already in progress`);
+  }
+  const settled = new Set(rows.filter((r) => (r.kind === 'capture' || r.kind === 'void') && r.status === 'approved').map((r) => Number(r.parent_id)));
+  const auth = rows.find((r) => r.kind === 'authorize' && r.status === 'approved' && !settled.has(r.id));
+  if (!auth) throw new AppError('transition_refused', `${orderNumber}: no open authorization to capture (payment is ${order.payment_status})`);
+  const value = amount ?? Number(auth.amount);
+  if (value > Number(auth.amount)) throw new AppError('validation_failed', `at most ${auth.amount} is authorized`, { field: '/amount' });
+  return insertLedgerRow(trx, {
+    order_id: order.id, kind: 'capture', amount: value, currency: order.currency, gateway: auth.gateway, parent_id: auth.id,
+    idempotency_key: `capture:${orderNumber}:${randomUUID()}`, status: 'started', actor, created_at: now, next_attempt_at: now + 30_000,
+  });
+}

@@ -1,0 +1,62 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { type Executor, readerOf } from '../db/database.js';
+import { transact } from '../db/transact.js';
+import { principalOf } from '../http/authenticate.js';
+import type { AppContext } from '../http/context.js';
+import { findOrderByNumber } from '../orders/orders.repository.js';
+import { OrderIdParams } from '../orders/orders.schemas.js';
+import { actorLabel } from '../shared/actor.js';
+import { notFound } from '../shared/errors.js';
+import { withProblems } from '../shared/schemas.js';
+import { startCapture } from './charge/capture-payment.js';
+import { performLedgerOperation } from './charge/ledger-operation.js';
+import { toOrderPaymentsDto } from './ledger/ledger.mapper.js';
+import { listLedgerRows } from './ledger/ledger.repository.js';
+import { getPaymentSettings, updatePaymentSettings } from './payment-settings.js';
+import { CaptureBody, OrderPaymentsOut, PaymentSettingsBody, PaymentSettingsOut } from './payments.schemas.js';
+
+const tags = ['Payments'];
+
+export async function orderPayments(db: Executor, orderNumber: string) {
+  const order = await findOrderByNumber(db, orderNumber);
+  if (!order) throw notFound('order', orderNumber);
+  return toOrderPaymentsDto(order, await listLedgerRows(db, order.id));
+}
+
+/** The order's payment ledger and the operations on it that are not a department's own action. */
+export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppContext) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  const reader = readerOf(db);
+
+  r.get('/orders/:orderId/payments', {
+    schema: { tags, summary: 'The order\'s payment ledger: every gateway operation with its result, and the totals derived from it', params: OrderIdParams, response: withProblems({ 200: OrderPaymentsOut }, 404) },
+    config: { permission: 'orders:view' },
+  }, async (request) => orderPayments(reader, request.params.orderId));
+
+  r.post('/orders/:orderId/payments/capture', {
+    schema: { tags, summary: 'Capture the order\'s open authorization (all of it unless an amount is given)', params: OrderIdParams, body: CaptureBody, response: withProblems({ 200: OrderPaymentsOut }, 404, 409) },
+    config: { permission: 'orders:edit' },
+  }, async (request) => {
+    const actor = actorLabel(principalOf(request).actor);
+    const ledgerId = await transact(db, (trx) => startCapture(trx, request.params.orderId, request.body.amount, actor));
+    await performLedgerOperation(db, payments, ledgerId);
+    return orderPayments(db, request.params.orderId);
+  });
+
+  r.get('/payments/settings', {
+    schema: { tags, summary: 'How cards are charged when an order is placed', response: withProblems({ 200: PaymentSettingsOut }) },
+    config: { permission: 'orders:view' },
+  }, async () => ({ ...(await getPaymentSettings(db, 0)), gateway: payments.gatewayName() }));
+
+  r.put('/payments/settings', {
+    schema: { tags, summary: 'Change how cards are charged; needs the version you read', body: PaymentSettingsBody, response: withProblems({ 200: PaymentSettingsOut }, 409) },
+    config: { permission: 'settings:manage' },
+  }, async (request) => {
+    const { version, ...change } = request.body;
+    const next = await transact(db, (trx) => updatePaymentSettings(trx, change, version));
+    request.log.info({ actor: principalOf(request).actor.id, cardMode: next.cardMode }, 'payment settings changed');
+    return { ...next, gateway: payments.gatewayName() };
+  });
+}
+

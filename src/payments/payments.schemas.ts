@@ -1,0 +1,56 @@
+import { Type, type Static } from 'typebox';
+import { IsoInstant, MinorUnits } from '../shared/schemas.js';
+import { LEDGER_KINDS, LEDGER_STATUSES } from './ledger/ledger.table.js';
+
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
+
+export const LedgerEntryOut = Type.Object({
+  id: Type.Integer(),
+  kind: Type.Enum(LEDGER_KINDS),
+  status: Type.Enum(LEDGER_STATUSES),
+  amount: Type.Integer({ description: 'Minor units; the kind says which way the money went' }),
+  currency: Type.String(),
+  gateway: Type.String(),
+  gatewayReference: Nullable(Type.String()),
+  parentId: Nullable(Type.Integer()),
+  declineCode: Nullable(Type.String()),
+  message: Nullable(Type.String()),
+  avs: Nullable(Type.String()),
+  cvv: Nullable(Type.String()),
+  actor: Type.String(),
+  reason: Nullable(Type.String()),
+  details: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  attempts: Type.Integer(),
+  createdAt: IsoInstant,
+  resolvedAt: Nullable(IsoInstant),
+}, { additionalProperties: false });
+
+export const OrderPaymentsOut = Type.Object({
+  orderId: Type.String(),
+  currency: Type.String(),
+  total: Type.Integer(),
+  status: Type.String(),
+  paid: Type.Integer(),
+  authorized: Type.Integer(),
+  refunded: Type.Integer(),
+  refundable: Type.Integer({ description: 'What may still be refunded: paid less refunded, 0 while refunds are blocked' }),
+  refundBlocked: Type.Boolean(),
+  entries: Type.Array(LedgerEntryOut),
+});
+export type OrderPaymentsDto = Static<typeof OrderPaymentsOut>;
+
+export const CaptureBody = Type.Object({
+  amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1e13, description: 'Defaults to the whole authorization' })),
+}, { additionalProperties: false });
+
+export const PaymentSettingsOut = Type.Object({
+  cardMode: Type.Union([Type.Literal('sale'), Type.Literal('authorize')], { description: 'sale: charge when the order is placed; authorize: hold the money, capture later' }),
+  gateway: Type.String({ description: 'The connected gateway' }),
+  version: Type.Integer(),
+});
+export const PaymentSettingsBody = Type.Object({
+  cardMode: Type.Union([Type.Literal('sale'), Type.Literal('authorize')]),
+  version: Type.Integer({ minimum: 0, description: 'The version you read' }),
+}, { additionalProperties: false });
+
+export { MinorUnits };
