@@ -135,7 +135,7 @@ describeEachDatabase('payments through the sandbox gateway', (get) => {
       const after = await stageOf(order.orderId);
       expect(after.payment.status).toBe('declined');
       expect(after.history.at(-1).reason).toBe('payment failed');
-      expect(after.history.find((h: { kind: string }) => h.kind === 'payment' && /R01/.test(h.reason))).toBeTruthy();
+      expect(after.history.find((h: { kind: string; reason: string }) => h.kind === 'payment' && /R01/.test(h.reason))).toBeTruthy();
     });
 
     it('applies duplicated notifications once', async () => {
