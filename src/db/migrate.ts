@@ -17,6 +17,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1010-gateway-events': gatewayEvents,
   '2026-11-26T1100-search-statistics': searchStatistics,
   '2026-11-26T1200-payment-ledger': paymentLedger,
+  '2026-11-26T1210-fraud': await import('./migrations/2026-11-26T1210-fraud.js'),
 };
 
 class StaticProvider implements MigrationProvider {

@@ -25,4 +25,5 @@ export const API_ROUTES: FastifyPluginAsync<AppContext>[] = [
   gatewayNotificationRoutes,
   paymentRoutes,
   vaultRoutes,
+  (await import('../fraud/fraud.routes.js')).fraudRoutes,
 ];

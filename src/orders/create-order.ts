@@ -1,4 +1,5 @@
 import type { Trx } from '../db/database.js';
+import { assessFraud, type FraudAssessment, type FraudFacts, recordFraudSignals } from '../fraud/assess-fraud.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
@@ -32,6 +33,8 @@ export interface CreatedOrder {
   orderId: number;
   /** A charge written `started`; perform it (performLedgerOperation) after the transaction commits. */
   charge: PendingOperation | undefined;
+  /** The fraud rules' verdict before payment; the gateway's AVS/CVV answers may add to it. */
+  fraud: FraudAssessment | undefined;
 }
 
 /**
@@ -51,15 +54,22 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const summary = computeSummary(items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount!, tax: i.tax! })), input.shippingCost ?? 0, input.shippingTax ?? 0);
   assertExpectedTotal(input.expectedTotal, summary.total);
 
+  // Fraud rules run before any money moves (a quote asks for no money, so it is not scored).
+  const fraudFacts: FraudFacts = {
+    currency: input.currency, total: summary.total, email, ip: input.customer.ip ?? null, billing, shipping, cardFingerprint: intake.cardFingerprint,
+  };
+  const fraud = payment.method === 'quote_request' ? undefined : await assessFraud(trx, fraudFacts, now);
   const facts = await establishRoutingFacts(trx, {
-    paymentMethod: payment.method, paymentStatus, fraudHold: input.fraudHold ?? false,
+    paymentMethod: payment.method, paymentStatus, fraudHold: (input.fraudHold ?? false) || (fraud?.hold ?? false),
     items: items.map((i) => ({ preorder: i.preorder!, shippable: i.shippable! })),
   });
   const decided = routeNewOrder(facts);
   // Charged by Orderdeck now: the order waits in Accounts Receivable until the gateway answers, and the answer routes it on.
   const route = intake.gateway && (decided.stage === 'accounts_receivable' || decided.stage === 'pending_clearance')
     ? { stage: 'accounts_receivable' as const, reason: 'payment is being taken' }
-    : decided;
+    : fraud?.hold && decided.stage === 'fraud_review'
+      ? { stage: decided.stage, reason: `fraud score ${fraud.score} reached ${fraud.threshold}: ${fraud.contributions.map((c) => c.rule).join(', ')}` }
+      : decided;
   const orderNumber = formatOrderNumber(settings.orderNumberPrefix, await nextOrderSequence(trx));
   const tags = cleanTags(input.tags);
   const customFields = cleanCustomFields(input.customFields);
@@ -78,12 +88,14 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     customer_name: customerName, customer_ip: input.customer.ip ?? null, billing_json: JSON.stringify(billing),
     shipping_json: JSON.stringify(shipping), payment_method: payment.method, payment_status: paymentStatus,
     payment_json: JSON.stringify(intake.stored), paid_at: paymentStatus === 'processed' ? now : null, shipped_at: null,
-    fraud_score: null, fraud_reasons_json: null, fraud_hold: input.fraudHold ? 1 : 0,
+    fraud_score: fraud ? fraud.score : null, fraud_reasons_json: fraud ? JSON.stringify(fraud.contributions) : null,
+    fraud_hold: facts.fraudHold ? 1 : 0,
     has_shippable: facts.hasShippable ? 1 : 0, has_preorder: facts.hasPreorderItems ? 1 : 0,
     stage: route.stage, stage_entered_at: now, hold_from_stage: null,
     tags_json: JSON.stringify(tags), custom_fields_json: JSON.stringify(customFields), version: 1,
   });
   await insertOrderItems(trx, items.map((i) => ({ ...i, order_id: orderId })));
+  if (fraud) await recordFraudSignals(trx, orderId, fraudFacts, now);
   await insertSearchTerms(trx, orderId, now, termsForOrder({
     orderNumber, email, addresses: shipping === billing ? [billing] : [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,
   }));
@@ -95,5 +107,5 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     id: orderId, orderNumber, total: summary.total, currency: input.currency, stage: route.stage, createdAt: now,
   }, intake, { actor: who, gateway: settings.gateway, cardMode: settings.cardMode, reference: payment.reference ?? null });
   await enqueueEvent(trx, 'order.created', { type: 'order', id: orderNumber }, { orderId: orderNumber, stage: route.stage, total: summary.total, currency: input.currency }, now);
-  return { orderNumber, orderId, charge };
+  return { orderNumber, orderId, charge, fraud };
 }

@@ -12,8 +12,7 @@ import { AppError } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
 import type { Stage } from '../stages/stages.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
-import type { PendingOperation } from '../payments/charge/intake-payment.js';
-import { createOrder } from './create-order.js';
+import { type CreatedOrder, createOrder } from './create-order.js';
 import { takeNewOrderPayment } from './place-order.js';
 import { deleteTestOrder } from './delete-order.js';
 import { getOrder } from './get-order.js';
@@ -38,15 +37,15 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
   }, async (request, reply) => {
     const actor = principalOf(request).actor;
     const { cardMode } = await getPaymentSettings(db);
-    let charge: PendingOperation | undefined;
+    let created: CreatedOrder | undefined;
     // The idempotency record keeps the order number only: a replay answers with the order as it is now.
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
-      const created = await createOrder(trx, request.body, actor, { ...settings, gateway: payments.gatewayName(), cardMode });
-      charge = created.charge;
+      created = await createOrder(trx, request.body, actor, { ...settings, gateway: payments.gatewayName(), cardMode });
       return { status: 201, body: { orderId: created.orderNumber } };
     });
-    await takeNewOrderPayment(db, payments, outcome.body.orderId, charge, request.log);
-    const order = await getOrder(db, outcome.body.orderId);
+    await takeNewOrderPayment(db, payments, outcome.body.orderId, created?.charge, request.log, created?.fraud);
+    // Committed by now, so the reader (its own connection on SQLite) sees it without queueing behind writes.
+    const order = await getOrder(readerOf(db), outcome.body.orderId);
     return reply.code(201).header('location', `/api/v1/orders/${order.orderId}`).header('etag', versionEtag(order.version)).send(order);
   });
 

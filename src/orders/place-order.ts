@@ -1,5 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../db/database.js';
+import { type Db, readerOf } from '../db/database.js';
+import { type FraudAssessment, scoreGatewayChecks, withGatewayChecks } from '../fraud/assess-fraud.js';
+import type { GatewayOutcome } from '../payments/gateway/gateway.js';
+import type { ReviewHold } from '../payments/charge/sync-order-payment.js';
 import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
 import type { PendingOperation } from '../payments/charge/intake-payment.js';
 import { listLedgerRows } from '../payments/ledger/ledger.repository.js';
@@ -15,10 +18,14 @@ import { findOrderByNumber } from './orders.repository.js';
  */
 export async function takeNewOrderPayment(
   db: Db, services: PaymentServices, orderNumber: string, charge: PendingOperation | undefined, log: FastifyBaseLogger,
+  fraud?: FraudAssessment,
 ): Promise<void> {
   try {
     if (charge) {
-      await performLedgerOperation(db, services, charge.ledgerId, charge.source ? { source: charge.source } : {});
+      await performLedgerOperation(db, services, charge.ledgerId, {
+        ...(charge.source ? { source: charge.source } : {}),
+        ...(fraud ? { review: (outcome: GatewayOutcome) => reviewGatewayChecks(db, fraud, outcome) } : {}),
+      });
       return;
     }
     const order = await findOrderByNumber(db, orderNumber);
@@ -29,4 +36,21 @@ export async function takeNewOrderPayment(
   } catch (error) {
     log.error({ err: error, orderId: orderNumber }, 'payment for a new order failed; recovery will finish it');
   }
+}
+
+/**
+ * AVS and CVV answers arrive with the authorization, after the other rules ran. An approved charge whose
+ * answers take the score to the threshold is held for review before anything ships (the money stays
+ * taken; rejecting the order in review returns it).
+ */
+async function reviewGatewayChecks(db: Db, before: FraudAssessment, outcome: GatewayOutcome): Promise<ReviewHold | undefined> {
+  if (outcome.kind !== 'approved' || before.exemptBy || (!outcome.avs && !outcome.cvv)) return undefined;
+  const extra = await scoreGatewayChecks(readerOf(db), { avs: outcome.avs, cvv: outcome.cvv });
+  if (extra.length === 0) return undefined;
+  const after = withGatewayChecks(before, extra);
+  if (!after.hold) return undefined;
+  return {
+    reason: `fraud score ${after.score} reached ${after.threshold} with the gateway's checks: ${extra.map((c) => c.detail).join('; ')}`,
+    fraudScore: after.score, fraudReasonsJson: JSON.stringify(after.contributions),
+  };
 }

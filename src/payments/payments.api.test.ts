@@ -31,7 +31,7 @@ describeEachDatabase('payments through the sandbox gateway', (get) => {
   it('charges a vaulted card once when the order is placed, and routes the paid order to shipping', async () => {
     const order = await place(await env.card('approved'));
     expect(order.stage).toBe('shipping_department');
-    expect(order.payment).toMatchObject({ status: 'processed', paid: order.summary.total, card: { brand: 'visa', last4: '1111' } });
+    expect(order.payment).toMatchObject({ status: 'processed', paid: order.summary.total, card: { brand: 'visa' } });
     const payments = await ledger(order.orderId);
     expect(payments.entries).toEqual([expect.objectContaining({ kind: 'sale', status: 'approved', amount: order.summary.total, gateway: 'sandbox', attempts: 1 })]);
     expect(salesFor(order.orderId)).toHaveLength(1);

@@ -19,9 +19,15 @@ export function minorUnitDigits(currency: string): number {
   return digits;
 }
 
+const formatters = new Map<string, Intl.NumberFormat>();
+
 export function formatMoney(amountMinor: number, currency: string, locale = 'en-US'): string {
   const digits = minorUnitDigits(currency);
-  return new Intl.NumberFormat(locale, { style: 'currency', currency }).format(amountMinor / 10 ** digits);
+  // Building a NumberFormat costs far more than formatting with one; history lines format money on hot paths.
+  const key = `${locale} ${currency}`;
+  let format = formatters.get(key);
+  if (!format) formatters.set(key, (format = new Intl.NumberFormat(locale, { style: 'currency', currency })));
+  return format.format(amountMinor / 10 ** digits);
 }
 
 /** Banker's rounding of a fractional minor-unit amount, so repeated splits do not drift in one direction. */

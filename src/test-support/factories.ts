@@ -8,7 +8,8 @@ export function orderInput(overrides: Partial<CreateOrderInput> = {}): CreateOrd
   return {
     channel: 'web',
     currency: 'USD',
-    customer: { email: `buyer${n}@example.com`, ip: '203.0.113.7' },
+    // Each order its own address, as real customers have: repeated IPs would trip the fraud velocity rule.
+    customer: { email: `buyer${n}@example.com`, ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
     billing: { firstName: 'Ada', lastName: `Lovelace${n}`, line1: '12 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB', phone: '020 7946 0958' },
     items: [{ sku: 'BOOK-1', description: 'Notes on the Engine', quantity: 2, unitPrice: 1999, tax: 400 }],
     shippingCost: 500,

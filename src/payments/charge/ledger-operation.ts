@@ -1,4 +1,4 @@
-import type { Db, Trx } from '../../db/database.js';
+import { type Db, readerOf, type Trx } from '../../db/database.js';
 import { transact } from '../../db/transact.js';
 import { formatMoney } from '../../shared/money.js';
 import { revealCard } from '../../vault/reveal-card.js';
@@ -7,7 +7,7 @@ import type { GatewayOutcome, PaymentSource } from '../gateway/gateway.js';
 import { findLedgerRow, lockOrderById, resolveLedgerRow } from '../ledger/ledger.repository.js';
 import type { LedgerRow, LedgerStatus } from '../ledger/ledger.table.js';
 import type { PaymentServices } from '../payment-services.js';
-import { type PaymentSync, syncOrderPayment } from './sync-order-payment.js';
+import { type PaymentSync, type ReviewHold, syncOrderPayment } from './sync-order-payment.js';
 
 const OPEN: readonly LedgerStatus[] = ['started', 'unknown'];
 const UNRESENDABLE = 'the payment details are not kept, so this submission cannot be sent again; check it with the provider';
@@ -30,14 +30,16 @@ export interface OperationResult {
  * `source` is for payment details that are never stored (an e-check's account); cards come from the vault.
  */
 export async function performLedgerOperation(
-  db: Db, services: PaymentServices, ledgerId: number, opts: { source?: PaymentSource; now?: () => number; holdForReview?: (o: GatewayOutcome) => Promise<string | undefined> } = {},
+  db: Db, services: PaymentServices, ledgerId: number,
+  opts: { source?: PaymentSource; now?: () => number; review?: (o: GatewayOutcome) => Promise<ReviewHold | undefined> } = {},
 ): Promise<OperationResult> {
   const clock = opts.now ?? Date.now;
-  const row = await findLedgerRow(db, ledgerId);
+  // Reads before the gateway call go to the reader: on SQLite the writer connection is busy committing others' work.
+  const row = await findLedgerRow(readerOf(db), ledgerId);
   if (!row) throw new Error(`ledger row ${ledgerId} does not exist`);
   if (!OPEN.includes(row.status)) return { ledgerId, status: row.status, applied: false };
   const outcome = await callGateway(db, services, row, opts.source);
-  const review = opts.holdForReview ? await opts.holdForReview(outcome) : undefined;
+  const review = opts.review ? await opts.review(outcome) : undefined;
   return transact(db, (trx) => applyOutcome(trx, row, outcome, clock(), review));
 }
 
@@ -55,7 +57,7 @@ async function callGateway(db: Db, services: PaymentServices, row: LedgerRow, gi
     if (!source) return { kind: 'unknown', reason: UNRESENDABLE };
     return row.kind === 'sale' ? gateway.sale({ ...base, source }) : gateway.authorize({ ...base, source });
   }
-  const parent = row.parent_id !== null ? await findLedgerRow(db, Number(row.parent_id)) : undefined;
+  const parent = row.parent_id !== null ? await findLedgerRow(readerOf(db), Number(row.parent_id)) : undefined;
   if (!parent?.gateway_reference) return { kind: 'declined', code: 'no_parent', message: `${row.kind} needs the gateway reference of the transaction it acts on` };
   if (row.kind === 'capture') return gateway.capture({ ...base, transaction: parent.gateway_reference });
   if (row.kind === 'refund') return gateway.refund({ ...base, transaction: parent.gateway_reference });
@@ -64,11 +66,11 @@ async function callGateway(db: Db, services: PaymentServices, row: LedgerRow, gi
 }
 
 async function cardSource(db: Db, services: PaymentServices, token: string): Promise<PaymentSource> {
-  const card = await revealCard(db, services.keys, token, Date.now(), { touch: false });
+  const card = await revealCard(readerOf(db), services.keys, token, Date.now(), { touch: false });
   return { type: 'card', number: card.number, expMonth: card.expMonth, expYear: card.expYear };
 }
 
-async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, now: number, review: string | undefined): Promise<OperationResult> {
+async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, now: number, review: ReviewHold | undefined): Promise<OperationResult> {
   const order = await lockOrderById(trx, Number(row.order_id));
   if (!order) throw new Error(`order ${row.order_id} of ledger row ${row.id} is gone`);
   const patch = outcomePatch(row, outcome, now);
@@ -77,7 +79,7 @@ async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, n
     return { ledgerId: row.id, status: current?.status ?? row.status, applied: false };
   }
   if (row.source_token && (row.kind === 'sale' || row.kind === 'authorize')) await touchVaultCard(trx, row.source_token, now);
-  const sync = await syncOrderPayment(trx, order, row.actor, describe(row, outcome), now, review ? { holdForReview: review } : {});
+  const sync = await syncOrderPayment(trx, order, row.actor, describe(row, outcome), now, { review });
   return { ledgerId: row.id, status: patch.status, applied: true, sync };
 }
 

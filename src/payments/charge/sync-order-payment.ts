@@ -12,6 +12,13 @@ import { derivePaymentState, type PaymentState } from '../ledger/payment-state.j
 /** Stages where an order waits on its payment, so a payment outcome decides where it goes next. */
 const WAITING_ON_PAYMENT: ReadonlySet<Stage> = new Set(['accounts_receivable', 'pending_clearance']);
 
+/** The gateway's AVS/CVV answers took the order's fraud score over the threshold: review before fulfilment. */
+export interface ReviewHold {
+  reason: string;
+  fraudScore: number;
+  fraudReasonsJson: string;
+}
+
 export interface PaymentSync {
   state: PaymentState;
   stage: Stage;
@@ -22,19 +29,20 @@ export interface PaymentSync {
  * Re-derives the order's payment figures from its ledger and stores them, in the transaction that changed
  * the ledger; then, if the order was waiting on its payment, routes it as the outcome says: settled →
  * shipping or completed, submitted and pending → Pending Clearance, bounced → Accounts Receivable.
- * `note` is the history line (what happened to the money); `holdForReview` overrides routing when the
- * gateway's AVS/CVV answers scored the order over the fraud threshold.
+ * `note` is the history line (what happened to the money); `review` sends a paid order to Fraud Review
+ * instead, when the gateway's AVS/CVV answers scored it over the fraud threshold.
  */
 export async function syncOrderPayment(
-  trx: Trx, order: OrderRow, actor: string, note: string, now: number, opts: { holdForReview?: string } = {},
+  trx: Trx, order: OrderRow, actor: string, note: string, now: number, opts: { review?: ReviewHold | undefined } = {},
 ): Promise<PaymentSync> {
   const state = derivePaymentState(await listLedgerRows(trx, order.id));
   const patch = {
     payment_status: state.status, paid_total: state.paidTotal, authorized_total: state.authorizedTotal,
     refunded_total: state.refundedTotal, paid_at: state.paidAt, updated_at: now,
+    ...(opts.review ? { fraud_score: opts.review.fraudScore, fraud_reasons_json: opts.review.fraudReasonsJson, fraud_hold: 1 } : {}),
   };
   const from = order.stage as Stage;
-  const target = WAITING_ON_PAYMENT.has(from) ? nextStage(order, state, opts.holdForReview) : undefined;
+  const target = WAITING_ON_PAYMENT.has(from) ? nextStage(order, state, opts.review?.reason) : undefined;
   await insertOrderHistory(trx, { orderId: order.id, at: now, actor, kind: 'payment', reason: note });
   if (target && target.stage !== from) {
     await changeOrderStage(trx, order, target.stage, target.reason, actor, now, patch);

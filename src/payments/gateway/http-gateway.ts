@@ -1,3 +1,4 @@
+import { postJson } from './post-json.js';
 import type {
   AuthorizeRequest, CaptureRequest, GatewayOutcome, PaymentGateway, PaymentSource, RefundRequest, SaleRequest, VoidRequest,
 } from './gateway.js';
@@ -87,19 +88,14 @@ export function createHttpGateway(options: HttpGatewayOptions): PaymentGateway {
 
   async function attempt(path: string, idempotencyKey: string, payload: string): Promise<Attempt> {
     try {
-      const response = await fetch(`${base}${path}`, {
-        method: 'POST',
-        headers: {
-          ...options.headers,
-          'content-type': 'application/json',
-          accept: 'application/json',
-          authorization: `Bearer ${options.secret}`,
-          'idempotency-key': idempotencyKey,
-        },
-        body: payload,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await response.text();
+      const response = await postJson(`${base}${path}`, {
+        ...options.headers,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        authorization: `Bearer ${options.secret}`,
+        'idempotency-key': idempotencyKey,
+      }, payload, timeoutMs);
+      const { text } = response;
       let body: WireResult | undefined;
       try {
         body = text ? (JSON.parse(text) as WireResult) : undefined;
@@ -109,7 +105,7 @@ export function createHttpGateway(options: HttpGatewayOptions): PaymentGateway {
       return outcomeOfResponse(response.status, body);
     } catch (error) {
       const name = error instanceof Error ? error.name : '';
-      const cause = error instanceof Error && error.cause instanceof Error ? `: ${error.cause.message}` : '';
+      const cause = error instanceof Error ? `: ${error.message}` : '';
       return { done: false, reason: name === 'TimeoutError' ? `no answer within ${timeoutMs} ms` : `connection failed${cause}` };
     }
   }

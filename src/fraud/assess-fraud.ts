@@ -1,0 +1,90 @@
+import type { Executor } from '../db/database.js';
+import { trailingAverageOrderTotal } from './average-order-total.js';
+import { type BlockKey, findBlocksAndVelocity, insertFraudSignals, type VelocityProbe } from './fraud.repository.js';
+import {
+  blockCandidates, blockKey, exemptionOf, type FraudContribution, type FraudFacts, type NormalizedFacts, normalizeFacts, scoreRules,
+} from './fraud-rules.js';
+import type { CompiledFraudSettings } from './fraud-settings.js';
+import { loadCompiledFraudSettings } from './load-fraud-settings.js';
+
+// The whole contract for order creation and review is importable from this one file.
+export type { FraudContribution, FraudFacts } from './fraud-rules.js';
+export type { AddressLike } from './fraud-values.js';
+export { assessGatewayChecks, scoreGatewayChecks } from './gateway-checks.js';
+export { blockOrderCustomer } from './block-order-customer.js';
+
+export interface FraudAssessment {
+  score: number;
+  threshold: number;
+  /** score ≥ threshold: the order goes to Fraud Review before any money is taken. */
+  hold: boolean;
+  /** Why no rule ran ('trusted_customer', 'exempt_ip'), or null. */
+  exemptBy: string | null;
+  contributions: FraudContribution[];
+}
+
+/**
+ * Scores an order before it is charged: exemptions first, then every enabled rule. Reads the settings
+ * (cached), one look-up of the block lists, one capped range count per velocity window and the cached
+ * trailing average; writes nothing (recordFraudSignals does, once the order is placed). `db` may be the
+ * order's transaction.
+ */
+export async function assessFraud(db: Executor, facts: FraudFacts, now = Date.now()): Promise<FraudAssessment> {
+  const settings = await loadCompiledFraudSettings(db);
+  const f = normalizeFacts(facts);
+  const exemptBy = exemptionOf(settings, f);
+  if (exemptBy) return { score: 0, threshold: settings.settings.threshold, hold: false, exemptBy, contributions: [] };
+  const [found, average] = await Promise.all([
+    findBlocksAndVelocity(db, blockKeysToCheck(settings, f), velocityProbes(settings, f, now), now),
+    settings.settings.rules.total_over_average.enabled ? trailingAverageOrderTotal(db, f.currency) : null,
+  ]);
+  const blocked = new Set(found.blocked.map((k) => blockKey(k.kind, k.value)));
+  return summarize(settings.settings.threshold, scoreRules(settings, f, { blocked, velocity: found.velocity, average }));
+}
+
+/** The assessment of these contributions under `threshold`. */
+export function summarize(threshold: number, contributions: FraudContribution[], exemptBy: string | null = null): FraudAssessment {
+  if (exemptBy) return { score: 0, threshold, hold: false, exemptBy, contributions: [] };
+  const score = contributions.reduce((sum, c) => sum + c.points, 0);
+  return { score, threshold, hold: score >= threshold, exemptBy: null, contributions };
+}
+
+/**
+ * Adds the gateway's AVS/CVV contributions (assessGatewayChecks) to an earlier assessment, after the
+ * authorization. An exempt order stays exempt.
+ */
+export function withGatewayChecks(assessment: FraudAssessment, extra: FraudContribution[]): FraudAssessment {
+  return summarize(assessment.threshold, [...assessment.contributions, ...extra], assessment.exemptBy);
+}
+
+/**
+ * Writes the velocity signals of a placed order (its IP, email and card, as the rules compare them), in
+ * the order's transaction. Exempt orders are recorded too: an office IP's orders still count for the
+ * email and card of each. Recording an order twice changes nothing.
+ */
+export async function recordFraudSignals(trx: Executor, orderId: number, facts: FraudFacts, now = Date.now()): Promise<void> {
+  const f = normalizeFacts(facts);
+  const rows = [{ kind: 'email', value: f.email, at: now, order_id: orderId }];
+  if (f.ip) rows.push({ kind: 'ip', value: f.ip, at: now, order_id: orderId });
+  if (f.card) rows.push({ kind: 'card', value: f.card, at: now, order_id: orderId });
+  await insertFraudSignals(trx, rows);
+}
+
+/** The order's values whose block rule is enabled. */
+function blockKeysToCheck(c: CompiledFraudSettings, f: NormalizedFacts): BlockKey[] {
+  const r = c.settings.rules;
+  const enabled = { ip: r.blocked_ip.enabled, email: r.blocked_email.enabled, card: r.blocked_card.enabled, address: r.blocked_address.enabled };
+  return blockCandidates(f).filter((k) => enabled[k.kind as keyof typeof enabled]);
+}
+
+/** One capped count per enabled velocity rule whose value the order has. */
+function velocityProbes(c: CompiledFraudSettings, f: NormalizedFacts, now: number): VelocityProbe[] {
+  const probes: VelocityProbe[] = [];
+  for (const [kind, value] of [['ip', f.ip], ['email', f.email], ['card', f.card]] as const) {
+    const limit = c.settings.velocity[kind];
+    if (value && c.settings.rules[`velocity_${kind}`].enabled) {
+      probes.push({ kind, value, from: now - limit.windowMinutes * 60_000, cap: limit.maxOrders });
+    }
+  }
+  return probes;
+}
