@@ -26,4 +26,5 @@ export const API_ROUTES: FastifyPluginAsync<AppContext>[] = [
   paymentRoutes,
   vaultRoutes,
   (await import('../fraud/fraud.routes.js')).fraudRoutes,
+  (await import('../payments/refunds/refunds.routes.js')).refundRoutes,
 ];

@@ -7,6 +7,7 @@ import type { GatewayOutcome, PaymentSource } from '../gateway/gateway.js';
 import { findLedgerRow, lockOrderById, resolveLedgerRow } from '../ledger/ledger.repository.js';
 import type { LedgerRow, LedgerStatus } from '../ledger/ledger.table.js';
 import type { PaymentServices } from '../payment-services.js';
+import { releaseDeclinedRefund } from '../refunds/refund-ledger.js';
 import { type PaymentSync, type ReviewHold, syncOrderPayment } from './sync-order-payment.js';
 
 const OPEN: readonly LedgerStatus[] = ['started', 'unknown'];
@@ -79,6 +80,7 @@ async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, n
     return { ledgerId: row.id, status: current?.status ?? row.status, applied: false };
   }
   if (row.source_token && (row.kind === 'sale' || row.kind === 'authorize')) await touchVaultCard(trx, row.source_token, now);
+  if (row.kind === 'refund') await releaseDeclinedRefund(trx, row, patch.status, now); // a refused refund gives its units back
   const sync = await syncOrderPayment(trx, order, row.actor, describe(row, outcome), now, { review });
   return { ledgerId: row.id, status: patch.status, applied: true, sync };
 }
