@@ -29,6 +29,16 @@ export interface Config {
   vaultKeys: VaultKey[] | undefined;
   /** ORDERDECK_VAULT_FINGERPRINT_KEY: root of the card fingerprint secret, when it must outlive the oldest vault key. */
   vaultFingerprintKey: VaultKey | undefined;
+  /** ORDERDECK_JOBS=0: `serve` runs no periodic jobs (another process does). */
+  jobsEnabled: boolean;
+  /** How often `serve` finishes payment operations left open (ORDERDECK_RECOVERY_INTERVAL_MS). */
+  recoveryIntervalMs: number;
+  /** How often `serve` runs the A/R retry schedule (ORDERDECK_AR_INTERVAL_MS). */
+  arIntervalMs: number;
+  /** Gateway calls the A/R retry schedule keeps in flight at once (ORDERDECK_AR_CONCURRENCY). */
+  arConcurrency: number;
+  /** ORDERDECK_PUBLIC_URL: where customers reach this installation (pay links in emails point here); no trailing slash. */
+  publicUrl: string;
 }
 
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
@@ -62,5 +72,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     vaultFingerprintKey: env.ORDERDECK_VAULT_FINGERPRINT_KEY
       ? new VaultKey('fingerprint', decodeKey(env.ORDERDECK_VAULT_FINGERPRINT_KEY.trim(), 'ORDERDECK_VAULT_FINGERPRINT_KEY'))
       : undefined,
+    jobsEnabled: env.ORDERDECK_JOBS !== '0',
+    recoveryIntervalMs: Math.max(1000, intFrom(env, 'ORDERDECK_RECOVERY_INTERVAL_MS', 30_000)),
+    arIntervalMs: Math.max(1000, intFrom(env, 'ORDERDECK_AR_INTERVAL_MS', 300_000)),
+    arConcurrency: Math.max(1, intFrom(env, 'ORDERDECK_AR_CONCURRENCY', 24)),
+    publicUrl: new URL(env.ORDERDECK_PUBLIC_URL || 'http://127.0.0.1:3000').href.replace(/\/+$/, ''),
   };
 }

@@ -7,6 +7,7 @@ import { opsRoutes } from '../ops/ops.routes.js';
 import { orderRoutes } from '../orders/orders.routes.js';
 import { gatewayNotificationRoutes } from '../payments/gateway/notifications.routes.js';
 import { paymentRoutes } from '../payments/payments.routes.js';
+import { fraudReviewRoutes } from '../fraud-review/fraud-review.routes.js';
 import { savedViewRoutes } from '../saved-views/saved-views.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
 import { vaultRoutes } from '../vault/vault.routes.js';
@@ -24,7 +25,9 @@ export const API_ROUTES: FastifyPluginAsync<AppContext>[] = [
   savedViewRoutes,
   gatewayNotificationRoutes,
   paymentRoutes,
+  fraudReviewRoutes,
   vaultRoutes,
   (await import('../fraud/fraud.routes.js')).fraudRoutes,
+  (await import('../payments/pay-links/pay-links.routes.js')).payLinkRoutes,
   (await import('../payments/refunds/refunds.routes.js')).refundRoutes,
 ];

@@ -14,6 +14,7 @@ const NotFoundPage = lazy(() => import('../pages/NotFoundPage'));
 const OrdersSearchPage = lazy(() => import('../orders/OrdersSearchPage'));
 const QueuePage = lazy(() => import('../orders/QueuePage'));
 const OrderDetailPage = lazy(() => import('../orders/OrderDetailPage'));
+const PayPage = lazy(() => import('../pay/PayPage'));
 
 function SignedInRoutes() {
   const { pathname } = useLocation();
@@ -55,9 +56,11 @@ function Gate() {
 export function App() {
   return (
     <BrowserRouter>
-      <SessionProvider>
-        <Gate />
-      </SessionProvider>
+      <Routes>
+        {/* The customer's pay link: public, so outside the session and the sign-in gate. */}
+        <Route path="/pay/:token" element={<ErrorBoundary><Suspense fallback={<div className="boot"><Loading /></div>}><PayPage /></Suspense></ErrorBoundary>} />
+        <Route path="*" element={<SessionProvider><Gate /></SessionProvider>} />
+      </Routes>
     </BrowserRouter>
   );
 }

@@ -1,0 +1,108 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../test-support/databases.js';
+import { orderInput } from '../test-support/factories.js';
+import { type PaymentTestEnv, startPaymentTestEnv } from '../test-support/payments.js';
+
+describeEachDatabase('fraud scoring at intake and the Fraud Review department', (get) => {
+  let env: PaymentTestEnv;
+  beforeAll(async () => {
+    env = await startPaymentTestEnv(get().db);
+  });
+  afterAll(() => env.close());
+
+  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object, role: 'admin' | 'fulfilment' = 'admin') =>
+    env.t.as(role, { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) });
+  const place = async (overrides: object) => {
+    const res = await api('POST', '/orders', orderInput(overrides));
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  // Blocking adds the order's address to the block list: tests that block use an address of their own.
+  let street = 0;
+  const ownAddress = () => ({ billing: { firstName: 'Eve', lastName: 'Mallory', line1: `${++street} Blocked Lane`, city: 'Leeds', postalCode: 'LS1 1AA', country: 'GB' } });
+  const ledger = async (orderId: string) => (await api('GET', `/orders/${orderId}/payments`)).json();
+  const withSettings = async (change: (s: Record<string, unknown>) => Record<string, unknown>, body: () => Promise<void>) => {
+    const before = (await api('GET', '/fraud/settings')).json();
+    const { updatedAt: _u, updatedBy: _b, ...editable } = before;
+    const put = await api('PUT', '/fraud/settings', change(editable));
+    expect(put.statusCode, put.body).toBe(200);
+    try {
+      await body();
+    } finally {
+      const { updatedAt: _u2, updatedBy: _b2, version, ...now } = (await api('GET', '/fraud/settings')).json();
+      await api('PUT', '/fraud/settings', { ...editable, ...Object.fromEntries(Object.keys(now).map((k) => [k, editable[k]])), version });
+    }
+  };
+
+  it('holds a blocked customer\'s order for review before any money moves, with the score and the rules that fired', async () => {
+    const email = `blocked-${Date.now()}@example.com`;
+    expect((await api('POST', '/fraud/blocks', { kind: 'email', value: email, reason: 'test' })).statusCode).toBe(201);
+    const order = await place({ customer: { email, ip: '10.9.9.9' }, payment: await env.card() });
+    expect(order.stage).toBe('fraud_review');
+    expect(order.fraud.score).toBeGreaterThanOrEqual(50);
+    expect(order.fraud.reasons.map((r: { rule: string }) => r.rule)).toContain('blocked_email');
+    expect(order.history[0].reason).toMatch(/fraud score \d+ reached 50: .*blocked_email/);
+    expect((await ledger(order.orderId)).entries).toEqual([]);
+  });
+
+  it('approving charges the card on file and sends the paid order on to shipping', async () => {
+    const order = await place({ fraudHold: true, payment: await env.card() });
+    expect(order.stage).toBe('fraud_review');
+    const approved = await api('POST', `/orders/${order.orderId}/fraud-review/approve`, { reason: 'called the customer' });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({ stage: 'shipping_department', payment: { status: 'processed' }, fraud: { hold: false } });
+    expect((await ledger(order.orderId)).entries).toEqual([expect.objectContaining({ kind: 'sale', status: 'approved' })]);
+    const again = await api('POST', `/orders/${order.orderId}/fraud-review/approve`, { reason: 'twice' });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('rejecting an authorized order voids the authorization', async () => {
+    const settings = (await api('GET', '/payments/settings')).json();
+    const put = await api('PUT', '/payments/settings', { cardMode: 'authorize', version: settings.version });
+    try {
+      let order: { orderId: string; stage: string; payment: { status: string } } | undefined;
+      await withSettings((s) => ({ ...s, threshold: 20 }), async () => {
+        order = await place({ payment: await env.card('approved with AVS mismatch (avs N)'), ...ownAddress() });
+      });
+      // Held after the authorization: the money is only held, so rejecting voids it and refunds nothing.
+      expect(order!.stage).toBe('fraud_review');
+      expect(order!.payment.status).toBe('authorized');
+      const rejected = await api('POST', `/orders/${order!.orderId}/fraud-review/reject`, { reason: 'fraud' });
+      expect(rejected.json().refund.status).toBe('not_needed');
+      const payments = await ledger(order!.orderId);
+      expect(payments.entries.map((e: { kind: string; status: string }) => `${e.kind}:${e.status}`)).toEqual(['authorize:approved', 'void:approved']);
+      expect(payments).toMatchObject({ status: 'voided', authorized: 0 });
+    } finally {
+      await api('PUT', '/payments/settings', { cardMode: 'sale', version: put.json().version });
+    }
+  });
+  it('an AVS mismatch answered by the gateway can take a paid order to review; rejecting refunds it', async () => {
+    await withSettings((s) => ({ ...s, threshold: 20 }), async () => {
+      const order = await place({ payment: await env.card('approved with AVS mismatch (avs N)'), ...ownAddress() });
+      expect(order.stage).toBe('fraud_review');
+      expect(order.payment.status).toBe('processed');
+      expect(order.fraud.reasons.map((r: { rule: string }) => r.rule)).toContain('avs_mismatch');
+      const rejected = await api('POST', `/orders/${order.orderId}/fraud-review/reject`, { reason: 'address does not match', block: true });
+      expect(rejected.statusCode, rejected.body).toBe(200);
+      const body = rejected.json();
+      expect(body.order.stage).toBe('rejected');
+      expect(body.refund).toEqual({ status: 'refunded', message: null });
+      expect(body.blocked.map((b: { kind: string }) => b.kind).sort()).toEqual(['address', 'card', 'email', 'ip']);
+      expect((await ledger(order.orderId))).toMatchObject({ status: 'refunded', refundable: 0 });
+    });
+  });
+
+  it('a blocked card is caught on its next order; block is refused to a role without fraud_review:act', async () => {
+    const payment = await env.card();
+    const address = ownAddress();
+    const first = await place({ payment, fraudHold: true, ...address });
+    expect((await api('POST', `/orders/${first.orderId}/fraud-review/block`, { reason: 'stolen card' }, 'fulfilment')).statusCode).toBe(403);
+    const block = await api('POST', `/orders/${first.orderId}/fraud-review/block`, { reason: 'stolen card' });
+    expect(block.statusCode, block.body).toBe(200);
+    expect(block.json().added.map((b: { kind: string }) => b.kind)).toContain('card');
+    const second = await place({ payment, ...address });
+    expect(second.stage).toBe('fraud_review');
+    expect(second.fraud.reasons.map((r: { rule: string }) => r.rule)).toContain('blocked_card');
+  });
+
+});
