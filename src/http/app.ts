@@ -28,12 +28,14 @@ export interface BuildAppOptions {
 
 /**
  * Log lines carry ids, never secrets or personal data: a request is logged by method and path only,
- * because query strings hold searched emails, names and phone numbers; no headers, no client address.
+ * because query strings hold searched emails, names and phone numbers; no headers, no client address;
+ * pay-link tokens are masked.
  */
 export const loggerOptions = (level: string): FastifyServerOptions['logger'] => ({
   level,
   serializers: {
-    req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0] }),
+    // A pay link's token is a bearer credential for paying an order: it never reaches the log.
+    req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0]!.replace(/\/pay\/[^/]+/, '/pay/[token]') }),
     res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
   },
 });

@@ -15,6 +15,10 @@ import { createTestDatabase, type DialectName, testDialects } from '../test-supp
 import { orderInput } from '../test-support/factories.js';
 import { openVaultKeyring } from './open-keyring.js';
 import { revealCard } from './reveal-card.js';
+import { createHttpGateway } from '../payments/gateway/http-gateway.js';
+import { createPaymentServices } from '../payments/payment-services.js';
+import { type SandboxGateway, startSandboxGateway } from '../payments/sandbox/sandbox-server.js';
+import { sandboxCard, uniqueApprovedCard } from '../test-support/payments.js';
 
 /**
  * The PAN scan: cards go in through the API (and bad requests carrying card numbers), orders are made
@@ -49,7 +53,10 @@ const CARDS = [
   { number: testCardNumber('62', 19, 8) },
   { number: testCardNumber('9', 13, 9) },
 ];
-const ALL_NUMBERS = CARDS.map((c) => c.number);
+/** Charged through the sandbox gateway: an approving card per order, and the sandbox's declining test card. */
+const CHARGED = [uniqueApprovedCard(), uniqueApprovedCard(), uniqueApprovedCard()];
+const DECLINING = sandboxCard('declined (generic)');
+const ALL_NUMBERS = [...CARDS.map((c) => c.number), ...CHARGED, DECLINING];
 
 for (const dialect of testDialects()) {
   describe(`PAN scan [${dialect}]`, () => {
@@ -62,17 +69,21 @@ for (const dialect of testDialects()) {
     let key: string;
     let requestNo = 0;
     let config: ReturnType<typeof testConfig>;
+    let sandbox: SandboxGateway;
 
     beforeAll(async () => {
       ({ db, destroy } = await openDatabase(dialect, dataDir));
       const stream = new Writable({ write(chunk, _enc, done) { logLines.push(String(chunk)); done(); } });
-      config = testConfig({ dataDir, vaultKeys: undefined }); // the key file, so its failure below is a real 500
-      app = await buildApp({ config, db, logger: { ...(loggerOptions('trace') as object), stream } });
+      config = testConfig({ dataDir, vaultKeys: undefined, gatewaySecret: 'pan-scan-gateway-secret' }); // the key file, so its failure below is a real 500
+      sandbox = await startSandboxGateway({ port: 0, host: '127.0.0.1', secret: config.gatewaySecret! });
+      const payments = createPaymentServices(openVaultKeyring(config), createHttpGateway({ baseUrl: sandbox.url, secret: config.gatewaySecret!, name: 'sandbox' }));
+      app = await buildApp({ config, db, logger: { ...(loggerOptions('trace') as object), stream }, payments });
       await app.ready();
       const userId = await createUser(db, { email: 'scanner@test.orderdeck.dev', name: 'Scanner', role: 'admin', password: 'correct horse battery staple' });
       key = (await createApiKey(db, { userId, name: 'pan scan' })).key;
     });
     afterAll(async () => {
+      await sandbox.close();
       await app.close();
       await destroy();
       fs.rmSync(dataDir, { recursive: true, force: true });
@@ -133,12 +144,37 @@ for (const dialect of testDialects()) {
       expect(await db.selectFrom('idempotency_keys').select('key').where('path', 'like', '/api/v1/vault/%').execute()).toEqual([]);
     });
 
+    it('charges cards through the gateway, refunds one, and takes a new card through a pay link', async () => {
+      const vault = async (number: string) => (await call({ method: 'POST', url: '/api/v1/vault/cards', payload: { number, expMonth: 12, expYear: year } })).json().token as string;
+      const orders = [];
+      for (const number of CHARGED) {
+        const created = await call({ method: 'POST', url: '/api/v1/orders', payload: orderInput({ payment: { method: 'credit_card', card: { token: await vault(number) } } }) });
+        expect(created.json()).toMatchObject({ stage: 'shipping_department', payment: { status: 'processed' } });
+        orders.push(created.json());
+      }
+      const refund = await call({ method: 'POST', url: `/api/v1/orders/${orders[0].orderId}/refunds`, payload: { items: [{ lineNo: 1, quantity: 1 }], reason: 'goodwill', method: 'gateway' } });
+      expect(refund.statusCode, refund.body).toBe(200);
+      expect((await call({ method: 'GET', url: `/api/v1/orders/${orders[0].orderId}/payments` })).json().status).toBe('partially_refunded');
+
+      const unpaid = (await call({ method: 'POST', url: '/api/v1/orders', payload: orderInput({ payment: { method: 'credit_card', card: { token: await vault(DECLINING) } } }) })).json();
+      expect(unpaid.stage).toBe('accounts_receivable');
+      const link = await call({ method: 'POST', url: `/api/v1/orders/${unpaid.orderId}/payment-requests`, payload: {} });
+      expect(link.statusCode, link.body).toBe(201);
+      const payPath = new URL(link.json().url).pathname.replace('/pay/', '/api/v1/pay/');
+      const declined = await call({ method: 'POST', url: payPath, auth: false, payload: { number: DECLINING, expMonth: 12, expYear: year } });
+      expect(declined.json().status).toBe('declined');
+      const paid = await call({ method: 'POST', url: payPath, auth: false, payload: { number: CHARGED[2], expMonth: 12, expYear: year, cvc: '123' } });
+      expect(paid.json().status, paid.body).toBe('paid');
+      expect((await call({ method: 'GET', url: `/api/v1/orders/${unpaid.orderId}` })).json().stage).toBe('shipping_department');
+    });
+
     it('finds no card number in the database, the responses or the logs', async () => {
       const dump = await databaseText(db, dialect, dataDir);
       expect(dump.length).toBeGreaterThan(1000);
       // Measured durations are dropped: the 16 digits of a float's fraction are Luhn-valid one time in ten.
       const logs = logLines.map((line) => JSON.stringify({ ...JSON.parse(line), responseTime: undefined })).join('\n');
       expect(logs).toContain('"path":"/api/v1/vault/cards"'); // the log was captured, at trace level
+      expect(logs).toContain('"path":"/api/v1/pay/[token]"'); // a pay link's token is a credential: masked
       for (const [where, text] of [['database', dump], ['responses', responses.join('\n')], ['logs', logs]] as const) {
         expect(pansIn(text), where).toEqual([]);
         for (const number of ALL_NUMBERS) {
@@ -147,7 +183,7 @@ for (const dialect of testDialects()) {
       }
       // The vault holds what it should, and only that: ciphertext, last four, brand.
       const rows = await db.selectFrom('vault_cards').select(['last4', 'brand']).execute();
-      expect(rows).toHaveLength(CARDS.length);
+      expect(rows).toHaveLength(CARDS.length + CHARGED.length + 3); // + the declining card, and the two cards given on the pay page
     });
 
     it('would find a number stored in clear (the scan is not blind)', async () => {
