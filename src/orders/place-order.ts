@@ -23,7 +23,7 @@ export async function takeNewOrderPayment(
   try {
     if (charge) {
       await performLedgerOperation(db, services, charge.ledgerId, {
-        ...(charge.source ? { source: charge.source } : {}),
+        ...(charge.source ? { source: charge.source } : {}), ...(charge.row ? { row: charge.row } : {}), ...(charge.vaulted ? { vaulted: charge.vaulted } : {}),
         ...(fraud ? { review: (outcome: GatewayOutcome) => reviewGatewayChecks(db, fraud, outcome) } : {}),
       });
       return;

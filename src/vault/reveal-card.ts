@@ -3,6 +3,7 @@ import { notFound } from '../shared/errors.js';
 import { CardDecryptionError, openCard } from './card-cipher.js';
 import { findVaultCard, sealedOf, touchVaultCard } from './vault.repository.js';
 import type { VaultKeyring } from './vault-keys.js';
+import type { VaultCardRow } from './vault.table.js';
 
 export interface RevealedCard {
   number: string;
@@ -21,9 +22,15 @@ export interface RevealedCard {
 export async function revealCard(db: Executor, keys: VaultKeyring, token: string, now = Date.now(), opts: { touch?: boolean } = {}): Promise<RevealedCard> {
   const row = await findVaultCard(db, token);
   if (!row) throw notFound('card token', token);
-  const key = keys.find(row.key_id);
-  if (!key) throw new CardDecryptionError(token, `key ${row.key_id} is not among this installation's vault keys (${keys.source})`);
-  const secret = openCard(key, token, sealedOf(row));
+  const card = revealVaultRow(keys, row);
   if (opts.touch !== false) await touchVaultCard(db, token, now);
+  return card;
+}
+
+/** The same, for a vault row the caller already read (in the order's transaction): no second read. */
+export function revealVaultRow(keys: VaultKeyring, row: VaultCardRow): RevealedCard {
+  const key = keys.find(row.key_id);
+  if (!key) throw new CardDecryptionError(row.token, `key ${row.key_id} is not among this installation's vault keys (${keys.source})`);
+  const secret = openCard(key, row.token, sealedOf(row));
   return { number: secret.number, expMonth: secret.expMonth, expYear: secret.expYear, holderName: secret.holderName };
 }

@@ -6,7 +6,9 @@ import { invalid } from '../../shared/errors.js';
 import { ASYNCHRONOUS_METHODS, type PaymentStatus, type Stage } from '../../stages/stages.js';
 import { findVaultCard } from '../../vault/vault.repository.js';
 import type { PaymentSource } from '../gateway/gateway.js';
-import { insertLedgerRow } from '../ledger/ledger.repository.js';
+import { insertLedgerRow, writeLedgerRow } from '../ledger/ledger.repository.js';
+import type { LedgerRow } from '../ledger/ledger.table.js';
+import type { VaultCardRow } from '../../vault/vault.table.js';
 import { retryDelayMs } from './ledger-operation.js';
 
 type PaymentInputT = Static<typeof PaymentInput>;
@@ -18,7 +20,7 @@ export interface IntakePayment {
   /** The vault's fingerprint of the card, for fraud velocity and block rules. */
   cardFingerprint: string | null;
   /** Orderdeck charges it (vaulted card, e-check details) once fraud and routing allow. */
-  gateway?: { sourceToken: string | null; source?: PaymentSource };
+  gateway?: { sourceToken: string | null; source?: PaymentSource; vaulted?: VaultCardRow };
   /** The storefront already took, tried or submitted it: recorded in the ledger as it is. */
   recorded?: { kind: 'sale' | 'authorize'; status: 'approved' | 'declined' | 'pending' };
 }
@@ -57,7 +59,7 @@ export async function prepareIntakePayment(trx: Trx, payment: PaymentInputT): Pr
     if (s === 'unprocessed' && reference && ASYNCHRONOUS_METHODS.has(payment.method)) return { ...base, status: s, recorded: { kind: 'sale', status: 'pending' } };
     return { ...base, status: s };
   }
-  if (payment.method === 'credit_card' && vaulted) return { ...base, status: 'unprocessed', gateway: { sourceToken: vaulted.token } };
+  if (payment.method === 'credit_card' && vaulted) return { ...base, status: 'unprocessed', gateway: { sourceToken: vaulted.token, vaulted } };
   if (payment.method === 'e_check' && payment.echeck) {
     const { routingNumber, accountNumber, accountType } = payment.echeck;
     return { ...base, status: 'unprocessed', gateway: { sourceToken: null, source: { type: 'echeck', routingNumber, accountNumber, accountType } } };
@@ -79,6 +81,9 @@ export interface PlacedOrder {
 export interface PendingOperation {
   ledgerId: number;
   source?: PaymentSource;
+  /** The row as written and the vaulted card it charges, so the charge after commit reads neither again. */
+  row?: LedgerRow;
+  vaulted?: VaultCardRow;
 }
 
 /**
@@ -102,9 +107,12 @@ export async function recordIntakePayment(
   }
   if (!intake.gateway || order.stage !== 'accounts_receivable' || order.total === 0) return undefined;
   const kind = intake.gateway.source?.type === 'echeck' ? 'sale' : opts.cardMode;
-  const ledgerId = await insertLedgerRow(trx, {
+  const row = await writeLedgerRow(trx, {
     ...common, kind, status: 'started', gateway: opts.gateway, idempotency_key: `order:${order.orderNumber}:${kind}`,
     source_token: intake.gateway.sourceToken, reason: 'charged when the order was placed', next_attempt_at: order.createdAt + retryDelayMs(0),
   });
-  return { ledgerId, ...(intake.gateway.source ? { source: intake.gateway.source } : {}) };
+  return {
+    ledgerId: row.id, row, ...(intake.gateway.source ? { source: intake.gateway.source } : {}),
+    ...(intake.gateway.vaulted ? { vaulted: intake.gateway.vaulted } : {}),
+  };
 }

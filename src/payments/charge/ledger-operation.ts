@@ -1,7 +1,8 @@
 import { type Db, readerOf, type Trx } from '../../db/database.js';
 import { transact } from '../../db/transact.js';
 import { formatMoney } from '../../shared/money.js';
-import { revealCard } from '../../vault/reveal-card.js';
+import { type RevealedCard, revealCard, revealVaultRow } from '../../vault/reveal-card.js';
+import type { VaultCardRow } from '../../vault/vault.table.js';
 import { touchVaultCard } from '../../vault/vault.repository.js';
 import type { GatewayOutcome, PaymentSource } from '../gateway/gateway.js';
 import { findLedgerRow, lockOrderById, resolveLedgerRow } from '../ledger/ledger.repository.js';
@@ -32,14 +33,19 @@ export interface OperationResult {
  */
 export async function performLedgerOperation(
   db: Db, services: PaymentServices, ledgerId: number,
-  opts: { source?: PaymentSource; now?: () => number; review?: (o: GatewayOutcome) => Promise<ReviewHold | undefined> } = {},
+  opts: {
+    source?: PaymentSource; now?: () => number; review?: (o: GatewayOutcome) => Promise<ReviewHold | undefined>;
+    /** The row as just written and its vaulted card (order intake has both in hand): skips reading them again. */
+    row?: LedgerRow; vaulted?: VaultCardRow;
+  } = {},
 ): Promise<OperationResult> {
   const clock = opts.now ?? Date.now;
   // Reads before the gateway call go to the reader: on SQLite the writer connection is busy committing others' work.
-  const row = await findLedgerRow(readerOf(db), ledgerId);
+  const row = opts.row?.id === ledgerId ? opts.row : await findLedgerRow(readerOf(db), ledgerId);
   if (!row) throw new Error(`ledger row ${ledgerId} does not exist`);
   if (!OPEN.includes(row.status)) return { ledgerId, status: row.status, applied: false };
-  const outcome = await callGateway(db, services, row, opts.source);
+  const given = opts.source ?? (opts.vaulted && opts.vaulted.token === row.source_token ? cardOf(revealVaultRow(services.keys, opts.vaulted)) : undefined);
+  const outcome = await callGateway(db, services, row, given);
   const review = opts.review ? await opts.review(outcome) : undefined;
   return transact(db, (trx) => applyOutcome(trx, row, outcome, clock(), review));
 }
@@ -67,9 +73,10 @@ async function callGateway(db: Db, services: PaymentServices, row: LedgerRow, gi
 }
 
 async function cardSource(db: Db, services: PaymentServices, token: string): Promise<PaymentSource> {
-  const card = await revealCard(readerOf(db), services.keys, token, Date.now(), { touch: false });
-  return { type: 'card', number: card.number, expMonth: card.expMonth, expYear: card.expYear };
+  return cardOf(await revealCard(readerOf(db), services.keys, token, Date.now(), { touch: false }));
 }
+
+const cardOf = (card: RevealedCard): PaymentSource => ({ type: 'card', number: card.number, expMonth: card.expMonth, expYear: card.expYear });
 
 async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, now: number, review: ReviewHold | undefined): Promise<OperationResult> {
   const order = await lockOrderById(trx, Number(row.order_id));

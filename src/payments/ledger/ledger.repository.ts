@@ -14,11 +14,17 @@ type LedgerInsert = Pick<NewLedgerRow, 'order_id' | 'kind' | 'amount' | 'currenc
   & Partial<Omit<NewLedgerRow, 'id'>>;
 
 export async function insertLedgerRow(trx: Executor, row: LedgerInsert): Promise<number> {
-  const { rows } = await insertQuery(trx, {
+  return (await writeLedgerRow(trx, row)).id;
+}
+
+/** Inserts and answers the row as stored, so the caller can act on it after commit without reading it back. */
+export async function writeLedgerRow(trx: Executor, row: LedgerInsert): Promise<LedgerRow> {
+  const values = {
     parent_id: null, source_token: null, gateway_reference: null, decline_code: null, message: null, avs: null, cvv: null, reason: null,
     details_json: null, attempts: 0, resolved_at: null, next_attempt_at: null, ...row,
-  });
-  return Number(rows[0]!.id);
+  };
+  const { rows } = await insertQuery(trx, values);
+  return { ...values, id: Number(rows[0]!.id) } as LedgerRow;
 }
 
 const byIdQuery = prepared((db, p: { id: number }) => db.selectFrom('payment_ledger').selectAll().where('id', '=', p.id));
