@@ -7,6 +7,7 @@ import { closeDatabase, createDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { finishInterruptedSeed } from './demo/bulk-load-sqlite.js';
 import { seedDemoDataIfEmpty } from './demo/demo-data.js';
+import { placeDemoPayments } from './demo/demo-payments.js';
 import { buildApp, loggerOptions } from './http/app.js';
 import { createConfiguredGateway, ensureGatewaySecret, localUrl, startServedGateway } from './payments/gateway/gateway-setup.js';
 import { createPaymentServices } from './payments/payment-services.js';
@@ -29,7 +30,7 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');
   if (finishInterruptedSeed(db)) log.warn('finished an interrupted bulk seed: search terms moved into place and indexes rebuilt');
   await bootstrapAdmin(db, config, (line) => process.stdout.write(`${line}\n`));
-  if (config.demoData) await seedDemoDataIfEmpty(db, config, log);
+  const seeded = config.demoData ? await seedDemoDataIfEmpty(db, config, log) : false;
 
   const payments = createPaymentServices(openVaultKeyring(config));
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel), payments });
@@ -61,5 +62,7 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
   const gateway = await startServedGateway(config, localUrl(config.host, ownPort), app.log);
   closeGateway = gateway.close;
   payments.useGateway(createConfiguredGateway(gateway.baseUrl, config.gatewaySecret, !config.gatewayUrl));
+  // Only against the sandbox: demo charges never go to a real gateway.
+  if (seeded && !config.gatewayUrl) await placeDemoPayments(db, config, payments, log);
   return app;
 }

@@ -9,11 +9,13 @@ export const DEMO_ORDER_COUNT = 300;
  * shows working queues. The seeder (and faker behind it) is imported only when it will run, so a
  * normal start does not pay for loading it.
  */
-export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): Promise<void> {
-  if (!config.demoData) return;
+/** True when it seeded (the database was empty), so the caller adds the demo payments once the gateway is up. */
+export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): Promise<boolean> {
+  if (!config.demoData) return false;
   const any = await db.selectFrom('orders').select('id').limit(1).executeTakeFirst();
-  if (any) return;
+  if (any) return false;
   const { seedOrders } = await import('./seed-orders.js');
   const result = await seedOrders(db, { orders: DEMO_ORDER_COUNT, orderNumberPrefix: config.orderNumberPrefix });
   log.info({ orders: result.orders, rows: result.rows, ms: Math.round(result.ms) }, 'demo data seeded (set ORDERDECK_DEMO_DATA=0 to start empty)');
+  return true;
 }

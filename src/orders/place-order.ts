@@ -17,7 +17,7 @@ import { findOrderByNumber } from './orders.repository.js';
  * A failure here never fails the request: the order exists, and recovery finishes the charge.
  */
 export async function takeNewOrderPayment(
-  db: Db, services: PaymentServices, orderNumber: string, charge: PendingOperation | undefined, log: FastifyBaseLogger,
+  db: Db, services: PaymentServices, orderNumber: string, charge: PendingOperation | undefined, log: Pick<FastifyBaseLogger, 'error'>,
   fraud?: FraudAssessment,
 ): Promise<void> {
   try {
