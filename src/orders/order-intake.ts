@@ -10,10 +10,10 @@ export interface IntakeDraft {
 }
 
 /**
- * The seam between an order being placed and it being routed. Today the facts come from the order
- * as submitted (a storefront that already charged the card sends `processed`). Fraud scoring and
- * payment processing are steps that belong here, before routing, in that order: fraud is checked
- * before any money moves, and routing then sees the payment's real outcome.
+ * The facts routing decides on, from the order as placed: the payment as it stands before Orderdeck
+ * charges anything (createOrder has scored fraud by then, and a fraud hold is one of the facts). When
+ * Orderdeck itself takes the payment, it does so after the order commits, and the outcome routes the
+ * order on from Accounts Receivable (payments/charge).
  */
 export async function establishRoutingFacts(_trx: Trx, draft: IntakeDraft): Promise<RoutingFacts> {
   return {
