@@ -160,6 +160,21 @@ program
     process.once('SIGINT', stop);
   });
 
+program
+  .command('run-jobs')
+  .description('run the periodic jobs (payment recovery, the A/R retry schedule) under their leases, as `serve` does; '
+    + 'with --once, run each once, print one JSON line per job and exit')
+  .option('--once', 'run each job once and exit')
+  .option('--job <name...>', 'only these jobs: payment-recovery, ar-schedule, email-delivery, fraud-signal-pruning')
+  .option('--force', 'run even if another process holds a job\'s lease (safe: charges are keyed per order and day)')
+  .option('--at <iso>', 'act as if at this instant (testing a schedule, catching up after an outage)')
+  .action(async (opts: { once?: boolean; job?: string[]; force?: boolean; at?: string }) => {
+    const { runJobs } = await import('./jobs/run-jobs-command.js');
+    const at = opts.at === undefined ? undefined : Date.parse(opts.at);
+    if (at !== undefined && Number.isNaN(at)) throw new CliError(`--at: "${opts.at}" is not an ISO instant`);
+    await runJobs(loadConfig(), { once: Boolean(opts.once), jobs: opts.job, force: Boolean(opts.force), at }, (message) => new CliError(message));
+  });
+
 const vault = program.command('vault').description('the card vault');
 vault
   .command('rotate-key')

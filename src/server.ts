@@ -11,6 +11,8 @@ import { placeDemoPayments } from './demo/demo-payments.js';
 import { buildApp, loggerOptions } from './http/app.js';
 import { createConfiguredGateway, ensureGatewaySecret, localUrl, startServedGateway } from './payments/gateway/gateway-setup.js';
 import { createPaymentServices } from './payments/payment-services.js';
+import { appJobs } from './jobs/app-jobs.js';
+import { type Scheduler, startScheduler } from './jobs/scheduler.js';
 import { openVaultKeyring } from './vault/open-keyring.js';
 
 export function openDatabase(config: Config): Db {
@@ -35,6 +37,7 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
   const payments = createPaymentServices(openVaultKeyring(config));
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel), payments });
   let closeGateway = async () => {};
+  let scheduler: Scheduler | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -42,6 +45,7 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
+      await scheduler?.stop(); // a job run in progress finishes its in-flight orders first
       await app.close();
       await closeGateway();
       await closeDatabase(db);
@@ -64,5 +68,7 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
   payments.useGateway(createConfiguredGateway(gateway.baseUrl, config.gatewaySecret, !config.gatewayUrl));
   // Only against the sandbox: demo charges never go to a real gateway.
   if (seeded && !config.gatewayUrl) await placeDemoPayments(db, config, payments, log);
+  // Periodic jobs (payment recovery, the A/R retry schedule) once money can move; leases keep several servers from running one twice.
+  if (config.jobsEnabled && !closing) scheduler = startScheduler(db, appJobs(db, payments, config), { log: app.log });
   return app;
 }

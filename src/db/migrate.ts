@@ -19,6 +19,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1200-payment-ledger': paymentLedger,
   '2026-11-26T1210-fraud': await import('./migrations/2026-11-26T1210-fraud.js'),
   '2026-11-26T1240-pay-links': await import('./migrations/2026-11-26T1240-pay-links.js'),
+  '2026-11-26T1230-receivables': await import('./migrations/2026-11-26T1230-receivables.js'),
 };
 
 class StaticProvider implements MigrationProvider {

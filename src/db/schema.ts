@@ -4,6 +4,7 @@ import type { CustomersTable } from '../customers/customers.table.js';
 import type { DashboardDaysTable } from '../dashboard/dashboard.table.js';
 import type {} from '../fraud/fraud.table.js'; // adds the fraud_* tables to Database (declaration merging)
 import type {} from '../payments/pay-links/pay-links.table.js'; // adds pay_links and the mail outbox's outbound_emails (declaration merging)
+import type {} from '../payments/receivables/receivables.table.js'; // adds ar_days and job_leases (declaration merging)
 import type {
   OrderHistoryTable, OrderItemsTable, OrderNotesTable, OrderSearchTermsTable, OrdersTable, StageCountsTable,
 } from '../orders/orders.table.js';

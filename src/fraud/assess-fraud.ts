@@ -62,12 +62,15 @@ export function withGatewayChecks(assessment: FraudAssessment, extra: FraudContr
  * the order's transaction. Exempt orders are recorded too: an office IP's orders still count for the
  * email and card of each. Recording an order twice changes nothing.
  */
-export async function recordFraudSignals(trx: Executor, orderId: number, facts: FraudFacts, now = Date.now()): Promise<void> {
+export async function recordFraudSignals(
+  trx: Executor, orderId: number, facts: FraudFacts, now = Date.now(), only?: readonly ('email' | 'ip' | 'card')[],
+): Promise<void> {
   const f = normalizeFacts(facts);
   const rows = [{ kind: 'email', value: f.email, at: now, order_id: orderId }];
   if (f.ip) rows.push({ kind: 'ip', value: f.ip, at: now, order_id: orderId });
   if (f.card) rows.push({ kind: 'card', value: f.card, at: now, order_id: orderId });
-  await insertFraudSignals(trx, rows);
+  // `only`: a new card on an existing order is one more use of that card, not one more order from its email or IP.
+  await insertFraudSignals(trx, only ? rows.filter((r) => only.includes(r.kind as 'email')) : rows);
 }
 
 /** The order's values whose block rule is enabled. */

@@ -28,6 +28,7 @@ export const API_ROUTES: FastifyPluginAsync<AppContext>[] = [
   fraudReviewRoutes,
   vaultRoutes,
   (await import('../fraud/fraud.routes.js')).fraudRoutes,
+  (await import('../payments/receivables/receivables.routes.js')).receivablesRoutes,
   (await import('../payments/pay-links/pay-links.routes.js')).payLinkRoutes,
   (await import('../payments/refunds/refunds.routes.js')).refundRoutes,
 ];

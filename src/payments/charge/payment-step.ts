@@ -36,7 +36,7 @@ export async function startPaymentStep(
     const route = routeAfterPaymentStep({ paymentMethod: order.payment_method as PaymentMethod, paymentStatus: status, hasShippable: order.has_shippable === 1 });
     return { stage: await move(route.stage, route.reason), ledgerId: undefined };
   }
-  const state = derivePaymentState(await listLedgerRows(trx, order.id));
+  const state = derivePaymentState(await listLedgerRows(trx, order.id), Number(order.total));
   if (state.awaitingClearance) return { stage: await move('pending_clearance', 'payment submitted; awaiting the provider\'s notification'), ledgerId: undefined };
   const card = (JSON.parse(order.payment_json) as StoredPayment).card;
   const vaulted = card && order.payment_method === 'credit_card' && due > 0 && !state.inFlight ? await findVaultCard(trx, card.token) : undefined;

@@ -35,7 +35,7 @@ export interface PaymentSync {
 export async function syncOrderPayment(
   trx: Trx, order: OrderRow, actor: string, note: string, now: number, opts: { review?: ReviewHold | undefined } = {},
 ): Promise<PaymentSync> {
-  const state = derivePaymentState(await listLedgerRows(trx, order.id));
+  const state = derivePaymentState(await listLedgerRows(trx, order.id), Number(order.total));
   const patch = {
     payment_status: state.status, paid_total: state.paidTotal, authorized_total: state.authorizedTotal,
     refunded_total: state.refundedTotal, paid_at: state.paidAt, updated_at: now,

@@ -37,6 +37,13 @@ describe('payment state derived from the ledger', () => {
     expect(derivePaymentState([sale, row('refund', 'declined', 300, sale.id)]).status).toBe('processed');
   });
 
+  it('part of the total paid is not processed; a coupon the merchant conceded counts toward the total', () => {
+    expect(derivePaymentState([row('offline_payment', 'approved', 400)], 1000)).toMatchObject({ status: 'unprocessed', paidTotal: 400 });
+    expect(derivePaymentState([row('offline_payment', 'approved', 400), row('offline_payment', 'approved', 600)], 1000).status).toBe('processed');
+    const discounted = { ...row('sale', 'approved', 900), details_json: JSON.stringify({ arDay: 5, coupon: { amountOff: 100, couponPercent: 10 } }) };
+    expect(derivePaymentState([discounted], 1000)).toMatchObject({ status: 'processed', paidTotal: 900 });
+  });
+
   it('an offline payment marked paid counts as money taken; a pending e-check does not', () => {
     expect(derivePaymentState([row('offline_payment', 'approved', 400)])).toMatchObject({ status: 'processed', paidTotal: 400 });
     expect(derivePaymentState([row('sale', 'pending', 400)])).toMatchObject({ status: 'unprocessed', paidTotal: 0, inFlight: true, awaitingClearance: true });

@@ -3,6 +3,7 @@ import type { LedgerKind, LedgerStatus } from './ledger.table.js';
 
 export type LedgerEntry = {
   id: number; kind: LedgerKind; status: LedgerStatus; amount: number; parent_id: number | null; resolved_at: number | null;
+  details_json?: string | null;
 };
 
 export interface PaymentState {
@@ -29,7 +30,7 @@ const RETURNS_MONEY: ReadonlySet<LedgerKind> = new Set(['refund', 'external_refu
  * that decides them; they are stored on the order in the same transaction as the ledger change, so lists
  * filter on them without reading the ledger.
  */
-export function derivePaymentState(entries: readonly LedgerEntry[]): PaymentState {
+export function derivePaymentState(entries: readonly LedgerEntry[], orderTotal?: number): PaymentState {
   let paid = 0;
   let refunded = 0;
   let paidAt: number | null = null;
@@ -37,6 +38,8 @@ export function derivePaymentState(entries: readonly LedgerEntry[]): PaymentStat
   let awaitingClearance = false;
   let lastAttempt: LedgerStatus | undefined;
   let voided = false;
+  /** What the merchant agreed to forgo (an A/R retry coupon): counts toward "paid in full". */
+  let conceded = 0;
   const openAuthorizations = new Map<number, number>();
 
   for (const e of entries) {
@@ -50,6 +53,7 @@ export function derivePaymentState(entries: readonly LedgerEntry[]): PaymentStat
     if (TAKES_MONEY.has(e.kind)) {
       paid += e.amount;
       paidAt ??= e.resolved_at;
+      if (e.details_json?.includes('"coupon"')) conceded += (JSON.parse(e.details_json) as { coupon?: { amountOff?: number } }).coupon?.amountOff ?? 0;
     }
     if (RETURNS_MONEY.has(e.kind)) refunded += e.amount;
     if (e.kind === 'authorize') openAuthorizations.set(e.id, e.amount);
@@ -63,6 +67,8 @@ export function derivePaymentState(entries: readonly LedgerEntry[]): PaymentStat
   return { status: statusOf(), paidTotal: paid, authorizedTotal: authorized, refundedTotal: refunded, paidAt, inFlight, awaitingClearance };
 
   function statusOf(): PaymentStatus {
+    // Part of the money (a first check of two): still owed, so not processed — the order stays to be collected.
+    if (paid > 0 && refunded === 0 && orderTotal !== undefined && paid + conceded < orderTotal && authorized === 0) return 'unprocessed';
     if (paid > 0) return refunded >= paid ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'processed';
     if (authorized > 0) return 'authorized';
     if (voided) return 'voided';

@@ -182,4 +182,23 @@ describeEachDatabase('pay links through the sandbox gateway', (get) => {
     expect(codes.slice(0, 60).every((c) => c === 200)).toBe(true);
     expect(codes[60]).toBe(429);
   });
+
+  it('a blocked card given on the pay page holds the order for fraud review instead of charging it', async () => {
+    const order = await unpaidOrder();
+    const token = tokenOf((await requestLink(order.orderId)).json().url);
+    // Block the card the customer is about to give: vault it once, block its fingerprint through an order of its own.
+    const blocked = await unpaidOrder();
+    const blockedToken = tokenOf((await requestLink(blocked.orderId)).json().url);
+    expect((await pay(blockedToken, 'declined: insufficient funds')).json().status).toBe('declined');
+    const block = await env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${blocked.orderId}/fraud-review/block`, payload: { reason: 'card testing' } });
+    expect(block.json().added.map((b: { kind: string }) => b.kind)).toContain('card');
+    const before = env.sandbox.log().length;
+    const res = await pay(token, 'declined: insufficient funds');
+    expect(res.json()).toMatchObject({ status: 'processing', orderId: order.orderId });
+    expect(env.sandbox.log().length).toBe(before); // nothing was sent to the gateway
+    const held = await orderNow(order.orderId);
+    expect(held.stage).toBe('fraud_review');
+    expect(held.fraud.reasons.map((r: { rule: string }) => r.rule)).toContain('blocked_card');
+    expect((await view(token)).statusCode).toBe(410);
+  });
 });

@@ -82,6 +82,12 @@ export async function payLinkRoutes(app: FastifyInstance, { db, config, payments
     const k = signingKey();
     const started = await transact(db, (trx) => startPayLinkPayment(trx, payments, k, request.params.token, request.body));
     if (started.kind === 'gone') return gone(reply, started);
+    if (started.kind === 'held') {
+      request.log.info({ orderId: started.orderId }, 'pay link payment held for fraud review');
+      return reply.header('cache-control', 'no-store').send({
+        status: 'processing', orderId: started.orderId, message: 'Your payment needs a review by the store before it is charged; they will be in touch.',
+      });
+    }
     const outcome = await finishPayLinkPayment(db, payments, started, request.log);
     request.log.info({ orderId: outcome.orderId, linkId: started.linkId, status: outcome.status }, 'pay link payment');
     return reply.header('cache-control', 'no-store').send(outcome);

@@ -4,6 +4,9 @@ import { insertOrderHistory, updateOrderRow } from '../../orders/orders.reposito
 import { type Actor, actorLabel } from '../../shared/actor.js';
 import { AppError } from '../../shared/errors.js';
 import { storeCard } from '../../vault/store-card.js';
+import { findVaultCard } from '../../vault/vault.repository.js';
+import { assessFraud, type FraudFacts, recordFraudSignals } from '../../fraud/assess-fraud.js';
+import { changeOrderStage } from '../../orders/move-order-stage.js';
 import type { StoreCardInput } from '../../vault/vault.schemas.js';
 import { performLedgerOperation, retryDelayMs } from '../charge/ledger-operation.js';
 import { findLedgerRow, insertLedgerRow, listLedgerRows, lockOrderById } from '../ledger/ledger.repository.js';
@@ -15,6 +18,12 @@ import { assertTokenMatches, linkIdOf } from './view-pay-link.js';
 
 /** The customer is nobody's account: history and ledger rows name the link they came through. */
 export const payLinkActor = (linkId: number): string => actorLabel({ kind: 'system', id: `pay-link-${linkId}`, name: 'customer, through a pay link' } satisfies Actor);
+
+/** The new card took the order's fraud score to the threshold: held for review, nothing charged. */
+export interface HeldPayment {
+  kind: 'held';
+  orderId: string;
+}
 
 export interface StartedPayment {
   kind: 'started';
@@ -32,7 +41,7 @@ export interface StartedPayment {
  */
 export async function startPayLinkPayment(
   trx: Trx, services: PaymentServices, key: PayLinkKey, token: string, card: StoreCardInput, now = Date.now(),
-): Promise<StartedPayment | PayLinkGone> {
+): Promise<StartedPayment | HeldPayment | PayLinkGone> {
   const link = assertTokenMatches(await lockPayLink(trx, linkIdOf(key, token)), token);
   const refusal = linkRefusal(link, now);
   if (refusal) return refusal;
@@ -58,6 +67,21 @@ export async function startPayLinkPayment(
   });
   const attempt = link.attempts + 1;
   await countPayLinkAttempt(trx, link.id);
+  // A new card is a new fact for the fraud rules (a blocked card, one card on many orders): scored before it is charged.
+  const vaulted = await findVaultCard(trx, stored.token);
+  const facts: FraudFacts = {
+    currency: order.currency, total: Number(order.total), email: order.customer_email, ip: order.customer_ip,
+    billing: JSON.parse(order.billing_json), shipping: JSON.parse(order.shipping_json), cardFingerprint: vaulted?.fingerprint ?? null,
+  };
+  const fraud = await assessFraud(trx, facts, now);
+  await recordFraudSignals(trx, order.id, facts, now, ['card']);
+  if (fraud.hold) {
+    const current = await lockOrderById(trx, order.id);
+    await changeOrderStage(trx, current!, 'fraud_review', `the card given through pay link ${link.id} scored ${fraud.score} (threshold ${fraud.threshold}): ${fraud.contributions.map((c) => c.rule).join(', ')}`,
+      actor, now, { fraud_score: fraud.score, fraud_reasons_json: JSON.stringify(fraud.contributions), fraud_hold: 1 });
+    await markPayLinkUsed(trx, link.id, now);
+    return { kind: 'held', orderId: order.order_number };
+  }
   const ledgerId = await insertLedgerRow(trx, {
     order_id: order.id, kind: 'sale', amount: amountDueOf(order), currency: order.currency, gateway: services.gatewayName(),
     idempotency_key: `paylink:${link.id}:${attempt}`, status: 'started', source_token: stored.token, actor,

@@ -15,6 +15,7 @@ const OrdersSearchPage = lazy(() => import('../orders/OrdersSearchPage'));
 const QueuePage = lazy(() => import('../orders/QueuePage'));
 const OrderDetailPage = lazy(() => import('../orders/OrderDetailPage'));
 const PayPage = lazy(() => import('../pay/PayPage'));
+const SettingsPage = lazy(() => import('../settings/SettingsPage'));
 
 function SignedInRoutes() {
   const { pathname } = useLocation();
@@ -31,6 +32,8 @@ function SignedInRoutes() {
               <Route key={department.path} path={department.path}
                 element={<RequirePermission permission={department.permission}><QueuePage department={department} /></RequirePermission>} />
             ))}
+            {/* Each settings section checks its own read permission; saving needs settings:manage. */}
+            <Route path="/settings/:section?" element={<SettingsPage />} />
             <Route path="/sign-in" element={<Navigate to="/" replace />} />
             <Route path="*" element={<NotFoundPage />} />
           </Routes>

@@ -39,6 +39,8 @@ export interface Tool { path: string; label: string; permission: string }
 /** Tools that exist today; Back End Order Entry, Batch, Export arrive with their issues. */
 export const TOOLS: readonly Tool[] = [
   { path: '/review', label: 'Review Orders', permission: 'orders:view' },
+  // Listed for those who may change settings; others may still open a section they can read, read-only.
+  { path: '/settings', label: 'Settings', permission: 'settings:manage' },
 ];
 
 export const departmentOfStage = (stage: Stage): Department | undefined => LIFE_CYCLE.find((d) => d.stages.includes(stage));

@@ -5,7 +5,9 @@ import { EmptyState, ErrorState, Skeleton, usePageTitle } from '../app/ui';
 import { AddressesPanel } from './detail/AddressesPanel';
 import { CustomFieldsPanel } from './detail/CustomFieldsPanel';
 import { HistoryTimeline } from './detail/HistoryTimeline';
-import { CustomerPanel, FraudPanel, PaymentPanel } from './detail/InfoPanels';
+import { FraudOrderActions } from '../fraud/FraudOrderActions';
+import { PaymentLedgerPanel } from '../payments/PaymentLedgerPanel';
+import { CustomerPanel, FraudPanel } from './detail/InfoPanels';
 import { ItemsPanel } from './detail/ItemsPanel';
 import { NotesPanel, TagsPanel } from './detail/NotesTagsPanels';
 import { OrderHeader } from './detail/OrderHeader';
@@ -70,12 +72,13 @@ export default function OrderDetailPage() {
       <div className="od-detail-grid">
         <div className="od-detail-main">
           <ItemsPanel key={`items-${key}`} order={order} state={state} canEdit={canEdit} />
+          <PaymentLedgerPanel order={order} can={can} onOrderChanged={state.reload} />
           <AddressesPanel key={`addr-${key}`} order={order} state={state} canEdit={canEdit} />
           <HistoryTimeline history={order.history} />
         </div>
         <div className="od-detail-side">
           <CustomerPanel order={order} />
-          <PaymentPanel order={order} />
+          {order.stage === 'fraud_review' && can('fraud_review:act') && <FraudOrderActions order={order} onChanged={state.reload} />}
           <FraudPanel order={order} />
           <TagsPanel key={`tags-${key}`} order={order} state={state} canEdit={canEdit} />
           <CustomFieldsPanel key={`cf-${key}`} order={order} state={state} canEdit={canEdit} />

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import type { Stage } from '../app/departments';
 import { moveLabel, stageLabel } from './labels';
@@ -10,24 +11,29 @@ function commonMoves(picked: readonly OrderListItem[]): Stage[] {
   return picked[0]!.allowedMoves.filter((to) => picked.every((o) => o.allowedMoves.includes(to)));
 }
 
-/** What is picked and what can be done with it; Reject last, set apart. */
-export function SelectionBar({ picked, onMove, onClear, disabled }: {
+/**
+ * What is picked and what can be done with it; Reject last, set apart. A department's own actions
+ * (`extra`: A/R's retry, Fraud Review's approve) come first; `omit` drops moves they replace.
+ */
+export function SelectionBar({ picked, onMove, onClear, disabled, extra, omit = [] }: {
   picked: readonly OrderListItem[]; onMove: (to: Stage) => void; onClear: () => void; disabled: boolean;
+  extra?: ReactNode; omit?: readonly Stage[];
 }) {
-  if (!picked.length) return <span className="muted">Select orders to move them.</span>;
-  const moves = commonMoves(picked);
+  if (!picked.length) return <span className="muted">Select orders to {extra ? 'act on' : 'move'} them.</span>;
+  const moves = commonMoves(picked).filter((m) => !omit.includes(m));
   const from = picked.every((o) => o.stage === picked[0]!.stage) ? picked[0]!.stage : null;
   const ordinary = moves.filter((m) => m !== 'rejected');
   return (
     <div className="od-selection-bar" role="toolbar" aria-label="Actions on the selected orders">
       <strong>{picked.length} selected</strong>
+      {extra}
       {ordinary.map((to) => (
         <button key={to} type="button" className="btn btn-secondary btn-sm" disabled={disabled} onClick={() => onMove(to)}>{moveLabel(from, to)}</button>
       ))}
       {moves.includes('rejected') && (
         <button type="button" className="btn btn-danger btn-sm" disabled={disabled} onClick={() => onMove('rejected')}>Reject</button>
       )}
-      {moves.length === 0 && <span className="muted">These orders have no move in common; select fewer.</span>}
+      {moves.length === 0 && !extra && <span className="muted">These orders have no move in common; select fewer.</span>}
       <button type="button" className="btn btn-ghost btn-sm" onClick={onClear}>Clear selection</button>
     </div>
   );

@@ -2,6 +2,10 @@ import { useState } from 'react';
 import type { Department, Stage } from '../app/departments';
 import { useSession } from '../app/session';
 import { PageHeader, usePageTitle } from '../app/ui';
+import { FraudHeldReasons } from '../fraud/FraudHeldReasons';
+import { FraudRunReport, FraudSelectionActions, useFraudRun } from '../fraud/FraudReviewActions';
+import { ArRunReport, ArSelectionActions, useArRun } from '../payments/ArQueueActions';
+import { RecoveredRevenuePanel } from '../payments/RecoveredRevenuePanel';
 import { moveLabel, stageLabel } from './labels';
 import { MoveDialog } from './MoveDialog';
 import { ListControls, ListResults, useOrdersList } from './OrderListView';
@@ -10,6 +14,7 @@ import { hasFilters, type Sort } from './search-state';
 import { useBulkMove } from './use-bulk-move';
 import { useSelection } from './use-selection';
 import './orders.css';
+import '../fraud/fraud.css';
 
 interface QueueSetup { columns: string[]; sort: Sort; description: string }
 
@@ -44,7 +49,18 @@ export default function QueuePage({ department }: { department: Department }) {
   const selection = useSelection(items, list.query);
   const bulk = useBulkMove(list.list.reload);
   const [dialog, setDialog] = useState<{ to: Stage; orderIds: string[]; from: Stage | null } | null>(null);
-  const running = !!bulk.run && !bulk.run.finished;
+  // Department actions beyond stage moves: A/R retries and marks paid, Fraud Review approves and rejects.
+  const receivables = department.path === '/accounts-receivable';
+  const fraudReview = department.path === '/fraud-review';
+  const ar = useArRun(list.list.reload);
+  const fraud = useFraudRun(list.list.reload);
+  const running = (!!bulk.run && !bulk.run.finished) || !!ar.run?.running || (!!fraud.run && !fraud.run.finished);
+  const rowStatus = new Map([...bulk.rowStatus, ...ar.rowStatus, ...fraud.rowStatus]);
+  const pickedIds = selection.picked.map((o) => o.orderId);
+  const extra = !canAct ? null
+    : receivables ? <ArSelectionActions picked={selection.picked} ar={ar} disabled={running} />
+      : fraudReview ? <FraudSelectionActions orderIds={pickedIds} fraud={fraud} disabled={running} />
+        : null;
 
   const sortToggle = (
     <fieldset className="segmented" aria-label="Order">
@@ -70,19 +86,24 @@ export default function QueuePage({ department }: { department: Department }) {
       {!automatic && !canAct && (
         <p className="od-notice" role="note">You can view this queue. Moving its orders needs the <code>{actPermission}</code> permission.</p>
       )}
+      {receivables && <RecoveredRevenuePanel refreshKey={ar.finished} />}
       <ListControls setup={list} scope={department.path.replace(/^\//, '')} stages={department.stages} compact
         hiddenChips={department.stages.length > 1 ? [] : ['stage']} />
       {bulk.run && <MoveProgress run={bulk.run} onStop={bulk.stop} onDismiss={bulk.dismiss} />}
+      {receivables && <ArRunReport ar={ar} />}
+      {fraudReview && <FraudRunReport fraud={fraud} />}
       <ListResults setup={list} label={`${department.label} queue`}
         empty={hasFilters(list.url.params) ? 'No orders in this queue match the filters.' : `No orders are waiting in ${department.label}.`}
-        selection={canAct ? selection : undefined} rowStatus={bulk.rowStatus}
+        selection={canAct ? selection : undefined} rowStatus={rowStatus}
         actions={canAct ? (
-          <SelectionBar picked={selection.picked} disabled={running} onClear={selection.clear}
+          <SelectionBar picked={selection.picked} disabled={running} onClear={selection.clear} extra={extra}
+            omit={fraudReview ? ['rejected'] : []}
             onMove={(to) => {
               const from = selection.picked.every((o) => o.stage === selection.picked[0]?.stage) ? selection.picked[0]!.stage : null;
               setDialog({ to, orderIds: selection.picked.map((o) => o.orderId), from });
             }} />
         ) : null} />
+      {fraudReview && canAct && <FraudHeldReasons orderIds={pickedIds} />}
       {dialog && (
         <MoveDialog
           title={dialog.orderIds.length === 1

@@ -1,0 +1,107 @@
+import type { Executor, Trx } from '../../db/database.js';
+import { AppError, invalid } from '../../shared/errors.js';
+import { roundHalfEven } from '../../shared/money.js';
+
+/**
+ * The Accounts Receivable retry schedule: what happens to an order on each day it has spent in A/R.
+ * Day N is N whole 24-hour periods after the order entered the stage (orders.stage_entered_at).
+ */
+export interface ArScheduleDay {
+  day: number;
+  action: 'charge' | 'reject';
+  /** Minor units off the amount due, for this day's charge. */
+  couponAmount?: number;
+  /** Percent off the amount due, for this day's charge. */
+  couponPercent?: number;
+}
+
+export interface ArSchedule {
+  enabled: boolean;
+  /** Sorted by day; days are unique. */
+  days: ArScheduleDay[];
+  /** Reject the order the day after the last scheduled day if it is still unpaid. */
+  rejectAtEnd: boolean;
+  version: number;
+}
+
+export const DAY_MS = 86_400_000;
+export const MAX_SCHEDULE_DAY = 7;
+const KEY = 'ar_schedule';
+
+export const DEFAULT_AR_SCHEDULE: ArSchedule = {
+  enabled: true,
+  days: [
+    { day: 1, action: 'charge' },
+    { day: 3, action: 'charge' },
+    { day: 5, action: 'charge', couponPercent: 10 },
+    { day: 7, action: 'reject' },
+  ],
+  rejectAtEnd: true,
+  version: 0,
+};
+
+export async function getArSchedule(db: Executor): Promise<ArSchedule> {
+  const row = await db.selectFrom('settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
+  return row ? { ...DEFAULT_AR_SCHEDULE, ...(JSON.parse(row.value_json) as Partial<ArSchedule>) } : DEFAULT_AR_SCHEDULE;
+}
+
+export async function updateArSchedule(trx: Trx, change: Omit<ArSchedule, 'version'>, expectedVersion: number): Promise<ArSchedule> {
+  const days = validateDays(change.days);
+  const current = await getArSchedule(trx);
+  if (current.version !== expectedVersion) {
+    throw new AppError('version_conflict', `the A/R schedule is at version ${current.version}, not ${expectedVersion}; reload and try again`, { field: '/version' });
+  }
+  const next: ArSchedule = { enabled: change.enabled, days, rejectAtEnd: change.rejectAtEnd, version: current.version + 1 };
+  await trx.insertInto('settings').values({ key: KEY, value_json: JSON.stringify(next) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(next) })).execute();
+  return next;
+}
+
+/** The schema bounds each field; what it cannot say (uniqueness, one coupon kind, no coupon on a reject) is checked here. */
+function validateDays(days: ArScheduleDay[]): ArScheduleDay[] {
+  const seen = new Set<number>();
+  days.forEach((d, i) => {
+    if (seen.has(d.day)) throw invalid(`/days/${i}/day`, `day ${d.day} appears twice; each day has one action`);
+    seen.add(d.day);
+    if (d.couponAmount !== undefined && d.couponPercent !== undefined) throw invalid(`/days/${i}`, 'give couponAmount or couponPercent, not both');
+    if (d.action === 'reject' && (d.couponAmount !== undefined || d.couponPercent !== undefined)) throw invalid(`/days/${i}`, 'a coupon goes with a charge, not a reject');
+  });
+  return [...days].sort((a, b) => a.day - b.day).map((d) => ({
+    day: d.day, action: d.action,
+    ...(d.couponAmount !== undefined ? { couponAmount: d.couponAmount } : {}),
+    ...(d.couponPercent !== undefined ? { couponPercent: d.couponPercent } : {}),
+  }));
+}
+
+/** What the schedule asks for an order today; `day` is the schedule day the action belongs to. */
+export type DueAction =
+  | { action: 'charge'; day: number; couponAmount?: number; couponPercent?: number }
+  | { action: 'reject'; day: number; reason: string };
+
+/**
+ * The latest scheduled action due after `elapsedMs` in A/R. A missed day is not made up: an order
+ * found on day 4 gets day 3's action (if not yet taken), never day 1's as well. After the last
+ * scheduled day, `rejectAtEnd` rejects.
+ */
+export function dueAction(schedule: Pick<ArSchedule, 'days' | 'rejectAtEnd'>, elapsedMs: number): DueAction | undefined {
+  const elapsedDays = Math.floor(elapsedMs / DAY_MS);
+  if (elapsedDays < 1) return undefined;
+  const lastDay = schedule.days.at(-1)?.day ?? 0;
+  if (schedule.rejectAtEnd && elapsedDays > lastDay && schedule.days.at(-1)?.action !== 'reject') {
+    return { action: 'reject', day: lastDay + 1, reason: `A/R retry schedule: end (day ${lastDay + 1})` };
+  }
+  const entry = [...schedule.days].reverse().find((d) => d.day <= elapsedDays);
+  if (!entry) return undefined;
+  if (entry.action === 'reject') return { action: 'reject', day: entry.day, reason: `A/R retry schedule: day ${entry.day}` };
+  return {
+    action: 'charge', day: entry.day,
+    ...(entry.couponAmount !== undefined ? { couponAmount: entry.couponAmount } : {}),
+    ...(entry.couponPercent !== undefined ? { couponPercent: entry.couponPercent } : {}),
+  };
+}
+
+/** What a coupon takes off the amount due; a charge never drops below one minor unit (a write-off is a reject). */
+export function couponOff(due: number, c: { couponAmount?: number; couponPercent?: number }): number {
+  const off = c.couponAmount ?? (c.couponPercent !== undefined ? roundHalfEven((due * c.couponPercent) / 100) : 0);
+  return Math.max(0, Math.min(off, due - 1));
+}

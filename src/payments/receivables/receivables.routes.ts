@@ -1,0 +1,88 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
+import { readerOf } from '../../db/database.js';
+import { transact } from '../../db/transact.js';
+import { principalOf } from '../../http/authenticate.js';
+import type { AppContext } from '../../http/context.js';
+import { runInTransaction } from '../../http/idempotency.js';
+import { OrderIdParams } from '../../orders/orders.schemas.js';
+import { actorLabel } from '../../shared/actor.js';
+import { withProblems } from '../../shared/schemas.js';
+import { orderPayments } from '../payments.routes.js';
+import { OrderPaymentsOut } from '../payments.schemas.js';
+import { getArSchedule, updateArSchedule } from './ar-schedule.js';
+import { getArStats } from './ar-stats.js';
+import { markOrderPaid } from './mark-paid.js';
+import {
+  ArScheduleBody, ArScheduleOut, ArStatsOut, ArStatsQuery, MarkPaidBody, RetryBody, RetryResultOut, RetrySelectionBody, RetrySelectionOut,
+} from './receivables.schemas.js';
+import { retryOrderPayment, retrySelection } from './retry-payment.js';
+
+const tags = ['Accounts Receivable'];
+
+/** The Accounts Receivable desk: retry a charge, mark an offline payment received, the retry schedule and its figures. */
+export async function receivablesRoutes(app: FastifyInstance, { db, payments }: AppContext) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  r.post('/orders/:orderId/payments/retry', {
+    schema: {
+      tags, summary: 'Charge the amount due again, on the order\'s vaulted card or a newly vaulted one', params: OrderIdParams, body: RetryBody,
+      response: withProblems({ 200: RetryResultOut }, 400, 404, 409),
+    },
+    config: { permission: 'accounts_receivable:act' },
+  }, async (request) => {
+    const actor = actorLabel(principalOf(request).actor);
+    return retryOrderPayment(db, payments, request.params.orderId, { cardToken: request.body.cardToken, actor });
+  });
+
+  r.post('/payments/retry', {
+    schema: {
+      tags, summary: 'Retry the charge of a selection of orders (at most 500): a result per order, approved, declined or refused with the reason',
+      body: RetrySelectionBody, response: withProblems({ 200: RetrySelectionOut }, 400),
+    },
+    config: { permission: 'accounts_receivable:act' },
+  }, async (request) => {
+    const actor = actorLabel(principalOf(request).actor);
+    const results = await retrySelection(db, payments, request.body.orderIds, {
+      actor, onError: (orderId, err) => request.log.error({ err, orderId }, 'A/R retry failed'),
+    });
+    const counts: Record<string, number> = {};
+    for (const r of results) counts[r.result] = (counts[r.result] ?? 0) + 1;
+    return { results, counts };
+  });
+
+  r.post('/orders/:orderId/payments/mark-paid', {
+    schema: {
+      tags, summary: 'Record an offline payment (check, purchase order, wire, COD, cash) with its reference; the order moves on',
+      params: OrderIdParams, body: MarkPaidBody, response: withProblems({ 200: OrderPaymentsOut }, 400, 404, 409),
+    },
+    config: { permission: 'accounts_receivable:act' },
+  }, async (request, reply) => {
+    const actor = actorLabel(principalOf(request).actor);
+    await runInTransaction(db, request, reply, async (trx) => {
+      await markOrderPaid(trx, request.params.orderId, request.body, actor, Date.now());
+      return { status: 200, body: { orderId: request.params.orderId } };
+    });
+    return orderPayments(db, request.params.orderId);
+  });
+
+  r.get('/payments/ar-schedule', {
+    schema: { tags, summary: 'The A/R retry schedule: per day in A/R, charge (optionally with a coupon) or reject', response: withProblems({ 200: ArScheduleOut }) },
+    config: { permission: 'accounts_receivable:view' },
+  }, async () => getArSchedule(db));
+
+  r.put('/payments/ar-schedule', {
+    schema: { tags, summary: 'Change the A/R retry schedule; needs the version you read', body: ArScheduleBody, response: withProblems({ 200: ArScheduleOut }, 400, 409) },
+    config: { permission: 'settings:manage' },
+  }, async (request) => {
+    const { version, ...change } = request.body;
+    const next = await transact(db, (trx) => updateArSchedule(trx, change, version));
+    request.log.info({ actor: principalOf(request).actor.id, version: next.version }, 'A/R schedule changed');
+    return next;
+  });
+
+  r.get('/payments/ar-stats', {
+    schema: { tags, summary: 'Recovered revenue per UTC day: retries attempted and approved, money recovered per currency, orders rejected by the schedule', querystring: ArStatsQuery, response: withProblems({ 200: ArStatsOut }, 400) },
+    config: { permission: 'accounts_receivable:view' },
+  }, async (request) => ({ days: await getArStats(readerOf(db), request.query.days) }));
+}

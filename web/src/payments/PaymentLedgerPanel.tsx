@@ -1,0 +1,178 @@
+import { useEffect, useRef, useState } from 'react';
+import { describeError } from '../app/api';
+import { formatInstant, formatMoney } from '../app/format';
+import { refreshStageCounts } from '../app/stage-counts';
+import { useApiData } from '../app/use-api';
+import { ErrorState, Loading } from '../app/ui';
+import { actorName, actPermissionOf, paymentMethodLabel, paymentStatusLabel, paymentTone } from '../orders/labels';
+import type { Order } from '../orders/types';
+import { Panel } from '../orders/detail/form-bits';
+import { ArOrderActions } from './ArOrderActions';
+import { avsText, cvvText, isOutgoing, LEDGER_KIND_LABEL, LEDGER_STATUS_LABEL, ledgerTone } from './labels';
+import { capturePayment, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
+import { RefundDialog } from './RefundDialog';
+import './payments.css';
+
+interface Props {
+  order: Order;
+  can: (permission: string) => boolean;
+  /** Re-reads the order (its stage and payment status change with the ledger). */
+  onOrderChanged: () => void;
+}
+
+/**
+ * The order's money: what was taken, held and given back, and every operation in the ledger with the
+ * gateway's answer. Capture and refund live here; in Accounts Receivable so do the A/R actions.
+ */
+export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
+  const ledger = useApiData<OrderPayments>(paymentsPath(order.orderId));
+  const [refunding, setRefunding] = useState(false);
+  const [capturing, setCapturing] = useState(false);
+  const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  // The order changed (a move, a colleague's refund seen on reload): the ledger may have too.
+  const { reload } = ledger;
+  const seenVersion = useRef(order.version);
+  useEffect(() => {
+    if (seenVersion.current === order.version) return;
+    seenVersion.current = order.version;
+    reload(true);
+  }, [order.version, reload]);
+
+  const p = ledger.data;
+  const canEdit = can('orders:edit');
+  const changed = (text: string) => {
+    setNotice({ tone: 'success', text });
+    reload(true);
+    onOrderChanged();
+    void refreshStageCounts();
+  };
+  const capture = async () => {
+    setCapturing(true);
+    setNotice(null);
+    try {
+      const after = await capturePayment(order.orderId);
+      changed(after.authorized === 0 ? `Captured ${formatMoney(after.paid, after.currency)}.` : 'The capture was sent; see its result below.');
+    } catch (e) {
+      setNotice({ tone: 'error', text: describeError(e) });
+    } finally {
+      setCapturing(false);
+    }
+  };
+
+  const actions = p && canEdit && (
+    <>
+      {p.authorized > 0 && (
+        <button type="button" className="btn btn-secondary btn-sm" disabled={capturing} onClick={() => void capture()}>
+          {capturing ? 'Capturing…' : `Capture ${formatMoney(p.authorized, p.currency)}`}
+        </button>
+      )}
+      {p.paid > 0 && (
+        <button type="button" className="btn btn-secondary btn-sm" disabled={p.refundBlocked || p.refundable <= 0}
+          title={p.refundBlocked ? 'Refunds are blocked while a chargeback is open' : p.refundable <= 0 ? 'Everything paid has been refunded' : undefined}
+          onClick={() => { setNotice(null); setRefunding(true); }}>Refund…</button>
+      )}
+    </>
+  );
+
+  return (
+    <Panel title="Payment" className="pay-panel" actions={actions}>
+      <PaymentFacts order={order} payments={p} />
+      {p?.refundBlocked && (
+        <p className="alert alert-warning pay-blocked" role="note"><strong>Refunds are blocked</strong>: a chargeback is open on this order. They are possible again once it is resolved.</p>
+      )}
+      {notice && <p className={`alert alert-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>{notice.text}</p>}
+      {order.stage === 'accounts_receivable' && p && can(actPermissionOf('accounts_receivable') ?? '') && (
+        <ArOrderActions order={order} payments={p} onChanged={changed} />
+      )}
+      {ledger.error && !p ? <ErrorState error={ledger.error} onRetry={() => reload()} title="Could not load the payment ledger" />
+        : !p ? <Loading label="Loading the payment ledger…" />
+          : <LedgerTable entries={p.entries} />}
+      {refunding && p && (
+        <RefundDialog order={order} payments={p} canReject={can(actPermissionOf(order.stage) ?? '') && order.allowedMoves.includes('rejected')}
+          onClose={() => setRefunding(false)}
+          onDone={(result) => {
+            setRefunding(false);
+            const r = result.refund;
+            const outcome = r.entries.every((e) => e.status === 'approved') ? 'Refunded' : r.entries.some((e) => e.status === 'declined' || e.status === 'failed') ? 'Refund declined:' : 'Refund sent:';
+            changed(`${outcome} ${formatMoney(r.total, result.payments.currency)}${r.rejected ? '; the order was rejected' : ''}.`);
+          }} />
+      )}
+    </Panel>
+  );
+}
+
+function PaymentFacts({ order, payments: p }: { order: Order; payments: OrderPayments | undefined }) {
+  const card = order.payment.card;
+  const m = (n: number) => formatMoney(n, order.currency);
+  return (
+    <div className="pay-facts">
+      <dl className="od-facts">
+        <dt>Method</dt>
+        <dd>
+          {paymentMethodLabel(order.payment.method)}
+          {card && <> · <span className="od-card-brand">{card.brand}</span> •••• {card.last4} <span className="muted">exp {String(card.expMonth).padStart(2, '0')}/{String(card.expYear).slice(-2)}</span></>}
+        </dd>
+        <dt>Status</dt><dd><span className={`badge badge-${paymentTone(order.payment.status)}`}>{paymentStatusLabel(order.payment.status)}</span></dd>
+        {order.payment.paidAt && <><dt>Paid on</dt><dd>{formatInstant(order.payment.paidAt)}</dd></>}
+        {order.payment.reference && <><dt>Reference</dt><dd className="mono">{order.payment.reference}</dd></>}
+      </dl>
+      {p && (
+        <dl className="figures pay-figures" aria-label="Payment figures">
+          <div className="figure"><dt>Paid</dt><dd>{m(p.paid)}</dd></div>
+          <div className="figure"><dt>Authorized</dt><dd>{m(p.authorized)}</dd></div>
+          <div className="figure"><dt>Refunded</dt><dd>{m(p.refunded)}</dd></div>
+          <div className="figure"><dt>Refundable</dt><dd>{m(p.refundable)}</dd></div>
+        </dl>
+      )}
+    </div>
+  );
+}
+
+const SHORT: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' };
+
+/** Newest first; five columns so it fits beside the side panels: what, outcome, amount, the gateway's side, when and who. */
+function LedgerTable({ entries }: { entries: readonly LedgerEntry[] }) {
+  if (!entries.length) return <p className="muted">No payment operations yet.</p>;
+  const sorted = [...entries].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
+  return (
+    <div className="table-wrap pay-ledger">
+      <table className="table table-compact" aria-label="Payment ledger">
+        <thead>
+          <tr>
+            <th scope="col">Operation</th><th scope="col">Status</th><th scope="col" className="num">Amount</th>
+            <th scope="col">Gateway</th><th scope="col">When</th>
+          </tr>
+        </thead>
+        <tbody>
+          {sorted.map((e) => (
+            <tr key={e.id} data-ledger-id={e.id}>
+              <td>{LEDGER_KIND_LABEL[e.kind] ?? e.kind}{e.reason && <div className="muted pay-small">{e.reason}</div>}</td>
+              <td>
+                <span className={`badge badge-${ledgerTone(e.status)}`}>{LEDGER_STATUS_LABEL[e.status] ?? e.status}</span>
+                {e.attempts > 1 && <div className="muted pay-small">{e.attempts} attempts</div>}
+              </td>
+              <td className="num">{isOutgoing(e.kind) ? '−' : ''}{formatMoney(e.amount, e.currency)}</td>
+              <td className="pay-answer">
+                <span className="mono pay-ref" title={`Gateway: ${e.gateway}`}>{e.gatewayReference ?? e.gateway}</span>
+                {(e.message || e.declineCode) && (
+                  <div className={e.status === 'declined' || e.status === 'failed' ? 'od-fail pay-small' : 'muted pay-small'}>
+                    {e.message}{e.declineCode && <> ({e.declineCode})</>}
+                  </div>
+                )}
+                {(e.avs || e.cvv) && (
+                  <div className="muted pay-small">
+                    {e.avs && <abbr title={avsText(e.avs)}>AVS {e.avs}</abbr>}{e.avs && e.cvv && ' · '}{e.cvv && <abbr title={cvvText(e.cvv)}>CVV {e.cvv}</abbr>}
+                  </div>
+                )}
+              </td>
+              <td className="pay-when">
+                <time dateTime={e.createdAt} title={e.resolvedAt ? `Answered ${formatInstant(e.resolvedAt)}` : formatInstant(e.createdAt)}>{formatInstant(e.createdAt, SHORT)}</time>
+                <div className="muted pay-small">{actorName(e.actor).name}</div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

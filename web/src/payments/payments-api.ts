@@ -1,0 +1,125 @@
+/** Shapes and calls of the payment APIs the back office uses (see /api/v1/openapi.json, tag Payments). */
+import { api, ApiError } from '../app/api';
+
+export interface LedgerEntry {
+  id: number;
+  kind: 'authorize' | 'capture' | 'sale' | 'void' | 'refund' | 'chargeback' | 'offline_payment' | 'external_refund';
+  status: 'started' | 'approved' | 'declined' | 'pending' | 'failed' | 'unknown';
+  amount: number;
+  currency: string;
+  gateway: string;
+  gatewayReference: string | null;
+  parentId: number | null;
+  declineCode: string | null;
+  message: string | null;
+  avs: string | null;
+  cvv: string | null;
+  actor: string;
+  reason: string | null;
+  details: Record<string, unknown> | null;
+  attempts: number;
+  createdAt: string;
+  resolvedAt: string | null;
+}
+
+export interface OrderPayments {
+  orderId: string;
+  currency: string;
+  total: number;
+  status: string;
+  paid: number;
+  authorized: number;
+  refunded: number;
+  refundable: number;
+  refundBlocked: boolean;
+  entries: LedgerEntry[];
+}
+
+export interface RefundRequest {
+  items?: { lineNo: number; quantity: number }[];
+  shipping?: number;
+  tax?: number;
+  amount?: number;
+}
+
+export interface RefundBreakdown {
+  lines: { lineNo: number; quantity: number; amount: number }[];
+  shipping: number;
+  shippingTax: number;
+  tax: number;
+  computed: number;
+  total: number;
+  refundable: number;
+}
+
+export interface RefundResult {
+  payments: OrderPayments;
+  refund: RefundBreakdown & { id: string; entries: LedgerEntry[]; rejected: boolean; replayed: boolean };
+}
+
+export interface RetryResult {
+  orderId: string;
+  result: 'approved' | 'declined' | 'pending' | 'unknown' | 'refused';
+  code?: string;
+  message?: string;
+  stage?: string;
+  paymentStatus?: string;
+}
+
+export interface PaymentRequestResult {
+  orderId: string;
+  url: string;
+  expiresAt: string;
+  amountDue: number;
+  currency: string;
+  emailTo: string;
+  revokedLinks: number;
+}
+
+export interface ArStatsDay {
+  day: string;
+  attempted: number;
+  approved: number;
+  recovered: { currency: string; amount: number }[];
+  rejectedBySchedule: number;
+}
+
+const order = (orderId: string) => `/orders/${encodeURIComponent(orderId)}`;
+
+/** randomUUID needs a secure context; a back office reached over plain http on a LAN still gets a key. */
+export function idempotencyKey(): string {
+  if (typeof crypto.randomUUID === 'function' && window.isSecureContext) return crypto.randomUUID();
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export const paymentsPath = (orderId: string) => `${order(orderId)}/payments`;
+
+export const capturePayment = (orderId: string, amount?: number) =>
+  api<OrderPayments>(`${order(orderId)}/payments/capture`, { method: 'POST', body: amount === undefined ? {} : { amount } });
+
+export const previewRefund = (orderId: string, what: RefundRequest, signal?: AbortSignal) =>
+  api<RefundBreakdown>(`${order(orderId)}/refunds/preview`, { method: 'POST', body: what, signal });
+
+/** The Idempotency-Key is made once per dialog, so a double click or a retried request refunds once. */
+export const refundOrder = (orderId: string, body: RefundRequest & {
+  reason: string; method: 'gateway' | 'external'; externalReference?: string; rejectAfter?: boolean; version: number;
+}, key: string) => api<RefundResult>(`${order(orderId)}/refunds`, { method: 'POST', body, headers: { 'idempotency-key': key } });
+
+export const retryCharge = (orderId: string) =>
+  api<RetryResult>(`${order(orderId)}/payments/retry`, { method: 'POST', body: {} });
+
+export const retrySelection = (orderIds: readonly string[]) =>
+  api<{ results: RetryResult[]; counts: Record<string, number> }>('/payments/retry', { method: 'POST', body: { orderIds } });
+
+export const markPaid = (orderId: string, body: { reference: string; amount?: number; note?: string }) =>
+  api<OrderPayments>(`${order(orderId)}/payments/mark-paid`, { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey() } });
+
+export const requestPayment = (orderId: string, body: { expiresInHours?: number; message?: string }) =>
+  api<PaymentRequestResult>(`${order(orderId)}/payment-requests`, { method: 'POST', body });
+
+/** A settings write refused because someone saved a newer version first. */
+export const isVersionConflict = (e: unknown): boolean =>
+  e instanceof ApiError && (e.code === 'version_conflict' || e.code === 'precondition_failed');
+
+/** Methods paid outside the gateway, which A/R marks paid by hand (the server's OFFLINE_METHODS). */
+export const OFFLINE_METHODS = new Set(['check', 'purchase_order', 'wire', 'cod', 'cash']);
