@@ -6,6 +6,9 @@ import * as cardVault from './migrations/2026-11-26T1000-card-vault.js';
 import * as gatewayEvents from './migrations/2026-11-26T1010-gateway-events.js';
 import * as searchStatistics from './migrations/2026-11-26T1100-search-statistics.js';
 import * as paymentLedger from './migrations/2026-11-26T1200-payment-ledger.js';
+import * as fraud from './migrations/2026-11-26T1210-fraud.js';
+import * as receivables from './migrations/2026-11-26T1230-receivables.js';
+import * as payLinks from './migrations/2026-11-26T1240-pay-links.js';
 import type { Db } from './database.js';
 
 /** Migrations are listed here by name, oldest first; names sort by time so order never depends on the file system. */
@@ -17,9 +20,9 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1010-gateway-events': gatewayEvents,
   '2026-11-26T1100-search-statistics': searchStatistics,
   '2026-11-26T1200-payment-ledger': paymentLedger,
-  '2026-11-26T1210-fraud': await import('./migrations/2026-11-26T1210-fraud.js'),
-  '2026-11-26T1240-pay-links': await import('./migrations/2026-11-26T1240-pay-links.js'),
-  '2026-11-26T1230-receivables': await import('./migrations/2026-11-26T1230-receivables.js'),
+  '2026-11-26T1210-fraud': fraud,
+  '2026-11-26T1230-receivables': receivables,
+  '2026-11-26T1240-pay-links': payLinks,
 };
 
 class StaticProvider implements MigrationProvider {

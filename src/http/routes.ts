@@ -8,6 +8,10 @@ import { orderRoutes } from '../orders/orders.routes.js';
 import { gatewayNotificationRoutes } from '../payments/gateway/notifications.routes.js';
 import { paymentRoutes } from '../payments/payments.routes.js';
 import { fraudReviewRoutes } from '../fraud-review/fraud-review.routes.js';
+import { fraudRoutes } from '../fraud/fraud.routes.js';
+import { payLinkRoutes } from '../payments/pay-links/pay-links.routes.js';
+import { receivablesRoutes } from '../payments/receivables/receivables.routes.js';
+import { refundRoutes } from '../payments/refunds/refunds.routes.js';
 import { savedViewRoutes } from '../saved-views/saved-views.routes.js';
 import { searchRoutes } from '../search/search.routes.js';
 import { vaultRoutes } from '../vault/vault.routes.js';
@@ -27,8 +31,8 @@ export const API_ROUTES: FastifyPluginAsync<AppContext>[] = [
   paymentRoutes,
   fraudReviewRoutes,
   vaultRoutes,
-  (await import('../fraud/fraud.routes.js')).fraudRoutes,
-  (await import('../payments/receivables/receivables.routes.js')).receivablesRoutes,
-  (await import('../payments/pay-links/pay-links.routes.js')).payLinkRoutes,
-  (await import('../payments/refunds/refunds.routes.js')).refundRoutes,
+  fraudRoutes,
+  refundRoutes,
+  receivablesRoutes,
+  payLinkRoutes,
 ];

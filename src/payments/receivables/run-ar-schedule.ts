@@ -1,7 +1,7 @@
 import { type Db, isUniqueViolation } from '../../db/database.js';
 import { transact } from '../../db/transact.js';
 import type { StoredPayment } from '../../orders/orders.mapper.js';
-import { performLedgerOperation } from '../charge/ledger-operation.js';
+import { performLedgerOperations } from '../charge/ledger-operation.js';
 import type { PaymentServices } from '../payment-services.js';
 import { DAY_MS, type DueAction, dueAction, getArSchedule } from './ar-schedule.js';
 import { type PlannedCharge, rejectBySchedule, scheduleKey, type Skip, startScheduledCharges } from './ar-schedule-actions.js';
@@ -57,7 +57,7 @@ export async function runArSchedule(db: Db, services: PaymentServices, opts: ArR
   const gateway = services.gatewayName();
   // Charges go in groups (one transaction writes a group's rows), so the pool holds groups: groups × size ≈ concurrency.
   const concurrency = opts.concurrency ?? 24;
-  const groupSize = Math.max(1, Math.min(8, Math.floor(concurrency / 2)));
+  const groupSize = Math.max(1, Math.min(16, Math.floor(concurrency / 2)));
   const pool = createPool(Math.max(1, Math.round(concurrency / groupSize)), (error) => {
     run.failed += 1;
     opts.onError?.(error);
@@ -74,14 +74,18 @@ export async function runArSchedule(db: Db, services: PaymentServices, opts: ArR
       if (isUniqueViolation(error)) return void (run.skipped += group.length); // another process wrote the same day's keys first
       throw error;
     }
-    await Promise.all(started.map(async (s) => {
-      if ('skipped' in s) return void skip(s.skipped);
-      run.charged += 1;
-      const result = await performLedgerOperation(db, services, s.ledgerId, { now: clock });
+    const ids: number[] = [];
+    for (const s of started) {
+      if ('skipped' in s) skip(s.skipped);
+      else ids.push(s.ledgerId);
+    }
+    run.charged += ids.length;
+    // The group's answers are recorded in one transaction: one commit (one WAL flush on PostgreSQL) per group.
+    for (const result of await performLedgerOperations(db, services, ids, { now: clock })) {
       if (result.status === 'approved') run.approved += 1;
       else if (result.status === 'declined' || result.status === 'failed') run.declined += 1;
       else run.open += 1;
-    }));
+    }
   };
   let pending: PlannedCharge[] = [];
   const flush = async () => {

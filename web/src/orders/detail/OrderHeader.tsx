@@ -21,6 +21,10 @@ function MoveButtons({ order, state, can }: Props) {
   if (order.stage === 'pending_clearance') {
     return <p className="muted od-small">Moves when the payment provider’s notification arrives; it cannot be moved by hand.</p>;
   }
+  // Review decisions void or refund money and can block the customer: only the Fraud Review panel takes them.
+  if (order.stage === 'fraud_review') {
+    return <p className="muted od-small">Approve or reject this order in the Fraud Review panel below.</p>;
+  }
   if (!order.allowedMoves.length) return null;
   if (!act || !can(act)) return <p className="muted od-small">Moving this order needs the <code>{act}</code> permission.</p>;
 
