@@ -1,5 +1,7 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
+import { prepared, preparedPerCount } from '../db/prepared.js';
+import { cachePerDatabase } from './database-cache.js';
 import type { FraudBlockRow, FraudBlocksTable, FraudSettingsRow, FraudSignalsTable } from './fraud.table.js';
 
 /** The settings live in one row; this is its id. */
@@ -55,22 +57,41 @@ export async function findBlocksAndVelocity(
 ): Promise<{ blocked: BlockKey[]; velocity: Map<string, number> }> {
   const result = { blocked: [] as BlockKey[], velocity: new Map<string, number>() };
   if (keys.length === 0 && probes.length === 0) return result;
-  const { rows } = isPostgres(db)
-    ? await sql<LookupRow>`select src, lookup_kind as kind, lookup_value as value, n from fraud_lookup(
+  if (!isPostgres(db)) return findOnSqlite(db, keys, probes, to);
+  const { rows } = await sql<LookupRow>`select src, lookup_kind as kind, lookup_value as value, n from fraud_lookup(
         ${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.value)}::text[], ${probes.map((p) => p.kind)}::text[],
-        ${probes.map((p) => p.value)}::text[], ${probes.map((p) => p.from)}::bigint[], ${probes.map((p) => p.cap)}::integer[], ${to})`.execute(db)
-    : await sql<LookupRow>`${sql.join([
-      ...keys.map((k) => sql`select 'block' as src, kind, value, 0 as n from fraud_blocks where kind = ${k.kind} and value = ${k.value}`),
-      ...probes.map((p) => sql`select 'velocity' as src, ${sql.lit(p.kind)} as kind, '' as value, count(*) as n from (
-          select 1 as one from fraud_signals where kind = ${sql.lit(p.kind)} and value = ${p.value} and at > ${p.from} and at <= ${to}
-          limit ${p.cap}) ${sql.raw(`w_${p.kind}`)}`),
-    ], sql` union all `)}`.execute(db);
+        ${probes.map((p) => p.value)}::text[], ${probes.map((p) => p.from)}::bigint[], ${probes.map((p) => p.cap)}::integer[], ${to})`.execute(db);
   for (const r of rows) {
     if (r.src === 'block') result.blocked.push({ kind: r.kind, value: r.value });
     else result.velocity.set(r.kind, Number(r.n));
   }
   return result;
 }
+
+/**
+ * SQLite (one process): the block lists are held in memory — a few thousand short strings, re-read every
+ * few seconds and at once after a change made here — so an order's block checks cost no query; each
+ * velocity count is a statement compiled once, a capped walk of the fraud_signals key.
+ */
+async function findOnSqlite(db: Executor, keys: BlockKey[], probes: VelocityProbe[], to: number) {
+  const blocks = await blockSets.get(db);
+  const blocked = keys.filter((k) => blocks.has(`${k.kind}\u0000${k.value}`));
+  const velocity = new Map<string, number>();
+  for (const p of probes) velocity.set(p.kind, Number((await velocityCount(db, { kind: p.kind, value: p.value, from: p.from, to, cap: p.cap })).rows[0]?.n ?? 0));
+  return { blocked, velocity };
+}
+
+const blockSets = cachePerDatabase(5_000, async (db) => {
+  const rows = await db.selectFrom('fraud_blocks').select(['kind', 'value']).execute();
+  return new Set(rows.map((r) => `${r.kind}\u0000${r.value}`));
+});
+/** A block added or removed in this process counts at once; other processes see it within 5 seconds. */
+export const forgetCachedBlocks = (): void => blockSets.invalidate();
+
+const velocityCount = prepared((db, p: { kind: string; value: string; from: number; to: number; cap: number }) => db
+  .selectFrom((eb) => eb.selectFrom('fraud_signals').select(sql<number>`1`.as('one'))
+    .where('kind', '=', p.kind).where('value', '=', p.value).where('at', '>', p.from).where('at', '<=', p.to).limit(p.cap).as('w'))
+  .select((eb) => eb.fn.countAll<number>().as('n')));
 
 interface LookupRow {
   src: string;
@@ -81,12 +102,16 @@ interface LookupRow {
 
 /** Inserts a block unless the same (kind, value) is already there; undefined then. */
 export async function insertFraudBlock(trx: Trx, row: Omit<FraudBlocksTable, 'id'>): Promise<FraudBlockRow | undefined> {
-  return trx.insertInto('fraud_blocks').values(row)
+  const inserted = await trx.insertInto('fraud_blocks').values(row)
     .onConflict((oc) => oc.columns(['kind', 'value']).doNothing()).returningAll().executeTakeFirst();
+  forgetCachedBlocks();
+  return inserted;
 }
 
 export async function deleteFraudBlock(trx: Trx, id: number): Promise<FraudBlockRow | undefined> {
-  return trx.deleteFrom('fraud_blocks').where('id', '=', id).returningAll().executeTakeFirst();
+  const deleted = await trx.deleteFrom('fraud_blocks').where('id', '=', id).returningAll().executeTakeFirst();
+  forgetCachedBlocks();
+  return deleted;
 }
 
 export async function findFraudBlock(db: Executor, id: number): Promise<FraudBlockRow | undefined> {
@@ -104,8 +129,14 @@ export async function listFraudBlocks(db: Executor, opts: { kind?: string | unde
 /** Velocity signals of a placed order; recording the same order again changes nothing. */
 export async function insertFraudSignals(trx: Executor, rows: FraudSignalsTable[]): Promise<void> {
   if (rows.length === 0) return;
-  await trx.insertInto('fraud_signals').values(rows).onConflict((oc) => oc.doNothing()).execute();
+  const args: Record<string, unknown> = {};
+  rows.forEach((r, i) => Object.assign(args, { [`kind${i}`]: r.kind, [`value${i}`]: r.value, [`at${i}`]: r.at, [`order${i}`]: r.order_id }));
+  await insertSignalsQuery(trx, rows.length, args);
 }
+// Compiled once per row count (one to three signals per order): this insert is on every order's path.
+const insertSignalsQuery = preparedPerCount((db, p: Record<string, unknown>, count) => db.insertInto('fraud_signals')
+  .values(Array.from({ length: count }, (_, i) => ({ kind: p[`kind${i}`], value: p[`value${i}`], at: p[`at${i}`], order_id: p[`order${i}`] })) as never)
+  .onConflict((oc) => oc.doNothing()));
 
 /**
  * Forgets signals older than `before` (no rule looks further back than the longest velocity window), in
