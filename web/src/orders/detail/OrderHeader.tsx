@@ -21,14 +21,13 @@ function MoveButtons({ order, state, can }: Props) {
   if (order.stage === 'pending_clearance') {
     return <p className="muted od-small">Moves when the payment provider’s notification arrives; it cannot be moved by hand.</p>;
   }
-  // Review decisions void or refund money and can block the customer: only the Fraud Review panel takes them.
-  if (order.stage === 'fraud_review') {
-    return <p className="muted od-small">Approve or reject this order in the Fraud Review panel below.</p>;
-  }
   if (!order.allowedMoves.length) return null;
   if (!act || !can(act)) return <p className="muted od-small">Moving this order needs the <code>{act}</code> permission.</p>;
 
-  const moves = order.allowedMoves.filter((m) => m !== 'rejected');
+  // Review decisions void or refund money and can block the customer: the Fraud Review panel takes them,
+  // so here an order under review can only be put on hold.
+  const inReview = order.stage === 'fraud_review';
+  const moves = order.allowedMoves.filter((m) => m !== 'rejected' && (!inReview || m === 'hold'));
   const move = async (reason: string) => {
     if (!target) return;
     setError(null);
@@ -52,7 +51,8 @@ function MoveButtons({ order, state, can }: Props) {
           {moveLabel(order.stage, to)}
         </button>
       ))}
-      {order.allowedMoves.includes('rejected') && (
+      {inReview && <span className="muted od-small">Approve or reject in the Fraud Review panel below.</span>}
+      {order.allowedMoves.includes('rejected') && !inReview && (
         <button type="button" className="btn btn-danger btn-sm" onClick={() => { setError(null); setTarget('rejected'); }}>Reject</button>
       )}
       {target && (
