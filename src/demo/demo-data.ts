@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { Db } from '../db/database.js';
+import { transact } from '../db/transact.js';
 
 export const DEMO_ORDER_COUNT = 300;
 
@@ -17,5 +18,10 @@ export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): 
   const { seedOrders } = await import('./seed-orders.js');
   const result = await seedOrders(db, { orders: DEMO_ORDER_COUNT, orderNumberPrefix: config.orderNumberPrefix });
   log.info({ orders: result.orders, rows: result.rows, ms: Math.round(result.ms) }, 'demo data seeded (set ORDERDECK_DEMO_DATA=0 to start empty)');
+  // Demo A/R orders are days or weeks old by design; the retry schedule would reject them on its first run.
+  // It starts switched off here, with the default days, for the merchant to look at and switch on in Settings.
+  const { DEFAULT_AR_SCHEDULE, updateArSchedule } = await import('../payments/receivables/ar-schedule.js');
+  const { version: _v, ...schedule } = DEFAULT_AR_SCHEDULE;
+  await transact(db, (trx) => updateArSchedule(trx, { ...schedule, enabled: false }, DEFAULT_AR_SCHEDULE.version));
   return true;
 }
