@@ -36,13 +36,14 @@ export async function startPaymentStep(
     const route = routeAfterPaymentStep({ paymentMethod: order.payment_method as PaymentMethod, paymentStatus: status, hasShippable: order.has_shippable === 1 });
     return { stage: await move(route.stage, route.reason), ledgerId: undefined };
   }
-  const state = derivePaymentState(await listLedgerRows(trx, order.id), Number(order.total));
+  const rows = await listLedgerRows(trx, order.id);
+  const state = derivePaymentState(rows, Number(order.total));
   if (state.awaitingClearance) return { stage: await move('pending_clearance', 'payment submitted; awaiting the provider\'s notification'), ledgerId: undefined };
   const card = (JSON.parse(order.payment_json) as StoredPayment).card;
   const vaulted = card && order.payment_method === 'credit_card' && due > 0 && !state.inFlight ? await findVaultCard(trx, card.token) : undefined;
   if (!vaulted) return { stage: await move('accounts_receivable', `payment ${status}: to be collected`), ledgerId: undefined };
   await move('accounts_receivable', 'charging the card on file');
-  const attempt = (await listLedgerRows(trx, order.id)).filter((r) => r.kind === opts.cardMode).length + 1;
+  const attempt = rows.filter((r) => r.kind === opts.cardMode).length + 1;
   const ledgerId = await insertLedgerRow(trx, {
     order_id: order.id, kind: opts.cardMode, amount: due, currency: order.currency, gateway: opts.gateway, status: 'started',
     idempotency_key: `step:${order.order_number}:${opts.cardMode}:${attempt}`, source_token: vaulted.token, actor, reason,
