@@ -37,9 +37,26 @@ function pansIn(text: string): string[] {
     const digits = match[0].replace(/[ -]/g, '');
     if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) continue;
     if (digits.length === 13 && Math.abs(Number(digits) - startedAt) < 7 * 86_400_000) continue; // an epoch-ms time near this run (log "time", created_at, a session's expiry)
+    if (insideHexDigest(text, match.index!, match.index! + match[0].length)) continue;
     found.push(digits);
   }
   return found;
+}
+
+/**
+ * Card fingerprints, token hashes and other digests are 64 hex characters of random-looking output, and a
+ * run of 13+ decimal digits inside one turns up now and then. A digit run whose surrounding hex word is
+ * digest-long (32+ characters, with letters) is part of such a value, not a number anyone typed; a card
+ * number stored in clear next to ordinary text ("card4111…") sits in a short hex word and is still found.
+ */
+function insideHexDigest(text: string, start: number, end: number): boolean {
+  const hex = /[0-9a-fA-F]/;
+  let from = start;
+  let to = end;
+  while (from > 0 && hex.test(text[from - 1]!)) from--;
+  while (to < text.length && hex.test(text[to]!)) to++;
+  const word = text.slice(from, to);
+  return word.length >= 32 && /[a-fA-F]/.test(word);
 }
 
 const CARDS = [
@@ -189,6 +206,8 @@ for (const dialect of testDialects()) {
     it('would find a number stored in clear (the scan is not blind)', async () => {
       const number = testCardNumber('4', 16, 42);
       expect(pansIn(JSON.stringify({ note: `pay with ${grouped(number, '-')}` }))).toEqual([number]);
+      expect(pansIn(`card${number}`)).toEqual([number]); // a card number packed next to a short word
+      expect(pansIn(`${'ab12'.repeat(6)}${number}${'cd'.repeat(4)}`)).toEqual([]); // inside a digest-long hex value
       if (dialect !== 'sqlite') return;
       const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-pan-control-'));
       const scratch = await openDatabase('sqlite', scratchDir);
