@@ -1,4 +1,4 @@
-import type { Executor } from '../db/database.js';
+import type { Executor } from './database.js';
 
 /**
  * A value read from the database and kept in memory for `ttlMs`, one per database.

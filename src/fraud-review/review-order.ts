@@ -9,6 +9,7 @@ import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
 import { startPaymentStep } from '../payments/charge/payment-step.js';
 import { insertLedgerRow, listLedgerRows } from '../payments/ledger/ledger.repository.js';
 import { refundableOf } from '../payments/ledger/ledger.mapper.js';
+import { openAuthorizations } from '../payments/ledger/payment-state.js';
 import type { PaymentServices } from '../payments/payment-services.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
 import { refundOrder } from '../payments/refunds/refund-order.js';
@@ -63,9 +64,8 @@ export async function rejectReviewedOrder(
     const order = await lockInReview(trx, cmd);
     await changeOrderStage(trx, order, 'rejected', `fraud review rejected: ${cmd.reason}`, who, now, { fraud_hold: 0 });
     const rows = await listLedgerRows(trx, order.id);
-    const settled = new Set(rows.filter((r) => (r.kind === 'capture' || r.kind === 'void') && r.status !== 'declined').map((r) => Number(r.parent_id)));
     const ids: number[] = [];
-    for (const auth of rows.filter((r) => r.kind === 'authorize' && r.status === 'approved' && !settled.has(r.id))) {
+    for (const auth of openAuthorizations(rows)) {
       ids.push(await insertLedgerRow(trx, {
         order_id: order.id, kind: 'void', amount: 0, currency: order.currency, gateway: auth.gateway, parent_id: auth.id, status: 'started',
         idempotency_key: `fraud-reject:${order.order_number}:void:${auth.id}`, actor: who, reason: cmd.reason, created_at: now, next_attempt_at: now + 30_000,

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { cachePerDatabase } from './database-cache.js';
+import { cachePerDatabase } from '../db/database-cache.js';
 import { findLatestOrderTotals, findStoredDayFigures } from './fraud.repository.js';
 
 const DAY_MS = 86_400_000;

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
 import { prepared, preparedPerCount } from '../db/prepared.js';
-import { cachePerDatabase } from './database-cache.js';
+import { cachePerDatabase } from '../db/database-cache.js';
 import type { FraudBlockRow, FraudBlocksTable, FraudSettingsRow, FraudSignalsTable } from './fraud.table.js';
 
 /** The settings live in one row; this is its id. */

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/database.js';
-import { cachePerDatabase } from './database-cache.js';
+import { cachePerDatabase } from '../db/database-cache.js';
 import { findFraudSettingsRow } from './fraud.repository.js';
 import type { FraudSettingsRow } from './fraud.table.js';
 import { type CompiledFraudSettings, compileFraudSettings, DEFAULT_FRAUD_SETTINGS, type FraudSettings, withDefaults } from './fraud-settings.js';

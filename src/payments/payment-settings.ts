@@ -1,5 +1,6 @@
 import type { Executor, Trx } from '../db/database.js';
 import { AppError } from '../shared/errors.js';
+import { cachePerDatabase } from '../db/database-cache.js';
 
 /** How a card is charged when an order is placed: at once (`sale`), or held and captured later (`authorize`). */
 export interface PaymentSettings {
@@ -9,27 +10,29 @@ export interface PaymentSettings {
 
 const KEY = 'payments';
 const DEFAULTS: PaymentSettings = { cardMode: 'sale', version: 0 };
-/** Several processes may serve one database: a change made in another one is seen within this long. */
-const CACHE_MS = 5_000;
-let cache: { db: Executor; at: number; value: PaymentSettings } | undefined;
+/** Read on every order placed. Several processes may serve one database: another one's change is seen within 5 s. */
+const cache = cachePerDatabase(5_000, readPaymentSettings);
 
-export async function getPaymentSettings(db: Executor, now = Date.now()): Promise<PaymentSettings> {
-  if (cache && cache.db === db && now - cache.at < CACHE_MS) return cache.value;
+export const getPaymentSettings = (db: Executor): Promise<PaymentSettings> => cache.get(db);
+
+/** Straight from the database, for the settings screen (it must show what a save would overwrite). */
+export async function readPaymentSettings(db: Executor): Promise<PaymentSettings> {
   const row = await db.selectFrom('settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
-  const value = row ? { ...DEFAULTS, ...(JSON.parse(row.value_json) as Partial<PaymentSettings>) } : DEFAULTS;
-  cache = { db, at: now, value };
-  return value;
+  return row ? { ...DEFAULTS, ...(JSON.parse(row.value_json) as Partial<PaymentSettings>) } : DEFAULTS;
 }
 
 export async function updatePaymentSettings(trx: Trx, change: Omit<PaymentSettings, 'version'>, expectedVersion: number): Promise<PaymentSettings> {
   const current = await trx.selectFrom('settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
   const version = current ? (JSON.parse(current.value_json) as PaymentSettings).version : 0;
-  if (version !== expectedVersion) {
-    throw new AppError('version_conflict', `the payment settings are at version ${version}, not ${expectedVersion}; reload and try again`, { field: '/version' });
-  }
+  const stale = (at: number) =>
+    new AppError('version_conflict', `the payment settings are at version ${at}, not ${expectedVersion}; reload and try again`, { field: '/version' });
+  if (version !== expectedVersion) throw stale(version);
   const next: PaymentSettings = { ...change, version: version + 1 };
-  await trx.insertInto('settings').values({ key: KEY, value_json: JSON.stringify(next) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(next) })).execute();
-  cache = undefined;
+  // Written only over the very value read (or into an empty slot): of two racing writers with one version, one loses.
+  const written = await trx.insertInto('settings').values({ key: KEY, value_json: JSON.stringify(next) })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(next) }).where('settings.value_json', '=', current?.value_json ?? ''))
+    .executeTakeFirst();
+  if (Number(written.numInsertedOrUpdatedRows ?? 0) !== 1) throw stale(version + 1);
+  cache.invalidate();
   return next;
 }

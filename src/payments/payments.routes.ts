@@ -13,7 +13,7 @@ import { startCapture } from './charge/capture-payment.js';
 import { performLedgerOperation } from './charge/ledger-operation.js';
 import { toOrderPaymentsDto } from './ledger/ledger.mapper.js';
 import { listLedgerRows } from './ledger/ledger.repository.js';
-import { getPaymentSettings, updatePaymentSettings } from './payment-settings.js';
+import { readPaymentSettings, updatePaymentSettings } from './payment-settings.js';
 import { CaptureBody, OrderPaymentsOut, PaymentSettingsBody, PaymentSettingsOut } from './payments.schemas.js';
 
 const tags = ['Payments'];
@@ -47,7 +47,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
   r.get('/payments/settings', {
     schema: { tags, summary: 'How cards are charged when an order is placed', response: withProblems({ 200: PaymentSettingsOut }) },
     config: { permission: 'orders:view' },
-  }, async () => ({ ...(await getPaymentSettings(db, 0)), gateway: payments.gatewayName() }));
+  }, async () => ({ ...(await readPaymentSettings(db)), gateway: payments.gatewayName() }));
 
   r.put('/payments/settings', {
     schema: { tags, summary: 'Change how cards are charged; needs the version you read', body: PaymentSettingsBody, response: withProblems({ 200: PaymentSettingsOut }, 409) },

@@ -3,6 +3,7 @@ import type { Trx } from '../../db/database.js';
 import { lockOrderByNumber } from '../../orders/orders.repository.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js';
+import { openAuthorizations } from '../ledger/payment-state.js';
 
 /**
  * Writes a `started` capture of the order's open authorization (perform it after commit). Refused unless
@@ -16,8 +17,7 @@ export async function startCapture(trx: Trx, orderNumber: string, amount: number
   if (rows.some((r) => r.kind === 'capture' && (r.status === 'started' || r.status === 'unknown'))) {
     throw new AppError('conflict', `${orderNumber}: a capture is already in progress`);
   }
-  const settled = new Set(rows.filter((r) => (r.kind === 'capture' || r.kind === 'void') && r.status === 'approved').map((r) => Number(r.parent_id)));
-  const auth = rows.find((r) => r.kind === 'authorize' && r.status === 'approved' && !settled.has(r.id));
+  const auth = openAuthorizations(rows)[0];
   if (!auth) throw new AppError('transition_refused', `${orderNumber}: no open authorization to capture (payment is ${order.payment_status})`);
   const value = amount ?? Number(auth.amount);
   if (value > Number(auth.amount)) throw new AppError('validation_failed', `at most ${auth.amount} is authorized`, { field: '/amount' });

@@ -5,7 +5,7 @@ import { type RevealedCard, revealCard, revealVaultRow } from '../../vault/revea
 import type { VaultCardRow } from '../../vault/vault.table.js';
 import { touchVaultCard } from '../../vault/vault.repository.js';
 import type { GatewayOutcome, PaymentSource } from '../gateway/gateway.js';
-import { findLedgerRow, lockOrderById, resolveLedgerRow } from '../ledger/ledger.repository.js';
+import { findLedgerRow, findLedgerRows, lockOrderById, resolveLedgerRow } from '../ledger/ledger.repository.js';
 import type { LedgerRow, LedgerStatus } from '../ledger/ledger.table.js';
 import type { PaymentServices } from '../payment-services.js';
 import { releaseDeclinedRefund } from '../refunds/refund-ledger.js';
@@ -60,11 +60,11 @@ export async function performLedgerOperations(
   db: Db, services: PaymentServices, ledgerIds: readonly number[], opts: { now?: () => number } = {},
 ): Promise<OperationResult[]> {
   const clock = opts.now ?? Date.now;
-  const rows = await Promise.all(ledgerIds.map((id) => findLedgerRow(readerOf(db), id)));
-  const open = rows.filter((r): r is LedgerRow => !!r && OPEN.includes(r.status));
+  const rows = await findLedgerRows(readerOf(db), ledgerIds);
+  const open = rows.filter((r) => OPEN.includes(r.status));
   const answered = await Promise.all(open.map(async (row) => ({ row, outcome: await callGateway(db, services, row, undefined) })));
   const byId = new Map<number, OperationResult>();
-  for (const r of rows) if (r && !OPEN.includes(r.status)) byId.set(r.id, { ledgerId: r.id, status: r.status, applied: false });
+  for (const r of rows) if (!OPEN.includes(r.status)) byId.set(r.id, { ledgerId: r.id, status: r.status, applied: false });
   try {
     const results = await transact(db, async (trx) => {
       const out: OperationResult[] = [];

@@ -33,13 +33,15 @@ export interface PaymentSync {
  * instead, when the gateway's AVS/CVV answers scored it over the fraud threshold.
  */
 export async function syncOrderPayment(
-  trx: Trx, order: OrderRow, actor: string, note: string, now: number, opts: { review?: ReviewHold | undefined } = {},
+  trx: Trx, order: OrderRow, actor: string, note: string, now: number,
+  opts: { review?: ReviewHold | undefined; patch?: Partial<Pick<OrderRow, 'refund_blocked'>> } = {},
 ): Promise<PaymentSync> {
   const state = derivePaymentState(await listLedgerRows(trx, order.id), Number(order.total));
   const patch = {
     payment_status: state.status, paid_total: state.paidTotal, authorized_total: state.authorizedTotal,
     refunded_total: state.refundedTotal, paid_at: state.paidAt, updated_at: now,
     ...(opts.review ? { fraud_score: opts.review.fraudScore, fraud_reasons_json: opts.review.fraudReasonsJson, fraud_hold: 1 } : {}),
+    ...opts.patch,
   };
   const from = order.stage as Stage;
   const target = WAITING_ON_PAYMENT.has(from) ? nextStage(order, state, opts.review?.reason) : undefined;

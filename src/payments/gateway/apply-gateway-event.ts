@@ -42,7 +42,6 @@ export async function applyGatewayEvent(trx: Trx, gateway: string, event: Gatewa
     actor: ACTOR, reason: event.reason ?? null, created_at: now, resolved_at: event.occurredAt,
   });
   const note = `chargeback of ${amount}: ${event.reason ?? 'no reason given'} (${event.reference}); refunds blocked`;
-  const sync = await syncOrderPayment(trx, order, ACTOR, note, now);
-  await trx.updateTable('orders').set({ refund_blocked: 1 }).where('id', '=', order.id).execute();
+  const sync = await syncOrderPayment(trx, order, ACTOR, note, now, { patch: { refund_blocked: 1 } });
   return { status: 'applied', reason: `${note}; payment ${sync.state.status}` };
 }

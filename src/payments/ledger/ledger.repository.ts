@@ -32,6 +32,10 @@ export async function findLedgerRow(db: Executor, id: number): Promise<LedgerRow
   return (await byIdQuery(db, { id })).rows[0];
 }
 
+export async function findLedgerRows(db: Executor, ids: readonly number[]): Promise<LedgerRow[]> {
+  return ids.length ? db.selectFrom('payment_ledger').selectAll().where('id', 'in', [...ids]).execute() : [];
+}
+
 export async function findLedgerRowByKey(db: Executor, idempotencyKey: string): Promise<LedgerRow | undefined> {
   return db.selectFrom('payment_ledger').selectAll().where('idempotency_key', '=', idempotencyKey).executeTakeFirst();
 }

@@ -76,3 +76,13 @@ export function derivePaymentState(entries: readonly LedgerEntry[], orderTotal?:
     return 'unprocessed';
   }
 }
+
+/**
+ * Authorizations still holding money: approved, and no capture or void of them approved or under way (one
+ * in flight counts, so a second capture or void of the same authorization is never started beside it).
+ */
+export function openAuthorizations<R extends Pick<LedgerEntry, 'id' | 'kind' | 'status' | 'parent_id'>>(rows: readonly R[]): R[] {
+  const settled = new Set(rows.filter((r) => (r.kind === 'capture' || r.kind === 'void') && r.status !== 'declined' && r.status !== 'failed')
+    .map((r) => Number(r.parent_id)));
+  return rows.filter((r) => r.kind === 'authorize' && r.status === 'approved' && !settled.has(Number(r.id)));
+}

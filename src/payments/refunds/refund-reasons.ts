@@ -1,6 +1,7 @@
 import type { Executor, Trx } from '../../db/database.js';
 import { enqueueEvent } from '../../outbox/outbox.repository.js';
 import { AppError, invalid } from '../../shared/errors.js';
+import { cachePerDatabase } from '../../db/database-cache.js';
 
 /** The reasons a person may give for a refund: a merchant-wide list kept in `settings`, versioned. */
 export interface RefundReasons {
@@ -13,16 +14,10 @@ export const DEFAULT_REFUND_REASONS: readonly string[] = [
   'customer returned items', 'damaged in transit', 'item not as described', 'order cancelled', 'goodwill', 'duplicate charge', 'chargeback settlement',
 ];
 const DEFAULTS: RefundReasons = { reasons: [...DEFAULT_REFUND_REASONS], version: 0 };
-/** Several processes may serve one database: a change made in another one is seen within this long. */
-const CACHE_MS = 5_000;
-let cache: { db: Executor; at: number; value: RefundReasons } | undefined;
+/** Several processes may serve one database: a change made in another one is seen within 5 s. */
+const cache = cachePerDatabase(5_000, (db) => readRefundReasons(db));
 
-export async function getRefundReasons(db: Executor, now = Date.now()): Promise<RefundReasons> {
-  if (cache && cache.db === db && now - cache.at < CACHE_MS) return cache.value;
-  const value = await readRefundReasons(db);
-  cache = { db, at: now, value };
-  return value;
-}
+export const getRefundReasons = (db: Executor): Promise<RefundReasons> => cache.get(db);
 
 /** Straight from the database, for the settings screen (no cache: it must show what it will overwrite). */
 export async function readRefundReasons(db: Executor): Promise<RefundReasons> {
@@ -60,7 +55,7 @@ export async function updateRefundReasons(trx: Trx, reasons: readonly string[], 
   await enqueueEvent(trx, 'settings.changed', { type: 'settings', id: KEY }, {
     key: KEY, actor, version: next.version, before: current.reasons, after: next.reasons,
   }, now);
-  cache = undefined;
+  cache.invalidate();
   return next;
 }
 
