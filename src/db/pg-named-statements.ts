@@ -13,6 +13,12 @@ import type pg from 'pg';
  * names, so the server re-prepares it instead of failing.
  */
 const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
+/**
+ * Catalog queries (Kysely's migrator introspecting tables) run once at start-up: nothing to gain from
+ * preparing them, and a prepared catalog scan's plan evaluated `has_schema_privilege` on schemas that
+ * another connection was dropping at that moment ("schema … does not exist"), which an unnamed one did not.
+ */
+const CATALOG = /\b(pg_catalog|information_schema)\b/i;
 const MAX_NAMES = 10_000;
 const names = new Map<string, string>();
 let generation = 0;
@@ -35,7 +41,7 @@ function withNamedStatements(client: pg.PoolClient): pg.PoolClient {
   if (target[WRAPPED]) return client;
   const original = client.query.bind(client) as Query;
   const named: Query = async (text, values) => {
-    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || !PREPARABLE.test(text)) return original(text, values);
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || !PREPARABLE.test(text) || CATALOG.test(text)) return original(text, values);
     try {
       return await original({ name: nameOf(text), text, values });
     } catch (error) {
