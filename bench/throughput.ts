@@ -1,16 +1,23 @@
 import autocannon from 'autocannon';
 
-/** A realistic storefront order; `[<id>]` is replaced per request so every order has its own customer. */
-const ORDER_BODY = JSON.stringify({
-  channel: 'web', currency: 'USD', customer: { email: 'bench-[<id>]@example.com', ip: '203.0.113.9' },
+/**
+ * A realistic storefront order, each with its own customer, IP and card token: one IP or card on every order
+ * would (rightly) trip the fraud velocity rules and send the orders to review.
+ */
+let seq = 0;
+const orderBody = () => {
+  const n = ++seq;
+  return JSON.stringify({
+  channel: 'web', currency: 'USD', customer: { email: `bench-${n}-${process.pid}@example.com`, ip: `10.${(n >> 16) & 255}.${(n >> 8) & 255}.${n & 255}` },
   billing: { firstName: 'Ada', lastName: 'Lovelace', line1: '12 Analytical Way', city: 'London', postalCode: 'N1 9GU', country: 'GB', phone: '020 7946 0958' },
   items: [
     { sku: 'BENCH-BOOK', description: 'Notes on the Engine', quantity: 2, unitPrice: 1999, tax: 400, shippable: true, preorder: false },
     { sku: 'BENCH-PEN', description: 'Fountain pen', quantity: 1, unitPrice: 2999, tax: 600, shippable: true, preorder: false },
   ],
   shippingCost: 500,
-  payment: { method: 'credit_card', status: 'processed', card: { token: 'tok_bench', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030 } },
-});
+  payment: { method: 'credit_card', status: 'processed', card: { token: `tok_bench_${n}`, brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030 } },
+  });
+};
 
 export interface Throughput {
   connections: number;
@@ -23,7 +30,8 @@ export interface Throughput {
 
 export async function measureOrderCreation(port: number, key: string, connections: number, seconds: number): Promise<Throughput> {
   const result = await autocannon({
-    url: `http://127.0.0.1:${port}/api/v1/orders`, method: 'POST', connections, duration: seconds, idReplacement: true, body: ORDER_BODY,
+    url: `http://127.0.0.1:${port}`, connections, duration: seconds,
+    requests: [{ method: 'POST', path: '/api/v1/orders', setupRequest: (req) => ({ ...req, body: orderBody() }) }],
     headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
   });
   return {

@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { Command, InvalidArgumentError } from 'commander';
 import { generatePassword } from './auth/password.js';
 import { isPermission, isRole, PERMISSIONS, ROLES } from './auth/permissions.js';
@@ -33,8 +34,11 @@ function positiveInt(value: string): number {
 
 const program = new Command().name('orderdeck').description('Orderdeck order management back office');
 
-program.command('serve').description('start the HTTP server (migrates first)').action(async () => {
-  await serve(loadConfig());
+program.command('serve').description('start the HTTP server (migrates first; ORDERDECK_WORKERS processes)').action(async () => {
+  const config = loadConfig();
+  if (cluster.isWorker) await (await import('./cluster/worker.js')).serveWorker(config);
+  else if (config.workers > 1) await (await import('./cluster/primary.js')).servePrimary(config);
+  else await serve(config);
 });
 
 program.command('migrate').description('apply database migrations').action(async () => {

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { decodeKey, parseVaultKeyList, VaultKey } from './vault/vault-keys.js';
 
@@ -37,6 +38,8 @@ export interface Config {
   arIntervalMs: number;
   /** Gateway calls the A/R retry schedule keeps in flight at once (ORDERDECK_AR_CONCURRENCY). */
   arConcurrency: number;
+  /** ORDERDECK_WORKERS: HTTP server processes `serve` runs (`auto`: one per CPU core); 1 serves from the one process. */
+  workers: number;
   /** ORDERDECK_PUBLIC_URL: where customers reach this installation (pay links in emails point here); no trailing slash. */
   publicUrl: string;
 }
@@ -47,6 +50,14 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new Error(`${name} must be a non-negative integer, got "${raw}"`);
   return value;
+}
+
+function workersFrom(env: NodeJS.ProcessEnv): number {
+  const raw = env.ORDERDECK_WORKERS;
+  if (raw === 'auto') return os.availableParallelism();
+  const n = intFrom(env, 'ORDERDECK_WORKERS', 1);
+  if (n < 1 || n > 64) throw new Error(`ORDERDECK_WORKERS must be auto or a whole number from 1 to 64, got "${raw}"`);
+  return n;
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -76,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     recoveryIntervalMs: Math.max(1000, intFrom(env, 'ORDERDECK_RECOVERY_INTERVAL_MS', 30_000)),
     arIntervalMs: Math.max(1000, intFrom(env, 'ORDERDECK_AR_INTERVAL_MS', 300_000)),
     arConcurrency: Math.max(1, intFrom(env, 'ORDERDECK_AR_CONCURRENCY', 24)),
+    workers: workersFrom(env),
     publicUrl: new URL(env.ORDERDECK_PUBLIC_URL || 'http://127.0.0.1:3000').href.replace(/\/+$/, ''),
   };
 }

@@ -19,12 +19,14 @@ export function openDatabase(config: Config): Db {
   return createDatabase({ databaseUrl: config.databaseUrl, sqlitePath: path.join(config.dataDir, 'orderdeck.sqlite') });
 }
 
+export type ServeConfig = Config & { gatewaySecret: string };
+
 /**
- * Starts Orderdeck: migrate, make sure an admin exists, seed demo data on an empty database, listen.
- * SIGTERM/SIGINT stop accepting connections, let in-flight requests finish, then close the database.
+ * What happens once per start, before anything is served: migrations, a seed a crash interrupted, the first
+ * admin, demo data on an empty database, the vault key file. With several workers the primary does it alone.
  */
-export async function serve(loaded: Config): Promise<FastifyInstance> {
-  const config = { ...loaded, gatewaySecret: ensureGatewaySecret(loaded) };
+export async function prepareInstallation(loaded: Config) {
+  const config: ServeConfig = { ...loaded, gatewaySecret: ensureGatewaySecret(loaded) };
   const log = pino({ level: config.logLevel });
   if (loaded.gatewayUrl && !loaded.gatewaySecret) log.warn('ORDERDECK_GATEWAY_URL is set without ORDERDECK_GATEWAY_SECRET; a real gateway will refuse the generated one');
   const db = openDatabase(config);
@@ -33,31 +35,52 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
   if (finishInterruptedSeed(db)) log.warn('finished an interrupted bulk seed: search terms moved into place and indexes rebuilt');
   await bootstrapAdmin(db, config, (line) => process.stdout.write(`${line}\n`));
   const seeded = config.demoData ? await seedDemoDataIfEmpty(db, config, log) : false;
-
   const payments = createPaymentServices(openVaultKeyring(config));
+  return { config, log, db, seeded, payments };
+}
+
+/**
+ * Calls `stop` once, on SIGTERM/SIGINT or when the returned function is called; `stop` must exit the
+ * process, and 15 s later it is exited regardless.
+ */
+export function onStopSignal(stop: (reason: string) => Promise<void>): (reason: string) => void {
+  let stopping = false;
+  const once = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    setTimeout(() => process.exit(1), 15_000).unref();
+    void stop(reason);
+  };
+  process.once('SIGTERM', () => once('SIGTERM'));
+  process.once('SIGINT', () => once('SIGINT'));
+  return once;
+}
+
+/**
+ * Starts Orderdeck in this one process: prepare, listen, connect the gateway, run the periodic jobs.
+ * SIGTERM/SIGINT stop accepting connections, let in-flight requests finish, then close the database.
+ * (ORDERDECK_WORKERS > 1 runs `servePrimary` instead, which spreads the same work over processes.)
+ */
+export async function serve(loaded: Config): Promise<FastifyInstance> {
+  const { config, db, seeded, payments, log } = await prepareInstallation(loaded);
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel), payments });
   let closeGateway = async () => {};
   let scheduler: Scheduler | undefined;
   let closing = false;
-  const shutdown = async (signal: string) => {
-    if (closing) return;
+  onStopSignal(async (signal) => {
     closing = true;
     app.log.info({ signal }, 'shutting down: finishing in-flight requests');
-    const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await scheduler?.stop(); // a job run in progress finishes its in-flight orders first
       await app.close();
       await closeGateway();
       await closeDatabase(db);
-      clearTimeout(force);
       process.exit(0);
     } catch (error) {
       app.log.error({ err: error }, 'shutdown failed');
       process.exit(1);
     }
-  };
-  process.once('SIGTERM', () => void shutdown('SIGTERM'));
-  process.once('SIGINT', () => void shutdown('SIGINT'));
+  });
 
   await app.listen({ port: config.port, host: config.host });
   // After listening, so the sandbox's notifications have somewhere to go (and PORT=0 is known).

@@ -8,6 +8,7 @@ import { sendProblem } from '../http/problem.js';
 import { AppError } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
 import { issueApiKey, listApiKeys, revokeApiKey } from './api-keys.service.js';
+import { forgetApiKeys } from './api-key-cache.js';
 import { sha256 } from './auth.repository.js';
 import {
   ApiKeyCreated, ApiKeyList, CreateApiKeyBody, CreateUserBody, IdParams, LoginBody, SessionOut, UpdateUserBody, UserList, UserOut,
@@ -93,7 +94,9 @@ export async function authRoutes(app: FastifyInstance, { db, config }: AppContex
   }, async (request) => {
     const changes = await prepareUserChanges(request.body);
     const keep = currentSessionId(request);
-    return transact(db, (trx) => updateUser(trx, request.params.id, changes, principalOf(request).actor, keep));
+    const updated = await transact(db, (trx) => updateUser(trx, request.params.id, changes, principalOf(request).actor, keep));
+    forgetApiKeys(); // a key never outlives its owner's role or deactivation
+    return updated;
   });
 
   // No Idempotency-Key storage here on purpose: it would keep the one-time secret in the database.
@@ -115,6 +118,7 @@ export async function authRoutes(app: FastifyInstance, { db, config }: AppContex
     config: { permission: 'api_keys:manage' },
   }, async (request, reply) => {
     await transact(db, (trx) => revokeApiKey(trx, request.params.id, principalOf(request)));
+    forgetApiKeys();
     return reply.code(204).send(null);
   });
 }

@@ -6,6 +6,7 @@ import { namedStatementPool } from './pg-named-statements.js';
 import pg from 'pg';
 import { type Checkpointer, SAFETY_NET_CHECKPOINT_PAGES, startCheckpointer } from './checkpointer.js';
 import type { Database } from './schema.js';
+import { SqliteWriterDialect } from './sqlite-writer-dialect.js';
 
 export type Db = Kysely<Database>;
 export type Trx = Transaction<Database>;
@@ -67,7 +68,7 @@ export function createDatabase(opts: DatabaseOptions): Db {
     onClose = () => void checkpointer.stop();
     checkpointers.set(sqlite, checkpointer);
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, onClose) }) });
+  const db = new Kysely<Database>({ dialect: new SqliteWriterDialect(sqlite, { database: withStatementCache(sqlite, onClose) }) });
   sqliteHandles.set(db, sqlite);
   if (file !== ':memory:') sqliteFiles.set(db, file);
   return db;
@@ -91,7 +92,7 @@ export function readerOf(db: Db): Db {
     sqlite.pragma('query_only = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma(`cache_size = ${CACHE_KIB / 2}`);
-    reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => {}) }) });
+      reader = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite, () => {}) }) });
     readers.set(db, reader);
   }
   return reader;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findActiveApiKey, findSessionWithUser } from '../auth/auth.repository.js';
+import { findSessionWithUser } from '../auth/auth.repository.js';
+import { findActiveApiKeyCached } from '../auth/api-key-cache.js';
 import { isRole, type Permission, ROLE_PERMISSIONS } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { type Db, readerOf } from '../db/database.js';
@@ -29,9 +30,10 @@ async function resolvePrincipal(db: Db, writer: Db, request: FastifyRequest): Pr
   const now = Date.now();
   const auth = request.headers.authorization;
   if (auth?.startsWith('Bearer ')) {
-    const key = await findActiveApiKey(db, auth.slice(7).trim());
+    const key = await findActiveApiKeyCached(db, auth.slice(7).trim(), now);
     if (!key || key.user_active !== 1 || !isRole(key.user_role)) return null;
     if (!key.last_used_at || now - key.last_used_at > API_KEY_TOUCH_MS) {
+      key.last_used_at = now; // the cached row too, so the touch is not repeated on every request
       await writer.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', key.id).execute();
     }
     // A key never exceeds what its owner may do today, even if the owner's role was narrowed later.

@@ -1,5 +1,6 @@
+import cluster from 'node:cluster';
 import type { FastifyInstance } from 'fastify';
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { AggregatorRegistry, Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Db } from '../db/database.js';
 import { countOrdersByStage } from '../orders/orders.repository.js';
 import { countPendingEvents } from '../outbox/outbox.repository.js';
@@ -23,6 +24,8 @@ export function createMetrics(app: FastifyInstance, db: Db): Registry {
     name: 'orderdeck_orders_by_stage',
     help: 'Orders per stage (maintained counts)',
     labelNames: ['stage'],
+    // Every worker reads the same database: across workers the figure is taken once, not added up.
+    aggregator: 'first',
     registers: [registry],
     async collect() {
       const counts = await countOrdersByStage(db);
@@ -32,6 +35,7 @@ export function createMetrics(app: FastifyInstance, db: Db): Registry {
   new Gauge({
     name: 'orderdeck_outbox_backlog',
     help: 'Events written but not yet delivered',
+    aggregator: 'first',
     registers: [registry],
     async collect() {
       this.set(await countPendingEvents(db));
@@ -44,5 +48,37 @@ export function createMetrics(app: FastifyInstance, db: Db): Registry {
     latency.observe(labels, reply.elapsedTime / 1000);
     requests.inc(labels);
   });
+  if (cluster.isWorker) {
+    // Constructing one installs prom-client's worker side: it answers the primary's collection requests with this registry.
+    new AggregatorRegistry();
+    AggregatorRegistry.setRegistries([registry]);
+  }
   return registry;
+}
+
+export const METRICS_REQUEST = 'orderdeck:metrics';
+export const METRICS_REPLY = 'orderdeck:metrics-reply';
+let nextRequest = 0;
+
+/**
+ * The text a scrape gets. A worker of `serve` (ORDERDECK_WORKERS > 1) asks the primary, which collects
+ * every worker's registry and adds them up, so any worker a scrape lands on answers for the whole server.
+ */
+export async function scrapeMetrics(registry: Registry): Promise<string> {
+  if (!cluster.isWorker || !process.send) return registry.metrics();
+  const id = ++nextRequest;
+  return new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => finish(new Error('metrics collection timed out')), 6000);
+    const onMessage = (message: { type?: string; id?: number; text?: string; error?: string }) => {
+      if (message?.type === METRICS_REPLY && message.id === id) finish(message.error ? new Error(message.error) : undefined, message.text);
+    };
+    const finish = (error?: Error, text?: string) => {
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      if (error) reject(error);
+      else resolve(text ?? '');
+    };
+    process.on('message', onMessage);
+    process.send!({ type: METRICS_REQUEST, id });
+  });
 }

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { Type } from 'typebox';
 import { dialectName } from '../db/database.js';
 import type { AppContext } from '../http/context.js';
+import { scrapeMetrics } from './metrics.js';
 
 export async function opsRoutes(app: FastifyInstance, { db, registry }: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -26,5 +27,5 @@ export async function opsRoutes(app: FastifyInstance, { db, registry }: AppConte
   r.get('/metrics', {
     schema: { tags: ['Operations'], summary: 'Prometheus metrics', produces: ['text/plain'] },
     config: { permission: 'metrics:view' },
-  }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  }, async (_request, reply) => reply.type(registry.contentType).send(await scrapeMetrics(registry)));
 }

@@ -11,6 +11,7 @@ import { runInTransaction } from '../http/idempotency.js';
 import { AppError } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
 import type { Stage } from '../stages/stages.js';
+import type { OrderDto } from './orders.schemas.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
 import { type CreatedOrder, createOrder } from './create-order.js';
 import { takeNewOrderPayment } from './place-order.js';
@@ -38,14 +39,23 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
     const actor = principalOf(request).actor;
     const { cardMode } = await getPaymentSettings(db);
     let created: CreatedOrder | undefined;
+    let written: OrderDto | undefined;
     // The idempotency record keeps the order number only: a replay answers with the order as it is now.
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
       created = await createOrder(trx, request.body, actor, { ...settings, gateway: payments.gatewayName(), cardMode });
+      // Nothing happens to an order without a charge after commit, so it is read back here, where the pages
+      // just written are still in the writer's cache, rather than through the reader, whose cache every
+      // commit invalidates (on SQLite).
+      if (!created.charge) written = await getOrder(trx, created.orderNumber);
       return { status: 201, body: { orderId: created.orderNumber } };
     });
-    await takeNewOrderPayment(db, payments, outcome.body.orderId, created?.charge, request.log, created?.fraud);
+    // The work may have run and been rolled back (a racing request with the same key won): then the answer
+    // is the winner's order, and nothing this attempt wrote exists.
+    const mine = created?.orderNumber === outcome.body.orderId ? created : undefined;
+    // A new order's only open operation is its charge; a replay finishes whatever the first attempt left open.
+    if (!mine || mine.charge) await takeNewOrderPayment(db, payments, outcome.body.orderId, mine?.charge, request.log, mine?.fraud);
     // Committed by now, so the reader (its own connection on SQLite) sees it without queueing behind writes.
-    const order = await getOrder(readerOf(db), outcome.body.orderId);
+    const order = (mine && written) ?? await getOrder(readerOf(db), outcome.body.orderId);
     return reply.code(201).header('location', `/api/v1/orders/${order.orderId}`).header('etag', versionEtag(order.version)).send(order);
   });
 

@@ -1,0 +1,55 @@
+/**
+ * `npx tsx bench/creation.ts`: order creation over HTTP on a fresh database, without the million-order seed
+ * of `npm run bench` — for comparing changes side by side in a minute.
+ *
+ *   BENCH_SECONDS=10  BENCH_DIALECTS=sqlite,postgres  BENCH_SEED=20000 (orders seeded first)
+ *   ORDERDECK_WORKERS is passed through to the server.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { cli, startServer } from './server.js';
+import { measureOrderCreation } from './throughput.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const SEED = Number(process.env.BENCH_SEED ?? 20_000);
+const dialects = (process.env.BENCH_DIALECTS ?? (process.env.DATABASE_URL ? 'sqlite,postgres' : 'sqlite')).split(',');
+
+async function scratchPostgres(): Promise<string> {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query('drop database if exists orderdeck_bench_create');
+  await admin.query('create database orderdeck_bench_create');
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = '/orderdeck_bench_create';
+  return url.toString();
+}
+
+for (const dialect of dialects) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-createbench-'));
+  const env = {
+    ...process.env, DATABASE_URL: dialect === 'postgres' ? await scratchPostgres() : '', ORDERDECK_DATA_DIR: dataDir,
+    ORDERDECK_DEMO_DATA: '0', LOG_LEVEL: 'warn', ORDERDECK_RATE_LIMIT: '100000000',
+  };
+  cli(['migrate'], env);
+  if (SEED) cli(['seed', '--orders', String(SEED)], env);
+  cli(['user', 'add', '--email', 'bench@example.com', '--name', 'Bench', '--role', 'admin', '--password', 'bench password 123'], env);
+  const key = cli(['api-key', 'create', '--email', 'bench@example.com', '--name', 'bench'], env).match(/odk_\S+/)?.[0];
+  if (!key) throw new Error('could not create an API key');
+  const port = 33000 + Math.floor(Math.random() * 500);
+  const server = await startServer(env, port);
+  try {
+    await measureOrderCreation(port, key, 4, 3); // warm-up
+    for (const connections of [1, 16]) {
+      const r = await measureOrderCreation(port, key, connections, SECONDS);
+      console.log(`${dialect} workers=${process.env.ORDERDECK_WORKERS ?? 1} clients=${connections}: ${r.ordersPerSecond} orders/s p50 ${r.p50Ms} ms p99 ${r.p99Ms} ms errors ${r.errors}`);
+    }
+    const m = server.memory();
+    console.log(`${dialect}: server RSS ${m.rssMb} MB (peak ${m.peakRssMb} MB)`);
+  } finally {
+    await server.stop();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
