@@ -53,7 +53,11 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
     // is the winner's order, and nothing this attempt wrote exists.
     const mine = created?.orderNumber === outcome.body.orderId ? created : undefined;
     // A new order's only open operation is its charge; a replay finishes whatever the first attempt left open.
-    if (!mine || mine.charge) await takeNewOrderPayment(db, payments, outcome.body.orderId, mine?.charge, request.log, mine?.fraud);
+    if (!mine || mine.charge) {
+      await takeNewOrderPayment(db, payments, outcome.body.orderId, mine?.charge, request.log, mine?.fraud, async (trx) => {
+        written = await getOrder(trx, outcome.body.orderId);
+      });
+    }
     // Committed by now, so the reader (its own connection on SQLite) sees it without queueing behind writes.
     const order = (mine && written) ?? await getOrder(readerOf(db), outcome.body.orderId);
     return reply.code(201).header('location', `/api/v1/orders/${order.orderId}`).header('etag', versionEtag(order.version)).send(order);

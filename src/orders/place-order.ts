@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { type Db, readerOf } from '../db/database.js';
+import { type Db, readerOf, type Trx } from '../db/database.js';
 import { type FraudAssessment, scoreGatewayChecks, withGatewayChecks } from '../fraud/assess-fraud.js';
 import type { GatewayOutcome } from '../payments/gateway/gateway.js';
 import type { ReviewHold } from '../payments/charge/sync-order-payment.js';
@@ -14,17 +14,19 @@ import { findOrderByNumber } from './orders.repository.js';
  * is sent to the gateway and its answer routes the order. On an idempotent replay of the request (the
  * client retrying after a lost response) the new order's unfinished operations are finished instead,
  * with their own idempotency keys, so the retry completes the first attempt rather than charging again.
- * A failure here never fails the request: the order exists, and recovery finishes the charge.
+ * A failure here never fails the request: the order exists, and recovery finishes the charge. `readBack`
+ * runs in the transaction that records the gateway's answer (the route reads its response there).
  */
 export async function takeNewOrderPayment(
   db: Db, services: PaymentServices, orderNumber: string, charge: PendingOperation | undefined, log: Pick<FastifyBaseLogger, 'error'>,
-  fraud?: FraudAssessment,
+  fraud?: FraudAssessment, readBack?: (trx: Trx) => Promise<void>,
 ): Promise<void> {
   try {
     if (charge) {
       await performLedgerOperation(db, services, charge.ledgerId, {
         ...(charge.source ? { source: charge.source } : {}), ...(charge.row ? { row: charge.row } : {}), ...(charge.vaulted ? { vaulted: charge.vaulted } : {}),
         ...(fraud ? { review: (outcome: GatewayOutcome) => reviewGatewayChecks(db, fraud, outcome) } : {}),
+        ...(readBack ? { readBack } : {}),
       });
       return;
     }

@@ -37,6 +37,11 @@ export async function performLedgerOperation(
     source?: PaymentSource; now?: () => number; review?: (o: GatewayOutcome) => Promise<ReviewHold | undefined>;
     /** The row as just written and its vaulted card (order intake has both in hand): skips reading them again. */
     row?: LedgerRow; vaulted?: VaultCardRow;
+    /**
+     * Runs in the transaction that records the answer, after it: order intake reads the order back there
+     * for its response. Only reads belong here; a failure is the caller's to handle and never loses the answer.
+     */
+    readBack?: (trx: Trx) => Promise<void>;
   } = {},
 ): Promise<OperationResult> {
   const clock = opts.now ?? Date.now;
@@ -47,7 +52,11 @@ export async function performLedgerOperation(
   const given = opts.source ?? (opts.vaulted && opts.vaulted.token === row.source_token ? cardOf(revealVaultRow(services.keys, opts.vaulted)) : undefined);
   const outcome = await callGateway(db, services, row, given);
   const review = opts.review ? await opts.review(outcome) : undefined;
-  return transact(db, (trx) => applyOutcome(trx, row, outcome, clock(), review));
+  return transact(db, async (trx) => {
+    const result = await applyOutcome(trx, row, outcome, clock(), review);
+    if (opts.readBack) await opts.readBack(trx).catch(() => undefined);
+    return result;
+  });
 }
 
 /**
