@@ -32,10 +32,16 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise
     if (child.exitCode !== null) throw new Error(`server exited: ${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  const readKb = (field: string) => {
-    const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  };
+  // With ORDERDECK_WORKERS > 1 the server is the primary and its workers: their memory is added up.
+  const pids = () => [child.pid!, ...fs.readFileSync(`/proc/${child.pid}/task/${child.pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number)];
+  const readKb = (field: string) => pids().reduce((sum, pid) => {
+    try {
+      const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+      return sum + (m ? Number(m[1]) / 1024 : 0);
+    } catch {
+      return sum; // exited meanwhile
+    }
+  }, 0);
   return {
     child,
     port,

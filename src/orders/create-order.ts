@@ -16,7 +16,9 @@ import { upsertCustomer } from '../customers/customers.repository.js';
 import {
   adjustStageCount, insertOrder, insertOrderHistory, insertOrderItems, insertOrderNote, insertSearchTerms, nextOrderSequence,
 } from './orders.repository.js';
-import type { CreateOrderInput } from './orders.schemas.js';
+import type { CreateOrderInput, OrderDto } from './orders.schemas.js';
+import { toOrderDto } from './orders.mapper.js';
+import type { OrderNoteRow } from './orders.table.js';
 
 export interface OrderSettings {
   orderNumberPrefix: string;
@@ -35,6 +37,11 @@ export interface CreatedOrder {
   charge: PendingOperation | undefined;
   /** The fraud rules' verdict before payment; the gateway's AVS/CVV answers may add to it. */
   fraud: FraudAssessment | undefined;
+  /**
+   * The order as this transaction wrote it, built from the rows in hand instead of read back (four
+   * queries). Only true while nothing else has touched the order: not after a charge.
+   */
+  asWritten(): OrderDto;
 }
 
 /**
@@ -80,7 +87,7 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), now,
   });
 
-  const orderId = await insertOrder(trx, {
+  const values = {
     order_number: orderNumber, channel: input.channel, is_test: input.isTest ? 1 : 0, created_at: now, updated_at: now,
     currency: input.currency, subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping,
     tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_id: customer,
@@ -93,19 +100,25 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     has_shippable: facts.hasShippable ? 1 : 0, has_preorder: facts.hasPreorderItems ? 1 : 0,
     stage: route.stage, stage_entered_at: now, hold_from_stage: null,
     tags_json: JSON.stringify(tags), custom_fields_json: JSON.stringify(customFields), version: 1,
-  });
-  await insertOrderItems(trx, items.map((i) => ({ ...i, order_id: orderId })));
+  };
+  const orderId = await insertOrder(trx, values);
+  const itemRows = items.map((i) => ({
+    ...i, id: 0, order_id: orderId, discount: i.discount!, tax: i.tax!, shippable: i.shippable!, preorder: i.preorder!,
+    expected_date: i.expected_date ?? null, quantity_shipped: i.quantity_shipped ?? 0, quantity_refunded: i.quantity_refunded ?? 0,
+  }));
+  await insertOrderItems(trx, itemRows);
   if (fraud) await recordFraudSignals(trx, orderId, fraudFacts, now);
   await insertSearchTerms(trx, orderId, now, termsForOrder({
     orderNumber, email, addresses: shipping === billing ? [billing] : [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,
   }));
   await adjustStageCount(trx, route.stage, 1);
   const who = actorLabel(actor);
-  await insertOrderHistory(trx, { orderId, at: now, actor: who, kind: 'created', to: route.stage, reason: route.reason });
-  for (const note of input.notes ?? []) await insertOrderNote(trx, orderId, who, note, now);
+  const history = [await insertOrderHistory(trx, { orderId, at: now, actor: who, kind: 'created', to: route.stage, reason: route.reason })];
+  const notes: OrderNoteRow[] = [];
+  for (const note of input.notes ?? []) notes.push(await insertOrderNote(trx, orderId, who, note, now));
   const charge = await recordIntakePayment(trx, {
     id: orderId, orderNumber, total: summary.total, currency: input.currency, stage: route.stage, createdAt: now,
   }, intake, { actor: who, gateway: settings.gateway, cardMode: settings.cardMode, reference: payment.reference ?? null });
   await enqueueEvent(trx, 'order.created', { type: 'order', id: orderNumber }, { orderId: orderNumber, stage: route.stage, total: summary.total, currency: input.currency }, now);
-  return { orderNumber, orderId, charge, fraud };
+  return { orderNumber, orderId, charge, fraud, asWritten: () => toOrderDto({ id: orderId, ...values }, itemRows, notes, history) };
 }

@@ -36,6 +36,23 @@ describeEachDatabase('orders API', (getDb) => {
     expect(got.json()).toEqual(order);
   });
 
+  it('answers a new order exactly as it then reads, whatever it carries (the answer is built from the rows written)', async () => {
+    const variants: Partial<CreateOrderInput>[] = [
+      { notes: ['leave at the door', 'gift wrap'], tags: ['vip', 'gift'], customFields: { custom1: 'po-77', custom3: 'x' } },
+      { shipping: { firstName: 'Bob', lastName: 'Builder', company: 'Acme', line1: '1 Site Rd', line2: 'Unit 4', city: 'Leeds', region: 'WY', postalCode: 'LS1 1AA', country: 'GB' } },
+      { payment: { method: 'check' }, items: [{ sku: 'SVC-1', description: 'Setup', quantity: 1, unitPrice: 5000, discount: 500, shippable: false }] },
+      { payment: { method: 'quote_request' } },
+      { items: [{ sku: 'PRE-1', description: 'Next year', quantity: 3, unitPrice: 700, tax: 30, preorder: true, expectedDate: '2027-03-01' }] },
+      { fraudHold: true, shippingTax: 50 },
+      { payment: { method: 'purchase_order', status: 'authorized', reference: 'PO-1' } },
+    ];
+    for (const variant of variants) {
+      const created = await create(variant);
+      const got = await t.as('read_only', { method: 'GET', url: `/api/v1/orders/${created.orderId}` });
+      expect(got.json(), JSON.stringify(variant)).toEqual(created);
+    }
+  });
+
   it('hands out increasing, unique order numbers', async () => {
     const numbers = await Promise.all(Array.from({ length: 8 }, () => create().then((o) => Number(o.orderId.slice(3)))));
     expect(new Set(numbers).size).toBe(8);

@@ -152,8 +152,11 @@ export async function listOrderHistory(db: Executor, orderId: number): Promise<O
   return (await historyQuery(db, { orderId })).rows;
 }
 
-export async function insertOrderNote(trx: Trx, orderId: number, actor: string, body: string, at: number): Promise<void> {
-  await trx.insertInto('order_notes').values({ order_id: orderId, actor, body, created_at: at }).execute();
+/** Writes a note and returns it as stored. */
+export async function insertOrderNote(trx: Trx, orderId: number, actor: string, body: string, at: number): Promise<OrderNoteRow> {
+  const values = { order_id: orderId, actor, body, created_at: at };
+  const row = await trx.insertInto('order_notes').values(values).returning('id').executeTakeFirstOrThrow();
+  return { id: row.id, ...values };
 }
 
 export interface HistoryEntry {
@@ -170,13 +173,16 @@ export interface HistoryEntry {
 type HistoryValues = { order_id: number; at: number; actor: string; kind: string; from_stage: string | null; to_stage: string | null; reason: string | null; changes_json: string | null };
 const insertHistoryQuery = prepared((db, p: HistoryValues) => db.insertInto('order_history').values(pick(p, [
   'order_id', 'at', 'actor', 'kind', 'from_stage', 'to_stage', 'reason', 'changes_json',
-] as const)));
+] as const)).returning('id'));
 
-export async function insertOrderHistory(trx: Trx, e: HistoryEntry): Promise<void> {
-  await insertHistoryQuery(trx, {
+/** Writes a history row and returns it as stored. */
+export async function insertOrderHistory(trx: Trx, e: HistoryEntry): Promise<OrderHistoryRow> {
+  const values = {
     order_id: e.orderId, at: e.at, actor: e.actor, kind: e.kind, from_stage: e.from ?? null, to_stage: e.to ?? null,
     reason: e.reason ?? null, changes_json: e.changes ? JSON.stringify(e.changes) : null,
-  });
+  };
+  const { rows } = await insertHistoryQuery(trx, values);
+  return { id: rows[0]!.id, ...values };
 }
 
 export async function deleteOrderRow(trx: Trx, orderId: number): Promise<void> {

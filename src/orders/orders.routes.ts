@@ -43,10 +43,8 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
     // The idempotency record keeps the order number only: a replay answers with the order as it is now.
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
       created = await createOrder(trx, request.body, actor, { ...settings, gateway: payments.gatewayName(), cardMode });
-      // Nothing happens to an order without a charge after commit, so it is read back here, where the pages
-      // just written are still in the writer's cache, rather than through the reader, whose cache every
-      // commit invalidates (on SQLite).
-      if (!created.charge) written = await getOrder(trx, created.orderNumber);
+      // Nothing happens to an order without a charge after commit: the answer is what was just written.
+      if (!created.charge) written = created.asWritten();
       return { status: 201, body: { orderId: created.orderNumber } };
     });
     // The work may have run and been rolled back (a racing request with the same key won): then the answer
