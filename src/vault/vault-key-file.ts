@@ -164,11 +164,12 @@ export function keyFileKeyring(dataDir: string): VaultKeyring {
   };
   return {
     source: 'key file',
+    // Sealing must use the newest current key, or a card sealed during a rotation could be missed by it.
     current: () => load().current,
-    find: (id) => load().keys.find((k) => k.id === id),
-    fingerprintSecret: () => {
-      load();
-      return loaded!.fingerprint;
-    },
+    // A key never changes under its id, so one already loaded needs no stat; only an unknown id
+    // (a card sealed under a key made elsewhere since) looks at the file.
+    find: (id) => loaded?.contents.keys.find((k) => k.id === id) ?? load().keys.find((k) => k.id === id),
+    // The fingerprint root never changes once made (rotations carry it over).
+    fingerprintSecret: () => (loaded ?? (load(), loaded!)).fingerprint,
   };
 }
