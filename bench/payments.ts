@@ -5,6 +5,7 @@
  * with the payment reported by the storefront (no gateway call), side by side, for the ratio.
  *
  *   BENCH_SECONDS=10   per run       BENCH_DIALECTS=sqlite,postgres (postgres when DATABASE_URL is set)
+ *   BENCH_WORKERS=2    server processes for the side-by-side run (ORDERDECK_WORKERS)
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,6 +16,7 @@ import pg from 'pg';
 import { cli, startServer } from './server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const dialects = (process.env.BENCH_DIALECTS ?? (process.env.DATABASE_URL ? 'sqlite,postgres' : 'sqlite')).split(',');
 
 /**
@@ -102,7 +104,7 @@ export async function benchPayments(dialect: string) {
     { env: { ...env, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   const server = await startServer(env, port);
   try {
-    const tokens = await vaultCards(port, key, Number(process.env.BENCH_CARDS ?? 15_000));
+    const tokens = await vaultCards(port, key, Number(process.env.BENCH_CARDS ?? 25_000));
     const token = (n: number) => tokens[Math.floor(n / 2) % tokens.length]!;
     const charged = body((n) => ({ method: 'credit_card', card: { token: token(n) } }));
     const reported = body((n) => ({ method: 'credit_card', status: 'processed', card: { token: token(n) } }));
@@ -112,10 +114,20 @@ export async function benchPayments(dialect: string) {
       charged: [await run(port, key, charged, 1), await run(port, key, charged, 16)],
       reported: [await run(port, key, reported, 16)],
       memory: server.memory(),
+      workers: { count: WORKERS, charged: [] as Awaited<ReturnType<typeof run>>[] },
     };
+    await server.stop();
+    // The same charged orders against `serve` with several worker processes (ORDERDECK_WORKERS), side by side.
+    const many = await startServer({ ...env, ORDERDECK_WORKERS: String(WORKERS) }, port);
+    try {
+      await run(port, key, charged, 4);
+      results.workers.charged.push(await run(port, key, charged, 16));
+    } finally {
+      await many.stop();
+    }
     return results;
   } finally {
-    await server.stop();
+    if (server.child.exitCode === null) await server.stop();
     sandbox.kill('SIGTERM');
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
@@ -130,6 +142,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.log('| run | clients | orders/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- | --- |');
     for (const c of r.charged) console.log(`| card charged through the sandbox (HTTP) | ${c.connections} | ${c.ordersPerSecond} | ${c.p50Ms} | ${c.p99Ms} | ${c.errors} |`);
     for (const c of r.reported) console.log(`| payment reported by the storefront | ${c.connections} | ${c.ordersPerSecond} | ${c.p50Ms} | ${c.p99Ms} | ${c.errors} |`);
+    for (const c of r.workers.charged) console.log(`| card charged, ${r.workers.count} server processes | ${c.connections} | ${c.ordersPerSecond} | ${c.p50Ms} | ${c.p99Ms} | ${c.errors} |`);
     console.log(`\nServer RSS ${r.memory.rssMb} MB (peak ${r.memory.peakRssMb} MB).`);
   }
 }

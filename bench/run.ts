@@ -3,6 +3,7 @@
  *
  *   BENCH_ORDERS=1000000  orders to seed      BENCH_DIALECTS=sqlite,postgres
  *   BENCH_SECONDS=10      per throughput run  BENCH_SAMPLES=300  requests per latency figure
+ *   BENCH_WORKERS=2       server processes for the side-by-side creation run (ORDERDECK_WORKERS)
  *
  * PostgreSQL runs when DATABASE_URL is set (a scratch database `orderdeck_bench` is created beside it).
  * Results go to bench/out/<dialect>.json and are printed as Markdown for BENCHMARKS.md.
@@ -20,6 +21,7 @@ import { measureOrderCreation } from './throughput.js';
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 300);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const STAGES = ['quote_request', 'quote_sent', 'pre_ordered', 'accounts_receivable', 'pending_clearance', 'fraud_review', 'hold', 'shipping_department', 'completed_order', 'rejected'];
 const dialects = (process.env.BENCH_DIALECTS ?? (process.env.DATABASE_URL ? 'sqlite,postgres' : 'sqlite')).split(',');
 
@@ -100,9 +102,16 @@ async function benchDialect(dialect: string) {
   const creation = [await measureOrderCreation(port, key, 1, SECONDS), await measureOrderCreation(port, key, 16, SECONDS)];
   const memory = server.memory();
   await server.stop();
+
+  // The same 16 clients against `serve` with several worker processes (ORDERDECK_WORKERS), side by side.
+  console.error(`[${dialect}] measuring order creation with ${WORKERS} server processes…`);
+  const workersServer = await startServer({ ...env, ORDERDECK_WORKERS: String(WORKERS) }, port + 1);
+  await measureOrderCreation(port + 1, key, 4, 3); // warm-up: every worker's JIT and connections
+  const creationWorkers = { workers: WORKERS, ...(await measureOrderCreation(port + 1, key, 16, SECONDS)), memory: workersServer.memory() };
+  await workersServer.stop();
   await raw.close();
   fs.rmSync(dataDir, { recursive: true, force: true });
-  return { dialect, orders: ORDERS, seedSeconds, latency, rawLatency, creation, memory, backOffice };
+  return { dialect, orders: ORDERS, seedSeconds, latency, rawLatency, creation, creationWorkers, memory, backOffice };
 }
 
 const results = [];
@@ -121,6 +130,9 @@ for (const r of results) {
   console.log(`\nRaw COUNT(*) GROUP BY stage: p50 ${scan.p50} ms (maintained counts: ${r.rawLatency['stage counts']!.p50} ms).`);
   console.log('\n| order creation | orders/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- |');
   for (const c of r.creation) console.log(`| ${c.connections} client(s) | ${c.ordersPerSecond} | ${c.p50Ms} | ${c.p99Ms} | ${c.errors} |`);
+  const w = r.creationWorkers;
+  console.log(`| 16 clients, ${w.workers} server processes | ${w.ordersPerSecond} | ${w.p50Ms} | ${w.p99Ms} | ${w.errors} |`);
+  console.log(`\n(${w.workers} server processes: RSS ${w.memory.rssMb} MB added up, peak ${w.memory.peakRssMb} MB.)`);
   console.log(`\nServer memory after the run: RSS ${r.memory.rssMb} MB, peak ${r.memory.peakRssMb} MB.`);
   const b = r.backOffice;
   if (b) {
