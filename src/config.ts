@@ -40,6 +40,8 @@ export interface Config {
   arConcurrency: number;
   /** ORDERDECK_WORKERS: HTTP server processes `serve` runs (`auto`: one per CPU core); 1 serves from the one process. */
   workers: number;
+  /** ORDERDECK_MERCHANT_NAME: the shop's name as customers see it (payment request emails, the pay page). */
+  merchantName: string;
   /** ORDERDECK_PUBLIC_URL: where customers reach this installation (pay links in emails point here); no trailing slash. */
   publicUrl: string;
 }
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     arIntervalMs: Math.max(1000, intFrom(env, 'ORDERDECK_AR_INTERVAL_MS', 300_000)),
     arConcurrency: Math.max(1, intFrom(env, 'ORDERDECK_AR_CONCURRENCY', 24)),
     workers: workersFrom(env),
+    merchantName: (env.ORDERDECK_MERCHANT_NAME ?? '').trim().slice(0, 100) || 'Orderdeck store',
     publicUrl: new URL(env.ORDERDECK_PUBLIC_URL || 'http://127.0.0.1:3000').href.replace(/\/+$/, ''),
   };
 }

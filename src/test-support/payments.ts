@@ -9,6 +9,9 @@ import { openVaultKeyring } from '../vault/open-keyring.js';
 import { luhnValid } from '../shared/card-number.js';
 import { buildTestApp, type TestApp, testConfig } from './app.js';
 
+/** ORDERDECK_MERCHANT_NAME in the payment tests: what customers see in emails and on the pay page. */
+export const TEST_MERCHANT = 'Harbour Books';
+
 export interface PaymentTestEnv {
   t: TestApp;
   sandbox: SandboxGateway;
@@ -44,9 +47,9 @@ export async function startPaymentTestEnv(
   db: Db, opts: { sandbox?: Partial<SandboxGatewayOptions>; gateway?: Partial<HttpGatewayOptions> } = {},
 ): Promise<PaymentTestEnv> {
   const secret = randomBytes(24).toString('base64url');
-  const config = testConfig({ gatewaySecret: secret });
+  const config = testConfig({ gatewaySecret: secret, merchantName: TEST_MERCHANT });
   const payments = createPaymentServices(openVaultKeyring(config));
-  const t = await buildTestApp(db, { gatewaySecret: secret }, { payments });
+  const t = await buildTestApp(db, { gatewaySecret: secret, merchantName: TEST_MERCHANT }, { payments });
   await t.app.listen({ port: 0, host: '127.0.0.1' });
   const address = t.app.server.address();
   const port = address && typeof address === 'object' ? address.port : 0;

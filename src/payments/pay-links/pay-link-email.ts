@@ -1,10 +1,9 @@
 import type { EmailToSend } from '../../mail/mail.repository.js';
 import { formatMoney } from '../../shared/money.js';
 
-/** Shown to customers on the pay page and in the email until the merchant's name is a setting. */
-export const MERCHANT_NAME = 'Orderdeck store';
-
 export interface PaymentRequestEmail {
+  /** ORDERDECK_MERCHANT_NAME */
+  merchantName: string;
   to: string;
   customerName: string;
   orderNumber: string;
@@ -27,7 +26,7 @@ export function paymentRequestEmail(e: PaymentRequestEmail): EmailToSend {
   const lines = [
     greeting,
     '',
-    `${MERCHANT_NAME} is waiting for the payment of your order ${e.orderNumber}: ${amount} is due.`,
+    `${e.merchantName} is waiting for the payment of your order ${e.orderNumber}: ${amount} is due.`,
     ...(e.message ? ['', e.message] : []),
     '',
     'Pay securely with a card here:',
@@ -39,7 +38,7 @@ export function paymentRequestEmail(e: PaymentRequestEmail): EmailToSend {
   const html = [
     '<!doctype html><html><body style="font-family:sans-serif;line-height:1.5">',
     `<p>${escapeHtml(greeting)}</p>`,
-    `<p>${escapeHtml(MERCHANT_NAME)} is waiting for the payment of your order <strong>${escapeHtml(e.orderNumber)}</strong>: <strong>${escapeHtml(amount)}</strong> is due.</p>`,
+    `<p>${escapeHtml(e.merchantName)} is waiting for the payment of your order <strong>${escapeHtml(e.orderNumber)}</strong>: <strong>${escapeHtml(amount)}</strong> is due.</p>`,
     ...(e.message ? [`<p style="white-space:pre-line">${escapeHtml(e.message)}</p>`] : []),
     `<p><a href="${escapeHtml(e.url)}">Pay ${escapeHtml(amount)} now</a></p>`,
     `<p style="color:#555">The link works until ${escapeHtml(expiryText(e.expiresAt))} and only for this order. If you did not place this order, ignore this email.</p>`,

@@ -4,7 +4,7 @@ import { listEmailsForOrder } from '../../mail/mail.repository.js';
 import { createMemoryTransport } from '../../mail/transport.js';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { orderInput } from '../../test-support/factories.js';
-import { type PaymentTestEnv, sandboxCard, startPaymentTestEnv } from '../../test-support/payments.js';
+import { type PaymentTestEnv, sandboxCard, startPaymentTestEnv, TEST_MERCHANT } from '../../test-support/payments.js';
 import { MAX_CARD_ATTEMPTS } from './pay-link-rules.js';
 
 describeEachDatabase('pay links through the sandbox gateway', (get) => {
@@ -52,6 +52,7 @@ describeEachDatabase('pay links through the sandbox gateway', (get) => {
     expect(email).toMatchObject({ template: 'payment_request', sent_at: null, to_address: link.emailTo });
     expect(email!.body_text).toContain(link.url);
     expect(email!.body_text).toContain('Your card was declined; please try again.');
+    expect(email!.body_text).toContain(`${TEST_MERCHANT} is waiting for the payment of your order ${order.orderId}`);
     const transport = createMemoryTransport();
     await deliverPendingEmails(get().db, transport, { limit: 100 });
     expect(transport.sent.filter((e) => e.id === Number(email!.id))).toHaveLength(1);
@@ -63,7 +64,7 @@ describeEachDatabase('pay links through the sandbox gateway', (get) => {
     expect(shown.headers['cache-control']).toBe('no-store');
     expect(shown.json()).toEqual({
       orderId: order.orderId, amountDue: order.summary.total, currency: 'USD', items: [{ description: 'Notes on the Engine', quantity: 2 }],
-      merchantName: 'Orderdeck store', expiresAt: link.expiresAt, attemptsLeft: MAX_CARD_ATTEMPTS,
+      merchantName: TEST_MERCHANT, expiresAt: link.expiresAt, attemptsLeft: MAX_CARD_ATTEMPTS,
     });
 
     const declined = await pay(token, 'declined: insufficient funds');

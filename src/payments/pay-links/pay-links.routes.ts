@@ -49,7 +49,7 @@ export async function payLinkRoutes(app: FastifyInstance, { db, config, payments
     const actor = actorLabel(principalOf(request).actor);
     const k = signingKey();
     const made = await transact(db, (trx) => requestPayment(trx, k, {
-      orderNumber: request.params.orderId, expiresInHours: request.body.expiresInHours, message: request.body.message, actor, publicUrl: config.publicUrl,
+      orderNumber: request.params.orderId, expiresInHours: request.body.expiresInHours, message: request.body.message, actor, publicUrl: config.publicUrl, merchantName: config.merchantName,
     }));
     request.log.info({ orderId: made.orderNumber, linkId: made.linkId }, 'payment request created');
     return reply.code(201).header('cache-control', 'no-store').send({
@@ -62,7 +62,7 @@ export async function payLinkRoutes(app: FastifyInstance, { db, config, payments
     schema: { tags, summary: 'Public: what a pay link asks for (amount due, items, expiry); 404 for a bad link, 410 when it no longer works', params: PayTokenParams, response: publicProblems({ 200: PayLinkOut }) },
     config: { public: true, rateLimit: { max: 60, timeWindow: 60_000, keyGenerator: limitKey } },
   }, async (request, reply) => {
-    const view = await viewPayLink(reader, signingKey(), request.params.token);
+    const view = await viewPayLink(reader, signingKey(), request.params.token, config.merchantName);
     if (view.kind === 'gone') return gone(reply, view);
     const { kind: _kind, expiresAt, ...rest } = view;
     return reply.header('cache-control', 'no-store').send({ ...rest, expiresAt: toIso(expiresAt) });

@@ -15,6 +15,8 @@ export interface PaymentRequestInput {
   actor: string;
   /** ORDERDECK_PUBLIC_URL: the link is `<publicUrl>/pay/<token>`. */
   publicUrl: string;
+  /** ORDERDECK_MERCHANT_NAME: who the email says is asking. */
+  merchantName: string;
 }
 
 export interface PaymentRequest {
@@ -53,7 +55,7 @@ export async function requestPayment(trx: Trx, key: PayLinkKey, input: PaymentRe
   const url = `${input.publicUrl}/pay/${token}`;
 
   await enqueueEmail(trx, paymentRequestEmail({
-    to: order.customer_email, customerName: order.customer_name, orderNumber: order.order_number, orderId: order.id,
+    merchantName: input.merchantName, to: order.customer_email, customerName: order.customer_name, orderNumber: order.order_number, orderId: order.id,
     amountDue, currency: order.currency, url, expiresAt, message: input.message?.trim() || null,
   }), now);
   await insertOrderHistory(trx, {

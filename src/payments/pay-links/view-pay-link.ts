@@ -1,7 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import { listOrderItems } from '../../orders/orders.repository.js';
 import { AppError } from '../../shared/errors.js';
-import { MERCHANT_NAME } from './pay-link-email.js';
 import { amountDueOf, linkRefusal, MAX_CARD_ATTEMPTS, orderRefusal, type PayLinkGone } from './pay-link-rules.js';
 import { hashPayLinkToken, type PayLinkKey, sameTokenHash, verifyPayLinkToken } from './pay-link-token.js';
 import { findOrderById, findPayLink } from './pay-links.repository.js';
@@ -35,7 +34,7 @@ export interface PayLinkView {
 }
 
 /** What the customer's pay page shows: the amount due now and the items, nothing else about the order. */
-export async function viewPayLink(db: Executor, key: PayLinkKey, token: string, now = Date.now()): Promise<PayLinkView | PayLinkGone> {
+export async function viewPayLink(db: Executor, key: PayLinkKey, token: string, merchantName: string, now = Date.now()): Promise<PayLinkView | PayLinkGone> {
   const link = assertTokenMatches(await findPayLink(db, linkIdOf(key, token)), token);
   const refusal = linkRefusal(link, now);
   if (refusal) return refusal;
@@ -46,7 +45,7 @@ export async function viewPayLink(db: Executor, key: PayLinkKey, token: string, 
   const items = await listOrderItems(db, order.id);
   return {
     kind: 'open', orderId: order.order_number, amountDue: amountDueOf(order), currency: order.currency,
-    items: items.map((i) => ({ description: i.description, quantity: i.quantity })), merchantName: MERCHANT_NAME,
+    items: items.map((i) => ({ description: i.description, quantity: i.quantity })), merchantName,
     expiresAt: Number(link.expires_at), attemptsLeft: Math.max(0, MAX_CARD_ATTEMPTS - link.attempts),
   };
 }
