@@ -8,29 +8,17 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { cli, startServer } from './server.js';
+import { cli, scratchPostgres, startServer } from './server.js';
 import { measureOrderCreation } from './throughput.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SEED = Number(process.env.BENCH_SEED ?? 20_000);
 const dialects = (process.env.BENCH_DIALECTS ?? (process.env.DATABASE_URL ? 'sqlite,postgres' : 'sqlite')).split(',');
 
-async function scratchPostgres(): Promise<string> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query('drop database if exists orderdeck_bench_create');
-  await admin.query('create database orderdeck_bench_create');
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = '/orderdeck_bench_create';
-  return url.toString();
-}
-
 for (const dialect of dialects) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-createbench-'));
   const env = {
-    ...process.env, DATABASE_URL: dialect === 'postgres' ? await scratchPostgres() : '', ORDERDECK_DATA_DIR: dataDir,
+    ...process.env, DATABASE_URL: dialect === 'postgres' ? await scratchPostgres('orderdeck_bench_create') : '', ORDERDECK_DATA_DIR: dataDir,
     ORDERDECK_DEMO_DATA: '0', LOG_LEVEL: 'warn', ORDERDECK_RATE_LIMIT: '100000000',
   };
   cli(['migrate'], env);

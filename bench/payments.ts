@@ -12,8 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
-import { cli, startServer } from './server.js';
+import { cli, scratchPostgres, startServer } from './server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
@@ -76,24 +75,13 @@ async function vaultCards(port: number, key: string, count: number): Promise<str
   return tokens;
 }
 
-async function scratchPostgres(): Promise<string> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await admin.connect();
-  await admin.query('drop database if exists orderdeck_bench_pay');
-  await admin.query('create database orderdeck_bench_pay');
-  await admin.end();
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = '/orderdeck_bench_pay';
-  return url.toString();
-}
-
 export async function benchPayments(dialect: string) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-paybench-'));
   const port = 32000 + Math.floor(Math.random() * 500);
   const sandboxPort = port + 500;
   const secret = 'bench-gateway-secret-0123456789';
   const env = {
-    ...process.env, DATABASE_URL: dialect === 'postgres' ? await scratchPostgres() : '', ORDERDECK_DATA_DIR: dataDir, ORDERDECK_DEMO_DATA: '0',
+    ...process.env, DATABASE_URL: dialect === 'postgres' ? await scratchPostgres('orderdeck_bench_pay') : '', ORDERDECK_DATA_DIR: dataDir, ORDERDECK_DEMO_DATA: '0',
     LOG_LEVEL: 'warn', ORDERDECK_RATE_LIMIT: '100000000', ORDERDECK_GATEWAY_URL: `http://127.0.0.1:${sandboxPort}`, ORDERDECK_GATEWAY_SECRET: secret,
   };
   cli(['migrate'], env);

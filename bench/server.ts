@@ -1,5 +1,6 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import pg from 'pg';
 
 const CLI = ['bin/orderdeck.js'];
 
@@ -51,4 +52,16 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise
       child.kill('SIGTERM');
     }),
   };
+}
+
+/** A fresh PostgreSQL database beside DATABASE_URL's (dropped first if a run left it), and its URL. */
+export async function scratchPostgres(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  return url.toString();
 }
