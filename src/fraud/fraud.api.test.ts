@@ -108,6 +108,27 @@ describeEachDatabase('fraud API', (getDb) => {
     expect(audit.filter((a) => a.detail_json.includes('"203.0.113.9"')).map((a) => a.action)).toEqual(['block_added', 'block_removed']);
   });
 
+  it('reads the audit trail of rule and block list changes: newest first, by action, keyset-paged', async () => {
+    const value = `audit-${unique()}@example.com`;
+    const added = (await block({ kind: 'email', value })).json();
+    expect((await t.as('accounting', { method: 'DELETE', url: `/api/v1/fraud/blocks/${added.id}` })).statusCode).toBe(204);
+
+    const latest = await t.as('read_only', { method: 'GET', url: '/api/v1/fraud/audit?limit=2' });
+    expect(latest.statusCode, latest.body).toBe(200);
+    const [removed, blocked] = latest.json().items;
+    expect(removed).toMatchObject({ action: 'block_removed', actor: expect.stringContaining('test accounting'), detail: { id: added.id, kind: 'email', value } });
+    expect(blocked).toMatchObject({ action: 'block_added', detail: { id: added.id, value, reason: 'chargeback on order 1001' } });
+    expect(Date.parse(removed.at)).toBeGreaterThanOrEqual(Date.parse(blocked.at));
+    expect(removed.id).toBeGreaterThan(blocked.id);
+
+    const older = await t.as('read_only', { method: 'GET', url: `/api/v1/fraud/audit?limit=2&cursor=${latest.json().nextCursor}` });
+    expect(older.json().items.every((a: { id: number }) => a.id < blocked.id)).toBe(true);
+    const changes = (await t.as('read_only', { method: 'GET', url: '/api/v1/fraud/audit?action=settings_changed' })).json();
+    expect(changes.items.length).toBeGreaterThan(0);
+    expect(changes.items[0]).toMatchObject({ action: 'settings_changed', detail: { before: expect.any(Object), after: expect.any(Object) } });
+    expect((await t.as('read_only', { method: 'GET', url: '/api/v1/fraud/audit?action=dropped_table' })).statusCode).toBe(400);
+  });
+
   it.each([
     ['unknown kind', { kind: 'phone', value: '555' }, '/kind'],
     ['bad IP', { kind: 'ip', value: 'localhost' }, '/value'],

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
 import { prepared, preparedPerCount } from '../db/prepared.js';
 import { cachePerDatabase } from '../db/database-cache.js';
-import type { FraudBlockRow, FraudBlocksTable, FraudSettingsRow, FraudSignalsTable } from './fraud.table.js';
+import type { FraudAuditRow, FraudBlockRow, FraudBlocksTable, FraudSettingsRow, FraudSignalsTable } from './fraud.table.js';
 
 /** The settings live in one row; this is its id. */
 const SETTINGS_ID = 1;
@@ -151,6 +151,14 @@ export async function deleteFraudSignalsBefore(db: Executor, before: number, bat
     deleted += Number(result.numDeletedRows);
     if (!edge) return deleted;
   }
+}
+
+/** The audit trail of rule and block list changes, newest first (keyset on the primary key). */
+export async function listFraudAudit(db: Executor, opts: { action?: string | undefined; beforeId?: number | undefined; limit: number }): Promise<FraudAuditRow[]> {
+  let query = db.selectFrom('fraud_audit').selectAll();
+  if (opts.action !== undefined) query = query.where('action', '=', opts.action);
+  if (opts.beforeId !== undefined) query = query.where('id', '<', opts.beforeId);
+  return query.orderBy('id', 'desc').limit(opts.limit).execute();
 }
 
 export async function insertFraudAudit(trx: Trx, row: { at: number; actor: string; action: string; detail: unknown }): Promise<void> {

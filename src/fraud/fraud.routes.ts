@@ -11,10 +11,11 @@ import { notFound } from '../shared/errors.js';
 import { decodeListCursor, encodeListCursor } from '../shared/list-cursor.js';
 import { withProblems } from '../shared/schemas.js';
 import { addFraudBlock, removeFraudBlock } from './fraud-blocks.js';
-import { toBlockDto, toFraudSettingsDto } from './fraud.mapper.js';
-import { findFraudBlock, listFraudBlocks } from './fraud.repository.js';
+import { toBlockDto, toFraudAuditDto, toFraudSettingsDto } from './fraud.mapper.js';
+import { findFraudBlock, listFraudAudit, listFraudBlocks } from './fraud.repository.js';
 import {
-  AddBlockBody, AssessBody, AssessmentOut, BlockIdParams, BlockListQuery, BlockOut, BlockPage, FraudSettingsOut, PutFraudSettingsBody,
+  AddBlockBody, AssessBody, AssessmentOut, BlockIdParams, BlockListQuery, BlockOut, BlockPage, FraudAuditPage, FraudAuditQuery,
+  FraudSettingsOut, PutFraudSettingsBody,
 } from './fraud.schemas.js';
 import type { FraudSettings } from './fraud-settings.js';
 import { invalidateFraudSettingsCache, readFraudSettings } from './load-fraud-settings.js';
@@ -64,6 +65,20 @@ export async function fraudRoutes(app: FastifyInstance, { db }: AppContext) {
     const rows = await listFraudBlocks(reader, { kind, beforeId, limit: limit + 1 });
     const page = rows.slice(0, limit);
     return { items: page.map(toBlockDto), nextCursor: rows.length > limit ? encodeListCursor(SORT, page.at(-1)!.id) : null };
+  });
+
+  r.get('/fraud/audit', {
+    schema: {
+      tags, summary: 'Who changed the fraud rules or the block lists, when, and what changed; newest first',
+      querystring: FraudAuditQuery, response: withProblems({ 200: FraudAuditPage }),
+    },
+    config: { permission: 'fraud_review:view' },
+  }, async (request) => {
+    const { action, cursor, limit = 50 } = request.query;
+    const beforeId = cursor === undefined ? undefined : (decodeListCursor(cursor, SORT, 'integer') as number);
+    const rows = await listFraudAudit(reader, { action, beforeId, limit: limit + 1 });
+    const page = rows.slice(0, limit);
+    return { items: page.map(toFraudAuditDto), nextCursor: rows.length > limit ? encodeListCursor(SORT, page.at(-1)!.id) : null };
   });
 
   r.get('/fraud/blocks/:id', {

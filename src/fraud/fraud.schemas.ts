@@ -84,6 +84,23 @@ export const BlockOut = Type.Object({
 export type BlockDto = Static<typeof BlockOut>;
 export const BlockPage = Page(BlockOut);
 
+export const FRAUD_AUDIT_ACTIONS = ['settings_changed', 'block_added', 'block_removed', 'customer_blocked'] as const;
+
+export const FraudAuditOut = Type.Object({
+  id: Type.Integer(),
+  at: IsoInstant,
+  actor: Type.String(),
+  action: Type.Union(FRAUD_AUDIT_ACTIONS.map((a) => Type.Literal(a))),
+  detail: Type.Record(Type.String(), Type.Unknown(), { description: 'settings_changed: version, before, after; block_added/removed: the entry; customer_blocked: reason and the entries added' }),
+});
+export type FraudAuditDto = Static<typeof FraudAuditOut>;
+export const FraudAuditPage = Page(FraudAuditOut);
+
+export const FraudAuditQuery = Type.Object(
+  { action: Type.Optional(Type.Union(FRAUD_AUDIT_ACTIONS.map((a) => Type.Literal(a)))), cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) },
+  { additionalProperties: false },
+);
+
 export const BlockListQuery = Type.Object(
   { kind: Type.Optional(BlockKind), cursor: Type.Optional(Cursor), limit: Type.Optional(Limit) },
   { additionalProperties: false },

@@ -34,6 +34,7 @@ export interface FraudAuditTable {
 }
 
 export type FraudSettingsRow = Selectable<FraudSettingsTable>;
+export type FraudAuditRow = Selectable<FraudAuditTable>;
 export type FraudBlockRow = Selectable<FraudBlocksTable>;
 
 /*

@@ -274,7 +274,16 @@ describeInBrowser('payments: payment panel, refunds, A/R, Fraud Review, settings
       await screenshot(page, 'fraud-settings');
       await banner.getByRole('button', { name: 'Reload' }).click();
       await expect.poll(() => form.getByLabel('Hold at (points)').inputValue()).toBe('70');
-      expect((await other.send<{ threshold: number }>('GET', '/fraud/settings')).threshold).toBe(70);
+      const latest = await other.send<{ threshold: number; version: number }>('GET', '/fraud/settings');
+      expect(latest.threshold).toBe(70);
+
+      // The changes list names both saves, newest first, after a refresh.
+      const changes = page.getByRole('list', { name: 'Changes to the fraud rules' });
+      await page.getByRole('region', { name: 'Changes' }).getByRole('button', { name: 'Refresh' }).click();
+      await changes.getByText(`Changed the fraud rules (now version ${latest.version})`).waitFor();
+      const lines = await changes.getByRole('listitem').allInnerTexts();
+      expect(lines[0]).toContain(`now version ${latest.version}`);
+      expect(lines[1]).toContain(`now version ${saved.version}`);
     });
     await other.close();
   }, FLOWS_MS);

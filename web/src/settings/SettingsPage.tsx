@@ -4,6 +4,7 @@ import { useSession } from '../app/session';
 import { PageHeader, usePageTitle } from '../app/ui';
 import { ArScheduleSection } from './ArScheduleSection';
 import { BlockListPanel } from './BlockListPanel';
+import { FraudAuditPanel } from './FraudAuditPanel';
 import { FraudRulesSection } from './FraudRulesSection';
 import { FraudTestForm } from './FraudTestForm';
 import { PaymentSettingsSection } from './PaymentSettingsSection';
@@ -30,6 +31,7 @@ function Section({ section, readOnly, can }: { section: string; readOnly: boolea
           <FraudRulesSection readOnly={readOnly} />
           <FraudTestForm />
           <BlockListPanel canEdit={can('fraud_review:act')} />
+          <FraudAuditPanel />
         </div>
       );
     default: return <RefundReasonsSection readOnly={readOnly} />;
