@@ -1,13 +1,12 @@
 import { clearDayFigures } from '../dashboard/dashboard.repository.js';
 import { type Db, isPostgres, sqliteHandleOf } from '../db/database.js';
 import { actorLabel } from '../shared/actor.js';
-import type { SeedSink } from './batch.js';
+import { finishInterruptedSeed } from './bulk-load-sqlite.js';
 import { buildDemoPools } from './demo-pools.js';
 import { OrderGenerator } from './generate-orders.js';
 import { Rng } from './random.js';
 import { postgresSink } from './seed-postgres.js';
-import { finishInterruptedSeed } from './bulk-load-sqlite.js';
-import { sqliteSink } from './seed-sqlite.js';
+import { seedSqlite } from './seed-sqlite.js';
 
 export interface SeedOptions {
   orders: number;
@@ -33,17 +32,40 @@ export const SEED_ACTOR = actorLabel({ kind: 'system', id: 'demo-seed', name: 'D
 
 /**
  * Adds `orders` demo orders (plus the demo catalog) to a migrated database. Each batch is one
- * transaction that reserves its order numbers, writes orders, items, search terms, history, customer
- * counts and stage counts, so a failed or interrupted run leaves only whole batches behind.
+ * transaction that writes orders, items, history, customer counts and stage counts (and search terms,
+ * except in a SQLite bulk load, which adds them all at the end or derives them after a failure), so a
+ * failed or interrupted run leaves only whole batches behind. SQLite reserves the run's order numbers
+ * up front, PostgreSQL per batch; either way a failed run leaves a gap, never a duplicate.
  */
 export async function seedOrders(db: Db, opts: SeedOptions): Promise<SeedResult> {
   const started = performance.now();
   const seed = opts.seed ?? 42;
   const now = opts.now ?? Date.now();
   const batchSize = Math.max(1, opts.batchSize ?? 10_000);
-  const pools = buildDemoPools(seed, now, new Rng(seed));
   finishInterruptedSeed(db);
-  const sink = openSink(db, opts.bulkLoad ?? await isBulkLoad(db, opts.orders));
+  try {
+    const rows = isPostgres(db) ? await seedPostgres(db, { ...opts, seed, now, batchSize }) : await seedSqlite(sqliteOf(db), SEED_ACTOR, {
+      orders: opts.orders, batchSize, seed, now, orderNumberPrefix: opts.orderNumberPrefix, onProgress: opts.onProgress,
+      bulk: opts.bulkLoad ?? await isBulkLoad(db, opts.orders),
+    });
+    return { orders: opts.orders, rows, ms: performance.now() - started };
+  } finally {
+    // Seeded orders land in past days the dashboard may already have summed; even a partial run does.
+    await clearDayFigures(db);
+  }
+}
+
+function sqliteOf(db: Db) {
+  const sqlite = sqliteHandleOf(db);
+  if (!sqlite) throw new Error('seeding needs a database opened with createDatabase');
+  return sqlite;
+}
+
+/** PostgreSQL: generated on this thread, written batch by batch with unnest inserts (seed-postgres.ts). */
+async function seedPostgres(db: Db, opts: SeedOptions & { seed: number; now: number; batchSize: number }): Promise<number> {
+  const { seed, now, batchSize } = opts;
+  const pools = buildDemoPools(seed, now, new Rng(seed));
+  const sink = postgresSink(db, SEED_ACTOR);
   let rows = 0;
   try {
     await sink.insertCatalog(pools.catalog, now);
@@ -61,10 +83,8 @@ export async function seedOrders(db: Db, opts: SeedOptions): Promise<SeedResult>
     }
   } finally {
     await sink.close();
-    // Seeded orders land in past days the dashboard may already have summed; even a partial run does.
-    await clearDayFigures(db);
   }
-  return { orders: opts.orders, rows, ms: performance.now() - started };
+  return rows;
 }
 
 /** Below this many orders, or into a database already larger than the seed, indexes are kept up row by row. */
@@ -74,11 +94,4 @@ async function isBulkLoad(db: Db, orders: number): Promise<boolean> {
   if (orders < BULK_LOAD_MIN_ORDERS || isPostgres(db)) return false;
   const existing = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
   return Number(existing.n) < orders;
-}
-
-function openSink(db: Db, bulk: boolean): SeedSink {
-  if (isPostgres(db)) return postgresSink(db, SEED_ACTOR); // COPY-like unnest inserts; no bulk mode needed there yet
-  const sqlite = sqliteHandleOf(db);
-  if (!sqlite) throw new Error('seeding needs a database opened with createDatabase');
-  return sqliteSink(sqlite, SEED_ACTOR, { bulk });
 }
