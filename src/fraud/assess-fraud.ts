@@ -1,6 +1,6 @@
 import type { Executor } from '../db/database.js';
 import { trailingAverageOrderTotal } from './average-order-total.js';
-import { type BlockKey, findBlocksAndVelocity, insertFraudSignals, type VelocityProbe } from './fraud.repository.js';
+import { type BlockKey, findBlockedIpRange, findBlocksAndVelocity, insertFraudSignals, type VelocityProbe } from './fraud.repository.js';
 import {
   blockCandidates, blockKey, exemptionOf, type FraudContribution, type FraudFacts, type NormalizedFacts, normalizeFacts, scoreRules,
 } from './fraud-rules.js';
@@ -34,12 +34,13 @@ export async function assessFraud(db: Executor, facts: FraudFacts, now = Date.no
   const f = normalizeFacts(facts);
   const exemptBy = exemptionOf(settings, f);
   if (exemptBy) return { score: 0, threshold: settings.settings.threshold, hold: false, exemptBy, contributions: [] };
-  const [found, average] = await Promise.all([
+  const [found, average, ipRange] = await Promise.all([
     findBlocksAndVelocity(db, blockKeysToCheck(settings, f), velocityProbes(settings, f, now), now),
     settings.settings.rules.total_over_average.enabled ? trailingAverageOrderTotal(db, f.currency) : null,
+    f.ip && settings.settings.rules.blocked_ip.enabled ? findBlockedIpRange(db, f.ip) : null,
   ]);
   const blocked = new Set(found.blocked.map((k) => blockKey(k.kind, k.value)));
-  return summarize(settings.settings.threshold, scoreRules(settings, f, { blocked, velocity: found.velocity, average }));
+  return summarize(settings.settings.threshold, scoreRules(settings, f, { blocked, velocity: found.velocity, average, ipRange }));
 }
 
 /** The assessment of these contributions under `threshold`. */

@@ -63,6 +63,8 @@ export interface FraudLookups {
   /** Earlier orders within each velocity window, by kind, counted up to the limit. */
   velocity: ReadonlyMap<string, number>;
   average: AverageOrderTotal | null;
+  /** The blocked IP range the order's address falls in, if any. */
+  ipRange?: string | null;
 }
 
 export const blockKey = (kind: string, value: string) => `${kind}:${value}`;
@@ -99,6 +101,7 @@ export function scoreRules(c: CompiledFraudSettings, f: NormalizedFacts, lookups
 
   const blocked = (kind: string, value: string | null) => value !== null && lookups.blocked.has(blockKey(kind, value));
   if (blocked('ip', f.ip)) fire('blocked_ip', `IP ${f.ip} is on the block list`);
+  else if (lookups.ipRange) fire('blocked_ip', `IP ${f.ip} is in the blocked range ${lookups.ipRange}`);
   if (blocked('email', f.email)) fire('blocked_email', `email ${f.email} is on the block list`);
   else if (blocked('email', `@${f.emailDomain}`)) fire('blocked_email', `email domain ${f.emailDomain} is on the block list`);
   if (blocked('card', f.card)) fire('blocked_card', 'card is on the block list');

@@ -113,9 +113,11 @@ export const EMAIL_OR_DOMAIN = /^[^\s@]*@[a-z0-9-]+(\.[a-z0-9-]+)+$/;
 export function normalizeBlockValue(kind: BlockKind, raw: string, field: string): string {
   switch (kind) {
     case 'ip': {
-      const ip = normalizeIp(raw);
-      if (!ip) throw invalid(field, `"${raw}" is not an IPv4 or IPv6 address`);
-      return ip;
+      // A range ("203.0.113.0/24") blocks every address in it; a /32 or /128 is the address itself.
+      const entry = normalizeIpRange(raw.trim());
+      if (!entry) throw invalid(field, `"${raw}" is neither an IPv4 or IPv6 address nor a CIDR range`);
+      const [ip, prefix] = entry.split('/');
+      return prefix === undefined || Number(prefix) === (isIP(ip!) === 4 ? 32 : 128) ? ip! : entry;
     }
     case 'email': {
       const email = normalizeEmail(raw);

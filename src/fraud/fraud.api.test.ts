@@ -156,6 +156,26 @@ describeEachDatabase('fraud API', (getDb) => {
     expect((await assess({ total: -1 })).json()).toMatchObject({ status: 400, field: '/total' });
   });
 
+  it('blocks a whole IP range (CIDR) as well as single addresses; a /32 is the address itself', async () => {
+    const range = await block({ kind: 'ip', value: ' 198.51.100.9/24 ' });
+    expect(range.statusCode, range.body).toBe(201);
+    expect(range.json().value).toBe('198.51.100.9/24');
+    const v6 = (await block({ kind: 'ip', value: '2001:DB8:1::/48' })).json();
+    expect(v6.value).toBe('2001:db8:1::/48');
+    expect((await block({ kind: 'ip', value: '192.0.2.44/32' })).json().value).toBe('192.0.2.44');
+    expect((await block({ kind: 'ip', value: '198.51.100.0/33' })).json()).toMatchObject({ status: 400, field: '/value' });
+
+    const inRange = (await assess({ ip: '198.51.100.200' })).json();
+    expect(inRange.contributions).toContainEqual(expect.objectContaining({ rule: 'blocked_ip', detail: 'IP 198.51.100.200 is in the blocked range 198.51.100.9/24' }));
+    expect((await assess({ ip: '2001:db8:1:ff::7' })).json().contributions.map((c: { rule: string }) => c.rule)).toContain('blocked_ip');
+    expect((await assess({ ip: '198.51.101.1' })).json().contributions.map((c: { rule: string }) => c.rule)).not.toContain('blocked_ip');
+    expect((await assess({ ip: '192.0.2.44' })).json().contributions).toContainEqual(expect.objectContaining({ rule: 'blocked_ip', detail: 'IP 192.0.2.44 is on the block list' }));
+
+    // Removing the range lets the same address through at once.
+    expect((await t.as('accounting', { method: 'DELETE', url: `/api/v1/fraud/blocks/${range.json().id}` })).statusCode).toBe(204);
+    expect((await assess({ ip: '198.51.100.200' })).json().contributions.map((c: { rule: string }) => c.rule)).not.toContain('blocked_ip');
+  });
+
   it('needs fraud_review:view to look, fraud_review:act for block lists, settings:manage for the rules', async () => {
     expect((await t.app.inject({ method: 'GET', url: '/api/v1/fraud/settings' })).statusCode).toBe(401);
     expect((await t.as('fulfilment', { method: 'GET', url: '/api/v1/fraud/settings' })).json()).toMatchObject({ status: 403, code: 'forbidden' });

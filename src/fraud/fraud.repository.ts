@@ -2,6 +2,7 @@ import { sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
 import { prepared, preparedPerCount } from '../db/prepared.js';
 import { cachePerDatabase } from '../db/database-cache.js';
+import { ipMatcher } from './fraud-values.js';
 import type { FraudAuditRow, FraudBlockRow, FraudBlocksTable, FraudSettingsRow, FraudSignalsTable } from './fraud.table.js';
 
 /** The settings live in one row; this is its id. */
@@ -85,8 +86,26 @@ const blockSets = cachePerDatabase(5_000, async (db) => {
   const rows = await db.selectFrom('fraud_blocks').select(['kind', 'value']).execute();
   return new Set(rows.map((r) => `${r.kind}\u0000${r.value}`));
 });
+/**
+ * IP ranges on the block list ("203.0.113.0/24"), held in memory on both databases: a range cannot be
+ * found by an exact key, and there are few of them. Returns the range an address falls in, or null.
+ */
+const blockedRanges = cachePerDatabase(5_000, async (db) => {
+  const rows = await db.selectFrom('fraud_blocks').select('value').where('kind', '=', 'ip').where('value', 'like', '%/%').execute();
+  const ranges = rows.map((r) => ({ range: r.value, matches: ipMatcher([r.value]) }));
+  const any = ipMatcher(rows.map((r) => r.value));
+  return (ip: string): string | null => (any(ip) ? ranges.find((r) => r.matches(ip))?.range ?? null : null);
+});
+
+export async function findBlockedIpRange(db: Executor, ip: string): Promise<string | null> {
+  return (await blockedRanges.get(db))(ip);
+}
+
 /** A block added or removed in this process counts at once; other processes see it within 5 seconds. */
-export const forgetCachedBlocks = (): void => blockSets.invalidate();
+export const forgetCachedBlocks = (): void => {
+  blockSets.invalidate();
+  blockedRanges.invalidate();
+};
 
 const velocityCount = prepared((db, p: { kind: string; value: string; from: number; to: number; cap: number }) => db
   .selectFrom((eb) => eb.selectFrom('fraud_signals').select(sql<number>`1`.as('one'))

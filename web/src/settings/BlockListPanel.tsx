@@ -7,7 +7,7 @@ import type { Block } from '../fraud/fraud-api';
 import { actorName } from '../orders/labels';
 import { fieldError, FormProblem, TextField } from '../payments/Dialog';
 
-const KINDS = [['email', 'Email or @domain'], ['ip', 'IP address'], ['card', 'Card fingerprint'], ['address', 'Address']] as const;
+const KINDS = [['email', 'Email or @domain'], ['ip', 'IP address or range (CIDR)'], ['card', 'Card fingerprint'], ['address', 'Address']] as const;
 type Kind = (typeof KINDS)[number][0];
 
 /** The block lists the blocked_* rules read: add an entry, remove one. Reviewers keep them (fraud_review:act). */
