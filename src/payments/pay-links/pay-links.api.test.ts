@@ -87,6 +87,25 @@ describeEachDatabase('pay links through the sandbox gateway', (get) => {
     expect(sales.filter((e) => e.amount === order.summary.total).length).toBeGreaterThanOrEqual(1);
   });
 
+  it('in authorize mode the pay page authorizes the card, and the order is captured later like any other', async () => {
+    const settings = (await env.t.as('admin', { method: 'GET', url: '/api/v1/payments/settings' })).json();
+    const put = await env.t.as('admin', { method: 'PUT', url: '/api/v1/payments/settings', payload: { cardMode: 'authorize', version: settings.version } });
+    expect(put.statusCode, put.body).toBe(200);
+    try {
+      const order = await unpaidOrder();
+      const link = (await requestLink(order.orderId)).json();
+      const paid = await pay(tokenOf(link.url), 'approved');
+      expect(paid.json()).toEqual({ status: 'paid', orderId: order.orderId });
+      expect(await orderNow(order.orderId)).toMatchObject({ stage: 'shipping_department', payment: { status: 'authorized', authorized: order.summary.total, paid: 0 } });
+      const auths = env.sandbox.log().filter((e) => e.idempotencyKey?.startsWith(`paylink:${tokenOf(link.url).split('.')[0]}:`));
+      expect(auths.map((e) => e.operation)).toEqual(['authorize']);
+      const captured = await env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/payments/capture`, payload: {} });
+      expect(captured.json()).toMatchObject({ status: 'processed', paid: order.summary.total, authorized: 0 });
+    } finally {
+      await env.t.as('admin', { method: 'PUT', url: '/api/v1/payments/settings', payload: { cardMode: 'sale', version: put.json().version } });
+    }
+  });
+
   it('a newer link replaces the older one; an expired link is gone', async () => {
     const order = await unpaidOrder();
     const first = (await requestLink(order.orderId)).json();

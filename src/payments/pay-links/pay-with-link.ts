@@ -11,6 +11,7 @@ import type { StoreCardInput } from '../../vault/vault.schemas.js';
 import { performLedgerOperation, retryDelayMs } from '../charge/ledger-operation.js';
 import { findLedgerRow, insertLedgerRow, listLedgerRows, lockOrderById } from '../ledger/ledger.repository.js';
 import type { PaymentServices } from '../payment-services.js';
+import { getPaymentSettings } from '../payment-settings.js';
 import { amountDueOf, linkRefusal, MAX_CARD_ATTEMPTS, orderRefusal, type PayLinkGone } from './pay-link-rules.js';
 import type { PayLinkKey } from './pay-link-token.js';
 import { countPayLinkAttempt, lockPayLink, markPayLinkUsed } from './pay-links.repository.js';
@@ -35,8 +36,9 @@ export interface StartedPayment {
 
 /**
  * Step one of paying through a link, in one transaction: the link and order are locked and checked, the
- * card goes into the vault, the order's card becomes this one, and a `started` sale is written with a key
- * of its own per attempt (`paylink:<link id>:<attempt>`). The caller performs the sale after commit
+ * card goes into the vault, the order's card becomes this one, and a `started` sale (or authorization, in
+ * authorize mode) is written with a key of its own per attempt (`paylink:<link id>:<attempt>`). The caller
+ * performs it after commit
  * (`finishPayLinkPayment`); a crash in between leaves a row recovery finishes.
  */
 export async function startPayLinkPayment(
@@ -82,8 +84,10 @@ export async function startPayLinkPayment(
     await markPayLinkUsed(trx, link.id, now);
     return { kind: 'held', orderId: order.order_number };
   }
+  // The merchant's card mode holds here too: with "authorize" the card is authorized now and captured at shipment.
+  const { cardMode } = await getPaymentSettings(trx);
   const ledgerId = await insertLedgerRow(trx, {
-    order_id: order.id, kind: 'sale', amount: amountDueOf(order), currency: order.currency, gateway: services.gatewayName(),
+    order_id: order.id, kind: cardMode, amount: amountDueOf(order), currency: order.currency, gateway: services.gatewayName(),
     idempotency_key: `paylink:${link.id}:${attempt}`, status: 'started', source_token: stored.token, actor,
     reason: `paid through pay link ${link.id} (attempt ${attempt} of ${MAX_CARD_ATTEMPTS})`, created_at: now, next_attempt_at: now + retryDelayMs(0),
   });
