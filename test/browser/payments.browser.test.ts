@@ -308,11 +308,15 @@ describeInBrowser('payments: payment panel, refunds, A/R, Fraud Review, settings
       await schedule.getByText('A whole percent, 1–99').waitFor();
       await schedule.getByLabel('Coupon percent on day 5').fill('15');
       await schedule.getByRole('button', { name: 'Add a day' }).click();
+      // An amount coupon carries its currency: €2.50 off euro orders only.
+      await schedule.getByLabel('Coupon on day 2').selectOption('amount');
+      await schedule.getByLabel('Coupon amount on day 2').fill('2.50');
+      await schedule.getByLabel('Coupon currency on day 2').fill('eur');
       await schedule.getByRole('button', { name: 'Save' }).click();
       await schedule.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
       const saved = await other.send<{ days: { day: number; action: string; couponPercent?: number }[] }>('GET', '/payments/ar-schedule');
       expect(saved.days.find((d) => d.day === 5)?.couponPercent).toBe(15);
-      expect(saved.days.find((d) => d.day === 2)).toEqual({ day: 2, action: 'charge' });
+      expect(saved.days.find((d) => d.day === 2)).toEqual({ day: 2, action: 'charge', couponAmount: 250, couponCurrency: 'EUR' });
       await screenshot(page, 'settings-ar-schedule');
 
       await page.getByRole('navigation', { name: 'Settings sections' }).getByRole('link', { name: 'Refund reasons' }).click();

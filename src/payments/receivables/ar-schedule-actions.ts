@@ -71,9 +71,11 @@ export async function startScheduledCharges(
       results.push({ skipped });
       continue;
     }
-    const off = couponOff(owed, due);
+    const off = couponOff(owed, due, order.currency);
     const amount = owed - off;
-    const coupon = off > 0 ? { amountOff: off, ...(due.couponAmount !== undefined ? { couponAmount: due.couponAmount } : { couponPercent: due.couponPercent }) } : undefined;
+    const coupon = off > 0
+      ? { amountOff: off, ...(due.couponAmount !== undefined ? { couponAmount: due.couponAmount, couponCurrency: due.couponCurrency ?? order.currency } : { couponPercent: due.couponPercent }) }
+      : undefined;
     inserts.push({
       at: i, key, row: {
         order_id: order.id, kind: 'sale', amount, currency: order.currency, gateway: opts.gateway, status: 'started', idempotency_key: key,

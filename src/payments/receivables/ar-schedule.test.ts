@@ -23,11 +23,17 @@ describe('dueAction', () => {
     expect(dueAction({ days, rejectAtEnd: false }, at(30))).toEqual({ action: 'charge', day: 2 });
   });
   it('takes a coupon off the amount due, never down to nothing', () => {
-    expect(couponOff(1000, { couponPercent: 10 })).toBe(100);
-    expect(couponOff(1005, { couponPercent: 10 })).toBe(100); // 100.5 rounds half to even
-    expect(couponOff(1000, { couponAmount: 250 })).toBe(250);
-    expect(couponOff(1000, { couponAmount: 5000 })).toBe(999);
-    expect(couponOff(1000, {})).toBe(0);
+    expect(couponOff(1000, { couponPercent: 10 }, 'USD')).toBe(100);
+    expect(couponOff(1005, { couponPercent: 10 }, 'JPY')).toBe(100); // 100.5 rounds half to even
+    expect(couponOff(1000, { couponAmount: 250, couponCurrency: 'USD' }, 'USD')).toBe(250);
+    expect(couponOff(1000, { couponAmount: 5000, couponCurrency: 'USD' }, 'USD')).toBe(999);
+    expect(couponOff(1000, {}, 'USD')).toBe(0);
+  });
+  it('takes an amount coupon only off orders in its currency: $2.50 is not ¥250', () => {
+    expect(couponOff(100_000, { couponAmount: 250, couponCurrency: 'USD' }, 'JPY')).toBe(0);
+    expect(couponOff(100_000, { couponAmount: 250, couponCurrency: 'JPY' }, 'JPY')).toBe(250);
+    // Saved before amounts carried a currency: applies as it did.
+    expect(couponOff(1000, { couponAmount: 250 }, 'EUR')).toBe(250);
   });
 });
 

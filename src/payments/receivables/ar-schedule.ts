@@ -1,6 +1,6 @@
 import type { Executor, Trx } from '../../db/database.js';
 import { AppError, invalid } from '../../shared/errors.js';
-import { roundHalfEven } from '../../shared/money.js';
+import { isCurrency, roundHalfEven } from '../../shared/money.js';
 
 /**
  * The Accounts Receivable retry schedule: what happens to an order on each day it has spent in A/R.
@@ -9,8 +9,10 @@ import { roundHalfEven } from '../../shared/money.js';
 export interface ArScheduleDay {
   day: number;
   action: 'charge' | 'reject';
-  /** Minor units off the amount due, for this day's charge. */
+  /** Minor units off the amount due, for this day's charge: only for orders in `couponCurrency`. */
   couponAmount?: number;
+  /** ISO 4217: the currency of `couponAmount`; orders in other currencies are charged in full that day. */
+  couponCurrency?: string;
   /** Percent off the amount due, for this day's charge. */
   couponPercent?: number;
 }
@@ -65,17 +67,21 @@ function validateDays(days: ArScheduleDay[]): ArScheduleDay[] {
     seen.add(d.day);
     if (d.couponAmount !== undefined && d.couponPercent !== undefined) throw invalid(`/days/${i}`, 'give couponAmount or couponPercent, not both');
     if (d.action === 'reject' && (d.couponAmount !== undefined || d.couponPercent !== undefined)) throw invalid(`/days/${i}`, 'a coupon goes with a charge, not a reject');
+    // An amount means nothing without its currency: 500 is $5 on one order and ¥500 on the next.
+    if (d.couponAmount !== undefined && d.couponCurrency === undefined) throw invalid(`/days/${i}/couponCurrency`, 'give the currency of couponAmount (a percent coupon suits every currency)');
+    if (d.couponCurrency !== undefined && d.couponAmount === undefined) throw invalid(`/days/${i}/couponCurrency`, 'couponCurrency goes with couponAmount');
+    if (d.couponCurrency !== undefined && !isCurrency(d.couponCurrency)) throw invalid(`/days/${i}/couponCurrency`, `"${d.couponCurrency}" is not an ISO 4217 currency code`);
   });
   return [...days].sort((a, b) => a.day - b.day).map((d) => ({
     day: d.day, action: d.action,
-    ...(d.couponAmount !== undefined ? { couponAmount: d.couponAmount } : {}),
+    ...(d.couponAmount !== undefined ? { couponAmount: d.couponAmount, couponCurrency: d.couponCurrency! } : {}),
     ...(d.couponPercent !== undefined ? { couponPercent: d.couponPercent } : {}),
   }));
 }
 
 /** What the schedule asks for an order today; `day` is the schedule day the action belongs to. */
 export type DueAction =
-  | { action: 'charge'; day: number; couponAmount?: number; couponPercent?: number }
+  | { action: 'charge'; day: number; couponAmount?: number; couponCurrency?: string; couponPercent?: number }
   | { action: 'reject'; day: number; reason: string };
 
 /**
@@ -96,12 +102,18 @@ export function dueAction(schedule: Pick<ArSchedule, 'days' | 'rejectAtEnd'>, el
   return {
     action: 'charge', day: entry.day,
     ...(entry.couponAmount !== undefined ? { couponAmount: entry.couponAmount } : {}),
+    ...(entry.couponCurrency !== undefined ? { couponCurrency: entry.couponCurrency } : {}),
     ...(entry.couponPercent !== undefined ? { couponPercent: entry.couponPercent } : {}),
   };
 }
 
-/** What a coupon takes off the amount due; a charge never drops below one minor unit (a write-off is a reject). */
-export function couponOff(due: number, c: { couponAmount?: number; couponPercent?: number }): number {
-  const off = c.couponAmount ?? (c.couponPercent !== undefined ? roundHalfEven((due * c.couponPercent) / 100) : 0);
+/**
+ * What a coupon takes off the amount due, in the order's currency; a charge never drops below one minor
+ * unit (a write-off is a reject). An amount coupon applies only to orders in its currency. (One saved
+ * before amounts carried a currency has none and applies as it always did.)
+ */
+export function couponOff(due: number, c: { couponAmount?: number; couponCurrency?: string; couponPercent?: number }, currency: string): number {
+  const amount = c.couponAmount !== undefined && (c.couponCurrency === undefined || c.couponCurrency === currency) ? c.couponAmount : undefined;
+  const off = amount ?? (c.couponPercent !== undefined ? roundHalfEven((due * c.couponPercent) / 100) : 0);
   return Math.max(0, Math.min(off, due - 1));
 }

@@ -140,9 +140,12 @@ describeEachDatabase('Accounts Receivable actions', (get) => {
     expect(dup.json()).toMatchObject({ field: '/days/1/day' });
     expect((await put({ ...base, days: [{ day: 8, action: 'charge' }] })).statusCode).toBe(400);
     expect((await put({ ...base, days: [{ day: 2, action: 'charge', couponAmount: 100, couponPercent: 5 }] })).json()).toMatchObject({ field: '/days/0' });
-    const ok = await put({ ...base, days: [{ day: 4, action: 'reject' }, { day: 2, action: 'charge', couponAmount: 100 }] });
+    expect((await put({ ...base, days: [{ day: 2, action: 'charge', couponAmount: 100 }] })).json()).toMatchObject({ status: 400, field: '/days/0/couponCurrency' });
+    expect((await put({ ...base, days: [{ day: 2, action: 'charge', couponAmount: 100, couponCurrency: 'XYZ' }] })).json()).toMatchObject({ status: 400, field: '/days/0/couponCurrency' });
+    expect((await put({ ...base, days: [{ day: 2, action: 'charge', couponPercent: 5, couponCurrency: 'USD' }] })).json()).toMatchObject({ status: 400, field: '/days/0/couponCurrency' });
+    const ok = await put({ ...base, days: [{ day: 4, action: 'reject' }, { day: 2, action: 'charge', couponAmount: 100, couponCurrency: 'USD' }] });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect(ok.json()).toEqual({ enabled: true, rejectAtEnd: false, version: 1, days: [{ day: 2, action: 'charge', couponAmount: 100 }, { day: 4, action: 'reject' }] });
+    expect(ok.json()).toEqual({ enabled: true, rejectAtEnd: false, version: 1, days: [{ day: 2, action: 'charge', couponAmount: 100, couponCurrency: 'USD' }, { day: 4, action: 'reject' }] });
     expect((await put({ ...base, days: [] })).statusCode).toBe(409); // stale version
     const restored = await put({ ...current, version: 1 });
     expect(restored.statusCode, restored.body).toBe(200);

@@ -34,7 +34,8 @@ export const MarkPaidBody = Type.Object({
 const ScheduleDay = Type.Object({
   day: Type.Integer({ minimum: 1, maximum: MAX_SCHEDULE_DAY, description: 'Whole days (24 h) since the order entered Accounts Receivable' }),
   action: Type.Union([Type.Literal('charge'), Type.Literal('reject')]),
-  couponAmount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1e13, description: 'Minor units off the amount due' })),
+  couponAmount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1e13, description: 'Minor units of couponCurrency off the amount due' })),
+  couponCurrency: Type.Optional(Type.String({ minLength: 3, maxLength: 3, description: 'ISO 4217, required with couponAmount; orders in other currencies are charged in full that day' })),
   couponPercent: Type.Optional(Type.Integer({ minimum: 1, maximum: 99, description: 'Percent off the amount due (a 100% coupon is a write-off: reject instead)' })),
 }, { additionalProperties: false });
 

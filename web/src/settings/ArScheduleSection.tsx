@@ -5,22 +5,20 @@ import { fieldError } from '../payments/Dialog';
 import { SettingsForm } from './SettingsBits';
 import { useVersionedSettings } from './use-versioned-settings';
 
-interface ScheduleDay { day: number; action: 'charge' | 'reject'; couponAmount?: number; couponPercent?: number }
+interface ScheduleDay { day: number; action: 'charge' | 'reject'; couponAmount?: number; couponCurrency?: string; couponPercent?: number }
 interface ArSchedule { enabled: boolean; days: ScheduleDay[]; rejectAtEnd: boolean; version: number }
-interface DayDraft { key: number; day: string; action: 'charge' | 'reject'; coupon: 'none' | 'amount' | 'percent'; value: string }
+interface DayDraft { key: number; day: string; action: 'charge' | 'reject'; coupon: 'none' | 'amount' | 'percent'; value: string; currency: string }
 
 const DAYS = [1, 2, 3, 4, 5, 6, 7];
-/**
- * The API keeps one coupon amount in minor units for orders of every currency; it is typed here as an
- * amount with two decimals, as in the store's main currency.
- */
-const COUPON_CURRENCY = 'USD';
+/** An amount coupon is in one currency (orders in others are charged in full that day); this is the first guess. */
+const DEFAULT_COUPON_CURRENCY = 'USD';
 let nextKey = 1;
 
 const draftOf = (d: ScheduleDay): DayDraft => ({
   key: nextKey++, day: String(d.day), action: d.action,
   coupon: d.couponAmount ? 'amount' : d.couponPercent ? 'percent' : 'none',
-  value: d.couponAmount ? minorToMajorText(d.couponAmount, COUPON_CURRENCY) : d.couponPercent ? String(d.couponPercent) : '',
+  value: d.couponAmount ? minorToMajorText(d.couponAmount, d.couponCurrency ?? DEFAULT_COUPON_CURRENCY) : d.couponPercent ? String(d.couponPercent) : '',
+  currency: d.couponCurrency ?? DEFAULT_COUPON_CURRENCY,
 });
 
 /** Turns the rows into the API's days, or the problems per row (keyed like the API's `/days/<i>/…`). */
@@ -29,9 +27,11 @@ function daysOf(rows: DayDraft[]): { days: ScheduleDay[]; problems: Record<strin
   const days = rows.map((r, i) => {
     const day: ScheduleDay = { day: Number(r.day), action: r.action };
     if (r.action === 'charge' && r.coupon === 'amount') {
-      const minor = parseMoney(r.value, COUPON_CURRENCY);
-      if (minor === null || minor <= 0) problems[`/days/${i}/couponAmount`] = 'An amount above zero';
-      else day.couponAmount = minor;
+      const currency = r.currency.trim().toUpperCase();
+      const minor = /^[A-Z]{3}$/.test(currency) ? parseMoney(r.value, currency) : null;
+      if (!/^[A-Z]{3}$/.test(currency)) problems[`/days/${i}/couponCurrency`] = 'A currency code such as USD';
+      else if (minor === null || minor <= 0) problems[`/days/${i}/couponAmount`] = 'An amount above zero';
+      else Object.assign(day, { couponAmount: minor, couponCurrency: currency });
     }
     if (r.action === 'charge' && r.coupon === 'percent') {
       const percent = Number(r.value);
@@ -66,7 +66,7 @@ function ArScheduleForm({ settings, readOnly }: { settings: ReturnType<typeof us
     if (Object.keys(found).length === 0) void settings.save({ enabled, rejectAtEnd, days });
   };
 
-  const rowFields = rows.flatMap((_, i) => ['day', 'action', 'couponAmount', 'couponPercent'].map((f) => `/days/${i}/${f}`));
+  const rowFields = rows.flatMap((_, i) => ['day', 'action', 'couponAmount', 'couponCurrency', 'couponPercent'].map((f) => `/days/${i}/${f}`));
   return (
     <SettingsForm settings={settings} title="A/R retry schedule" readOnly={readOnly} onSubmit={submit} fields={['/days', ...rowFields]}
       description="Day N is N whole days after the order entered Accounts Receivable. Charges retry the card on file; a reject ends the wait.">
@@ -101,9 +101,14 @@ function ArScheduleForm({ settings, readOnly }: { settings: ReturnType<typeof us
                         value={r.value} onChange={(e) => change(r.key, { value: e.target.value })}
                         aria-invalid={problem(`/days/${i}/coupon${r.coupon === 'percent' ? 'Percent' : 'Amount'}`) ? true : undefined} />
                     )}
+                    {r.coupon === 'amount' && (
+                      <input className="input st-currency" maxLength={3} aria-label={`Coupon currency on day ${r.day}`} value={r.currency}
+                        onChange={(e) => change(r.key, { currency: e.target.value.toUpperCase() })}
+                        aria-invalid={problem(`/days/${i}/couponCurrency`) ? true : undefined} />
+                    )}
                   </div>
                 ) : <span className="muted">—</span>}
-                {(['couponAmount', 'couponPercent'] as const).map((f) => problem(`/days/${i}/${f}`) && <span key={f} className="field-error">{problem(`/days/${i}/${f}`)}</span>)}
+                {(['couponAmount', 'couponCurrency', 'couponPercent'] as const).map((f) => problem(`/days/${i}/${f}`) && <span key={f} className="field-error">{problem(`/days/${i}/${f}`)}</span>)}
               </td>
               <td><button type="button" className="btn btn-ghost btn-sm" aria-label={`Remove day ${r.day}`} onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}>Remove</button></td>
             </tr>
@@ -113,7 +118,7 @@ function ArScheduleForm({ settings, readOnly }: { settings: ReturnType<typeof us
       {rows.length === 0 && <p className="muted">No days: orders wait in Accounts Receivable until someone acts.</p>}
       {rows.length < DAYS.length && (
         <button type="button" className="btn btn-secondary btn-sm st-add"
-          onClick={() => setRows((rs) => [...rs, { key: nextKey++, day: String(DAYS.find((d) => !used.has(String(d)))), action: 'charge', coupon: 'none', value: '' }])}>
+          onClick={() => setRows((rs) => [...rs, { key: nextKey++, day: String(DAYS.find((d) => !used.has(String(d)))), action: 'charge', coupon: 'none', value: '', currency: DEFAULT_COUPON_CURRENCY }])}>
           Add a day
         </button>
       )}
@@ -121,7 +126,7 @@ function ArScheduleForm({ settings, readOnly }: { settings: ReturnType<typeof us
       <label className="checkbox st-line">
         <input type="checkbox" checked={rejectAtEnd} onChange={(e) => setRejectAtEnd(e.target.checked)} /> Reject the day after the last scheduled day if still unpaid
       </label>
-      <p className="muted st-line">A coupon lowers the amount due for that day’s charge only.</p>
+      <p className="muted st-line">A coupon lowers the amount due for that day’s charge only. An amount coupon applies to orders in its currency; a percent coupon to every order.</p>
     </SettingsForm>
   );
 }
