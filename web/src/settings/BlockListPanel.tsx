@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { api, describeError } from '../app/api';
 import { formatInstant } from '../app/format';
-import { useApiData } from '../app/use-api';
+import { useCursorPages } from './SettingsBits';
 import { EmptyState, ErrorState, Loading } from '../app/ui';
 import type { Block } from '../fraud/fraud-api';
 import { actorName } from '../orders/labels';
@@ -12,8 +12,7 @@ type Kind = (typeof KINDS)[number][0];
 
 /** The block lists the blocked_* rules read: add an entry, remove one. Reviewers keep them (fraud_review:act). */
 export function BlockListPanel({ canEdit }: { canEdit: boolean }) {
-  const [cursor, setCursor] = useState<string[]>([]);
-  const page = useApiData<{ items: Block[]; nextCursor: string | null }>(`/fraud/blocks?limit=25${cursor.length ? `&cursor=${encodeURIComponent(cursor.at(-1)!)}` : ''}`);
+  const { page, pager, toFirst } = useCursorPages<Block>('/fraud/blocks?limit=25');
   const [removing, setRemoving] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
 
@@ -39,7 +38,7 @@ export function BlockListPanel({ canEdit }: { canEdit: boolean }) {
         </div>
       </header>
       <div className="panel-body">
-        {canEdit && <AddBlockForm onAdded={() => { setCursor([]); page.reload(true); }} />}
+        {canEdit && <AddBlockForm onAdded={() => { toFirst(); page.reload(true); }} />}
         {error && <p className="field-error" role="alert">{error}</p>}
         {page.error && !page.data ? <ErrorState error={page.error} onRetry={() => page.reload()} title="Could not load the block list" />
           : !page.data ? <Loading />
@@ -64,12 +63,7 @@ export function BlockListPanel({ canEdit }: { canEdit: boolean }) {
                   </table>
                 </div>
               )}
-        {(cursor.length > 0 || page.data?.nextCursor) && (
-          <div className="pagination">
-            <button type="button" className="btn btn-secondary btn-sm" disabled={!cursor.length} onClick={() => setCursor((c) => c.slice(0, -1))}>‹ Newer</button>
-            <button type="button" className="btn btn-secondary btn-sm" disabled={!page.data?.nextCursor} onClick={() => setCursor((c) => [...c, page.data!.nextCursor!])}>Older ›</button>
-          </div>
-        )}
+        {pager}
       </div>
     </section>
   );

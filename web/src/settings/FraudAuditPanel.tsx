@@ -1,8 +1,7 @@
-import { useState } from 'react';
 import { formatInstant } from '../app/format';
-import { useApiData } from '../app/use-api';
 import { EmptyState, ErrorState, Loading } from '../app/ui';
 import { actorName } from '../orders/labels';
+import { useCursorPages } from './SettingsBits';
 
 interface AuditEntry { id: number; at: string; actor: string; action: string; detail: Record<string, unknown> }
 
@@ -20,8 +19,7 @@ function describe(entry: AuditEntry): string {
 
 /** Who changed the rules or the block lists, and when (GET /fraud/audit), newest first. */
 export function FraudAuditPanel() {
-  const [cursor, setCursor] = useState<string[]>([]);
-  const page = useApiData<{ items: AuditEntry[]; nextCursor: string | null }>(`/fraud/audit?limit=15${cursor.length ? `&cursor=${encodeURIComponent(cursor.at(-1)!)}` : ''}`);
+  const { page, pager } = useCursorPages<AuditEntry>('/fraud/audit?limit=15');
   return (
     <section className="panel" aria-labelledby="fraud-audit-title">
       <header className="panel-header">
@@ -45,12 +43,7 @@ export function FraudAuditPanel() {
                   ))}
                 </ul>
               )}
-        {(cursor.length > 0 || page.data?.nextCursor) && (
-          <div className="pagination">
-            <button type="button" className="btn btn-secondary btn-sm" disabled={!cursor.length} onClick={() => setCursor((c) => c.slice(0, -1))}>‹ Newer</button>
-            <button type="button" className="btn btn-secondary btn-sm" disabled={!page.data?.nextCursor} onClick={() => setCursor((c) => [...c, page.data!.nextCursor!])}>Older ›</button>
-          </div>
-        )}
+        {pager}
       </div>
     </section>
   );

@@ -1,4 +1,5 @@
-import type { FormEvent, ReactNode } from 'react';
+import { type FormEvent, type ReactNode, useState } from 'react';
+import { useApiData } from '../app/use-api';
 import { formatInstant } from '../app/format';
 import { ErrorState, Loading } from '../app/ui';
 import { FormProblem } from '../payments/Dialog';
@@ -57,3 +58,22 @@ export function SettingsForm<T extends { version: number }>({ settings, title, d
 
 /** Lines of a textarea as a list: one entry a line (commas also separate), blanks dropped. */
 export const linesOf = (text: string): string[] => text.split(/[\n,]/).map((s) => s.trim()).filter(Boolean);
+
+/**
+ * A newest-first list read a page at a time through the API's cursors, with the cursors kept as a stack so
+ * "Newer" goes back. `pager` is the Newer/Older row (null on a single page); `toFirst` returns to page one.
+ */
+export function useCursorPages<T>(path: string) {
+  const [cursors, setCursors] = useState<string[]>([]);
+  const page = useApiData<{ items: T[]; nextCursor: string | null }>(
+    `${path}${cursors.length ? `${path.includes('?') ? '&' : '?'}cursor=${encodeURIComponent(cursors.at(-1)!)}` : ''}`,
+  );
+  const next = page.data?.nextCursor ?? null;
+  const pager = cursors.length > 0 || next ? (
+    <div className="pagination">
+      <button type="button" className="btn btn-secondary btn-sm" disabled={!cursors.length} onClick={() => setCursors((c) => c.slice(0, -1))}>‹ Newer</button>
+      <button type="button" className="btn btn-secondary btn-sm" disabled={!next} onClick={() => setCursors((c) => [...c, next!])}>Older ›</button>
+    </div>
+  ) : null;
+  return { page, pager, toFirst: () => setCursors([]) };
+}
