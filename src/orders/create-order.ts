@@ -102,6 +102,7 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     tags_json: JSON.stringify(tags), custom_fields_json: JSON.stringify(customFields), version: 1,
   };
   const orderId = await insertOrder(trx, values);
+  // As stored, for asWritten; `id` is a placeholder: item ids are not part of the order's API shape.
   const itemRows = items.map((i) => ({
     ...i, id: 0, order_id: orderId, discount: i.discount!, tax: i.tax!, shippable: i.shippable!, preorder: i.preorder!,
     expected_date: i.expected_date ?? null, quantity_shipped: i.quantity_shipped ?? 0, quantity_refunded: i.quantity_refunded ?? 0,
