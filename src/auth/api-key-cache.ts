@@ -1,6 +1,6 @@
 import cluster from 'node:cluster';
 import type { Executor } from '../db/database.js';
-import { findActiveApiKey } from './auth.repository.js';
+import { findActiveApiKey, sha256 } from './auth.repository.js';
 
 type ActiveKey = NonNullable<Awaited<ReturnType<typeof findActiveApiKey>>>;
 
@@ -21,14 +21,16 @@ export async function findActiveApiKeyCached(db: Executor, secret: string, now =
   const dbKey = db.getExecutor().adapter;
   let entries = byDatabase.get(dbKey);
   if (!entries) byDatabase.set(dbKey, (entries = new Map()));
-  const hit = entries.get(secret);
+  // Kept under the key's hash, as the table does: the process's memory never holds a list of live keys.
+  const id = sha256(secret);
+  const hit = entries.get(id);
   if (hit && hit.generation === generation && now - hit.at < TTL_MS) return hit.key;
   const loadedIn = generation;
   const key = await findActiveApiKey(db, secret);
   // A change committed while this read ran may not be in it: use the answer, but do not keep it.
   if (loadedIn === generation) {
     if (entries.size >= MAX_ENTRIES) entries.clear();
-    entries.set(secret, { at: now, generation: loadedIn, key });
+    entries.set(id, { at: now, generation: loadedIn, key });
   }
   return key;
 }

@@ -8,7 +8,7 @@ import type { AppContext } from '../http/context.js';
 import { expectedVersionOf, versionEtag } from '../http/versioning.js';
 import { actorLabel } from '../shared/actor.js';
 import { notFound } from '../shared/errors.js';
-import { decodeListCursor, encodeListCursor } from '../shared/list-cursor.js';
+import { pageByIdDesc } from '../shared/list-cursor.js';
 import { withProblems } from '../shared/schemas.js';
 import { addFraudBlock, removeFraudBlock } from './fraud-blocks.js';
 import { toBlockDto, toFraudAuditDto, toFraudSettingsDto } from './fraud.mapper.js';
@@ -59,13 +59,8 @@ export async function fraudRoutes(app: FastifyInstance, { db }: AppContext) {
   r.get('/fraud/blocks', {
     schema: { tags, summary: 'Block list entries, newest first', querystring: BlockListQuery, response: withProblems({ 200: BlockPage }) },
     config: { permission: 'fraud_review:view' },
-  }, async (request) => {
-    const { kind, cursor, limit = 50 } = request.query;
-    const beforeId = cursor === undefined ? undefined : (decodeListCursor(cursor, SORT, 'integer') as number);
-    const rows = await listFraudBlocks(reader, { kind, beforeId, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    return { items: page.map(toBlockDto), nextCursor: rows.length > limit ? encodeListCursor(SORT, page.at(-1)!.id) : null };
-  });
+  }, async (request) => pageByIdDesc(request.query, SORT,
+    (beforeId, limit) => listFraudBlocks(reader, { kind: request.query.kind, beforeId, limit }), toBlockDto));
 
   r.get('/fraud/audit', {
     schema: {
@@ -73,13 +68,8 @@ export async function fraudRoutes(app: FastifyInstance, { db }: AppContext) {
       querystring: FraudAuditQuery, response: withProblems({ 200: FraudAuditPage }),
     },
     config: { permission: 'fraud_review:view' },
-  }, async (request) => {
-    const { action, cursor, limit = 50 } = request.query;
-    const beforeId = cursor === undefined ? undefined : (decodeListCursor(cursor, SORT, 'integer') as number);
-    const rows = await listFraudAudit(reader, { action, beforeId, limit: limit + 1 });
-    const page = rows.slice(0, limit);
-    return { items: page.map(toFraudAuditDto), nextCursor: rows.length > limit ? encodeListCursor(SORT, page.at(-1)!.id) : null };
-  });
+  }, async (request) => pageByIdDesc(request.query, SORT,
+    (beforeId, limit) => listFraudAudit(reader, { action: request.query.action, beforeId, limit }), toFraudAuditDto));
 
   r.get('/fraud/blocks/:id', {
     schema: { tags, summary: 'One block list entry', params: BlockIdParams, response: withProblems({ 200: BlockOut }, 404) },
