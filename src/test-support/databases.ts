@@ -4,6 +4,9 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { createDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 
+/** Advisory lock key serialising test schema drops against migrations (any constant unique to this use). */
+const SCHEMA_LOCK = 7_304_211;
+
 export type DialectName = 'sqlite' | 'postgres';
 
 /**
@@ -38,13 +41,26 @@ export async function createTestDatabase(dialect: DialectName): Promise<TestData
   const admin = createDatabase({ databaseUrl: url, pgPoolSize: 1 });
   await sql`create schema ${sql.id(schema)}`.execute(admin);
   const db = createDatabase({ databaseUrl: url, pgSchema: schema, pgPoolSize: 8 });
-  await migrateToLatest(db, schema);
+  // Kysely's migrator lists the tables of every schema and resolves each schema by name
+  // (has_schema_privilege, pg_get_serial_sequence): a schema another test file drops meanwhile makes that
+  // query fail with "schema … does not exist". Migrations hold a shared lock, drops an exclusive one.
+  await admin.connection().execute(async (session) => {
+    await sql`select pg_advisory_lock_shared(${SCHEMA_LOCK})`.execute(session);
+    try {
+      await migrateToLatest(db, schema);
+    } finally {
+      await sql`select pg_advisory_unlock_shared(${SCHEMA_LOCK})`.execute(session);
+    }
+  });
   return {
     db,
     dialect,
     destroy: async () => {
       await db.destroy();
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin);
+      await admin.transaction().execute(async (trx) => {
+        await sql`select pg_advisory_xact_lock(${SCHEMA_LOCK})`.execute(trx);
+        await sql`drop schema ${sql.id(schema)} cascade`.execute(trx);
+      });
       await admin.destroy();
     },
   };
