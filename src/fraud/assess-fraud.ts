@@ -12,6 +12,7 @@ export type { FraudContribution, FraudFacts } from './fraud-rules.js';
 export type { AddressLike } from './fraud-values.js';
 export { assessGatewayChecks, scoreGatewayChecks } from './gateway-checks.js';
 export { blockOrderCustomer } from './block-order-customer.js';
+export { loadCompiledFraudSettings } from './load-fraud-settings.js';
 
 export interface FraudAssessment {
   score: number;
@@ -30,7 +31,14 @@ export interface FraudAssessment {
  * order's transaction.
  */
 export async function assessFraud(db: Executor, facts: FraudFacts, now = Date.now()): Promise<FraudAssessment> {
-  const settings = await loadCompiledFraudSettings(db);
+  return assessFraudUnder(db, await loadCompiledFraudSettings(db), facts, now);
+}
+
+/**
+ * assessFraud under settings already loaded. Sends its one look-up before its first `await`, so order
+ * creation can send it together with the order's other first statements (db/statement-batch.ts).
+ */
+export async function assessFraudUnder(db: Executor, settings: CompiledFraudSettings, facts: FraudFacts, now = Date.now()): Promise<FraudAssessment> {
   const f = normalizeFacts(facts);
   const exemptBy = exemptionOf(settings, f);
   if (exemptBy) return { score: 0, threshold: settings.settings.threshold, hold: false, exemptBy, contributions: [] };

@@ -59,9 +59,10 @@ export async function findBlocksAndVelocity(
   const result = { blocked: [] as BlockKey[], velocity: new Map<string, number>() };
   if (keys.length === 0 && probes.length === 0) return result;
   if (!isPostgres(db)) return findOnSqlite(db, keys, probes, to);
-  const { rows } = await sql<LookupRow>`select src, lookup_kind as kind, lookup_value as value, n from fraud_lookup(
+  // Sent through executeQuery, as prepared queries are, so it can join a statement batch.
+  const { rows } = await db.executeQuery(sql<LookupRow>`select src, lookup_kind as kind, lookup_value as value, n from fraud_lookup(
         ${keys.map((k) => k.kind)}::text[], ${keys.map((k) => k.value)}::text[], ${probes.map((p) => p.kind)}::text[],
-        ${probes.map((p) => p.value)}::text[], ${probes.map((p) => p.from)}::bigint[], ${probes.map((p) => p.cap)}::integer[], ${to})`.execute(db);
+        ${probes.map((p) => p.value)}::text[], ${probes.map((p) => p.from)}::bigint[], ${probes.map((p) => p.cap)}::integer[], ${to})`.compile(db));
   for (const r of rows) {
     if (r.src === 'block') result.blocked.push({ kind: r.kind, value: r.value });
     else result.velocity.set(r.kind, Number(r.n));
@@ -78,7 +79,8 @@ async function findOnSqlite(db: Executor, keys: BlockKey[], probes: VelocityProb
   const blocks = await blockSets.get(db);
   const blocked = keys.filter((k) => blocks.has(`${k.kind}\u0000${k.value}`));
   const velocity = new Map<string, number>();
-  for (const p of probes) velocity.set(p.kind, Number((await velocityCount(db, { kind: p.kind, value: p.value, from: p.from, to, cap: p.cap })).rows[0]?.n ?? 0));
+  const counts = await Promise.all(probes.map((p) => velocityCount(db, { kind: p.kind, value: p.value, from: p.from, to, cap: p.cap })));
+  probes.forEach((p, i) => velocity.set(p.kind, Number(counts[i]!.rows[0]?.n ?? 0)));
   return { blocked, velocity };
 }
 

@@ -1,5 +1,8 @@
 import type { Trx } from '../db/database.js';
-import { assessFraud, type FraudAssessment, type FraudFacts, recordFraudSignals } from '../fraud/assess-fraud.js';
+import { together } from '../db/statement-batch.js';
+import {
+  assessFraudUnder, type FraudAssessment, type FraudFacts, loadCompiledFraudSettings, recordFraudSignals,
+} from '../fraud/assess-fraud.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
@@ -14,7 +17,7 @@ import { resolveItems } from './order-items.js';
 import { computeSummary } from './order-totals.js';
 import { upsertCustomer } from '../customers/customers.repository.js';
 import {
-  adjustStageCount, insertOrder, insertOrderHistory, insertOrderItems, insertOrderNote, insertSearchTerms, nextOrderSequence,
+  adjustStageCount, allocateOrderIds, insertOrder, insertOrderHistory, insertOrderItems, insertOrderNote, insertSearchTerms,
 } from './orders.repository.js';
 import type { CreateOrderInput, OrderDto } from './orders.schemas.js';
 import { toOrderDto } from './orders.mapper.js';
@@ -65,7 +68,21 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const fraudFacts: FraudFacts = {
     currency: input.currency, total: summary.total, email, ip: input.customer.ip ?? null, billing, shipping, cardFingerprint: intake.cardFingerprint,
   };
-  const fraud = payment.method === 'quote_request' ? undefined : await assessFraud(trx, fraudFacts, now);
+  const fraudSettings = payment.method === 'quote_request' ? undefined : await loadCompiledFraudSettings(trx);
+  const customerName = `${billing.firstName} ${billing.lastName}`.trim();
+
+  // Three round trips on PostgreSQL for everything the order reads and writes: its card; the fraud rules'
+  // look-up, its ids and its customer; then its rows (db/statement-batch.ts).
+  const [fraud, ids, customer] = await together(trx, (t) => [
+    fraudSettings ? assessFraudUnder(t, fraudSettings, fraudFacts, now) : undefined,
+    allocateOrderIds(t),
+    upsertCustomer(t, {
+      email, first_name: billing.firstName, last_name: billing.lastName, company: billing.company ?? null, phone: billing.phone ?? null,
+      billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), now,
+    }),
+  ] as const);
+  const orderId = ids.id;
+  const orderNumber = formatOrderNumber(settings.orderNumberPrefix, ids.sequence);
   const facts = await establishRoutingFacts(trx, {
     paymentMethod: payment.method, paymentStatus, fraudHold: (input.fraudHold ?? false) || (fraud?.hold ?? false),
     items: items.map((i) => ({ preorder: i.preorder!, shippable: i.shippable! })),
@@ -77,18 +94,10 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     : fraud?.hold && decided.stage === 'fraud_review'
       ? { stage: decided.stage, reason: `fraud score ${fraud.score} reached ${fraud.threshold}: ${fraud.contributions.map((c) => c.rule).join(', ')}` }
       : decided;
-  const orderNumber = formatOrderNumber(settings.orderNumberPrefix, await nextOrderSequence(trx));
   const tags = cleanTags(input.tags);
   const customFields = cleanCustomFields(input.customFields);
-  const customerName = `${billing.firstName} ${billing.lastName}`.trim();
-
-  const customer = await upsertCustomer(trx, {
-    email, first_name: billing.firstName, last_name: billing.lastName, company: billing.company ?? null, phone: billing.phone ?? null,
-    billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), now,
-  });
-
   const values = {
-    order_number: orderNumber, channel: input.channel, is_test: input.isTest ? 1 : 0, created_at: now, updated_at: now,
+    id: orderId, order_number: orderNumber, channel: input.channel, is_test: input.isTest ? 1 : 0, created_at: now, updated_at: now,
     currency: input.currency, subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping,
     tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_id: customer,
     paid_total: paymentStatus === 'processed' ? summary.total : 0, authorized_total: paymentStatus === 'authorized' ? summary.total : 0, refund_blocked: 0, customer_email: email,
@@ -101,25 +110,27 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     stage: route.stage, stage_entered_at: now, hold_from_stage: null,
     tags_json: JSON.stringify(tags), custom_fields_json: JSON.stringify(customFields), version: 1,
   };
-  const orderId = await insertOrder(trx, values);
   // As stored, for asWritten; `id` is a placeholder: item ids are not part of the order's API shape.
   const itemRows = items.map((i) => ({
     ...i, id: 0, order_id: orderId, discount: i.discount!, tax: i.tax!, shippable: i.shippable!, preorder: i.preorder!,
     expected_date: i.expected_date ?? null, quantity_shipped: i.quantity_shipped ?? 0, quantity_refunded: i.quantity_refunded ?? 0,
   }));
-  await insertOrderItems(trx, itemRows);
-  if (fraud) await recordFraudSignals(trx, orderId, fraudFacts, now);
-  await insertSearchTerms(trx, orderId, now, termsForOrder({
-    orderNumber, email, addresses: shipping === billing ? [billing] : [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,
-  }));
-  await adjustStageCount(trx, route.stage, 1);
   const who = actorLabel(actor);
-  const history = [await insertOrderHistory(trx, { orderId, at: now, actor: who, kind: 'created', to: route.stage, reason: route.reason })];
-  const notes: OrderNoteRow[] = [];
-  for (const note of input.notes ?? []) notes.push(await insertOrderNote(trx, orderId, who, note, now));
-  const charge = await recordIntakePayment(trx, {
-    id: orderId, orderNumber, total: summary.total, currency: input.currency, stage: route.stage, createdAt: now,
-  }, intake, { actor: who, gateway: settings.gateway, cardMode: settings.cardMode, reference: payment.reference ?? null });
-  await enqueueEvent(trx, 'order.created', { type: 'order', id: orderNumber }, { orderId: orderNumber, stage: route.stage, total: summary.total, currency: input.currency }, now);
-  return { orderNumber, orderId, charge, fraud, asWritten: () => toOrderDto({ id: orderId, ...values }, itemRows, notes, history) };
+  const terms = termsForOrder({
+    orderNumber, email, addresses: shipping === billing ? [billing] : [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,
+  });
+  // Recorded in this order, which SQLite runs them in: the order row before the rows that refer to it.
+  const [, charge, history, , , , , , ...notes] = await together(trx, (t) => [
+    insertOrder(t, values),
+    recordIntakePayment(t, { id: orderId, orderNumber, total: summary.total, currency: input.currency, stage: route.stage, createdAt: now },
+      intake, { actor: who, gateway: settings.gateway, cardMode: settings.cardMode, reference: payment.reference ?? null }),
+    insertOrderHistory(t, { orderId, at: now, actor: who, kind: 'created', to: route.stage, reason: route.reason }),
+    insertOrderItems(t, itemRows),
+    fraud ? recordFraudSignals(t, orderId, fraudFacts, now) : undefined,
+    insertSearchTerms(t, orderId, now, terms),
+    adjustStageCount(t, route.stage, 1),
+    enqueueEvent(t, 'order.created', { type: 'order', id: orderNumber }, { orderId: orderNumber, stage: route.stage, total: summary.total, currency: input.currency }, now),
+    ...(input.notes ?? []).map((note) => insertOrderNote(t, orderId, who, note, now)),
+  ] as const);
+  return { orderNumber, orderId, charge, fraud, asWritten: () => toOrderDto(values, itemRows, notes, [history]) };
 }

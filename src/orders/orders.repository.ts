@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
 import { prepared, preparedPerCount } from '../db/prepared.js';
 import type { Term } from '../search/search-terms.js';
@@ -13,17 +13,27 @@ import type { NewOrderItemRow, NewOrderRow, OrderHistoryRow, OrderItemRow, Order
  */
 export const STAGE_COUNT_SLOTS = 256;
 
-export async function nextOrderSequence(trx: Trx): Promise<number> {
-  if (isPostgres(trx)) {
-    const { rows } = await sql<{ value: number }>`select nextval('order_number_seq')::bigint as value`.execute(trx);
-    return rows[0]!.value;
-  }
-  // SQLite has one writer at a time, so a counter row cannot hand out the same number twice.
-  const { rows } = await bumpCounter(trx, {});
-  return rows[0]!.value;
+/** An order's internal id and the sequence value its number is made from. */
+export interface OrderIds {
+  id: number;
+  sequence: number;
 }
-const bumpCounter = prepared((db, _p: Record<string, never>) =>
-  db.updateTable('counters').set((eb) => ({ value: eb('value', '+', 1) })).where('name', '=', 'order_number').returning('value'));
+
+/**
+ * Allocates the next order's id and number before any of its rows is written, so the order and the rows
+ * that point at it can be written together (statement-batch.ts). One statement, sent before its first
+ * await as `together` requires. PostgreSQL: two sequences, safe across processes. SQLite has one writer at
+ * a time: the number is a counter row, and the id the one AUTOINCREMENT would pick (it never reuses the id
+ * of a deleted order, and neither does this).
+ */
+export async function allocateOrderIds(trx: Trx): Promise<OrderIds> {
+  const { rows } = await trx.executeQuery<OrderIds>(isPostgres(trx) ? ALLOCATE_PG : ALLOCATE_SQLITE);
+  return { id: Number(rows[0]!.id), sequence: Number(rows[0]!.sequence) };
+}
+const ALLOCATE_PG = CompiledQuery.raw(`select nextval('order_number_seq')::bigint as sequence, nextval('orders_id_seq')::bigint as id`);
+const ALLOCATE_SQLITE = CompiledQuery.raw(`update counters set value = value + 1 where name = 'order_number'
+  returning value as sequence, (select max(coalesce((select seq from sqlite_sequence where name = 'orders'), 0),
+    coalesce((select max(id) from orders), 0)) + 1) as id`);
 
 /** Every column an order is inserted with; the type check keeps it complete. */
 const NEW_ORDER_COLUMNS = [
@@ -31,10 +41,10 @@ const NEW_ORDER_COLUMNS = [
   'tax_total', 'total', 'refunded_total', 'paid_total', 'authorized_total', 'refund_blocked', 'customer_id', 'customer_email', 'customer_name', 'customer_ip', 'billing_json',
   'shipping_json', 'payment_method', 'payment_status', 'payment_json', 'paid_at', 'shipped_at', 'fraud_score',
   'fraud_reasons_json', 'fraud_hold', 'has_shippable', 'has_preorder', 'stage', 'stage_entered_at', 'hold_from_stage',
-  'tags_json', 'custom_fields_json', 'version',
+  'tags_json', 'custom_fields_json', 'version', 'id',
 ] as const satisfies readonly (keyof NewOrderRow)[];
 type NewOrderValues = { [K in (typeof NEW_ORDER_COLUMNS)[number]]: NewOrderRow[K] };
-const _everyOrderColumn: Record<Exclude<keyof NewOrderRow, 'id'>, unknown> = {} as NewOrderValues;
+const _everyOrderColumn: Record<keyof NewOrderRow, unknown> = {} as NewOrderValues;
 void _everyOrderColumn;
 
 const pick = <K extends string>(p: Record<string, unknown>, keys: readonly K[]) =>
@@ -44,11 +54,11 @@ const pick = <K extends string>(p: Record<string, unknown>, keys: readonly K[]) 
 const rowOf = <K extends string>(p: Record<string, unknown>, keys: readonly K[], i: number) =>
   Object.fromEntries(keys.map((k) => [k, p[`${k}.${i}`]])) as Record<K, never>;
 
-const insertOrderQuery = prepared((db, p: NewOrderValues) => db.insertInto('orders').values(pick(p, NEW_ORDER_COLUMNS)).returning('id'));
+const insertOrderQuery = prepared((db, p: NewOrderValues) => db.insertInto('orders').values(pick(p, NEW_ORDER_COLUMNS)));
 
-export async function insertOrder(trx: Trx, row: NewOrderValues): Promise<number> {
-  const { rows } = await insertOrderQuery(trx, row);
-  return rows[0]!.id;
+/** Inserts an order under the id allocateOrderIds gave it. */
+export async function insertOrder(trx: Trx, row: NewOrderValues): Promise<void> {
+  await insertOrderQuery(trx, row);
 }
 
 const ITEM_COLUMNS = [
@@ -153,10 +163,13 @@ export async function listOrderHistory(db: Executor, orderId: number): Promise<O
 }
 
 /** Writes a note and returns it as stored. */
+const insertNoteQuery = prepared((db, p: Omit<OrderNoteRow, 'id'>) => db.insertInto('order_notes')
+  .values({ order_id: p.order_id, actor: p.actor, body: p.body, created_at: p.created_at }).returning('id'));
+
 export async function insertOrderNote(trx: Trx, orderId: number, actor: string, body: string, at: number): Promise<OrderNoteRow> {
   const values = { order_id: orderId, actor, body, created_at: at };
-  const row = await trx.insertInto('order_notes').values(values).returning('id').executeTakeFirstOrThrow();
-  return { id: row.id, ...values };
+  const { rows } = await insertNoteQuery(trx, values);
+  return { id: Number(rows[0]!.id), ...values };
 }
 
 export interface HistoryEntry {
