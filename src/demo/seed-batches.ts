@@ -20,7 +20,7 @@ export const ORDER_COLUMNS = [
   'fraud_reasons_json', 'fraud_hold', 'has_shippable', 'has_preorder', 'stage', 'stage_entered_at', 'hold_from_stage',
   'tags_json', 'custom_fields_json', 'version',
 ] as const;
-/** An encoded order row: the id slot, ORDER_COLUMNS, then the e-mail that finds customer_id. */
+/** An encoded order row: the id slot, ORDER_COLUMNS, then the customer's e-mail (the writer puts customer_id there). */
 export const ORDER_WIDTH = ORDER_COLUMNS.length + 2;
 export const ORDER_CREATED_AT = 1 + ORDER_COLUMNS.indexOf('created_at');
 export const ITEM_COLUMNS = [
@@ -146,8 +146,21 @@ class BatchEncoder {
   done(): EncodedBatch {
     const { start, count } = this;
     return {
-      start, count, customers: this.customers.chunks, orders: this.orders.chunks, items: this.items.chunks, history: this.history.chunks,
+      start, count, customers: inKeyOrder(this.customers.chunks, CUSTOMER_COLUMNS.length), orders: this.orders.chunks, items: this.items.chunks, history: this.history.chunks,
       ledger: this.ledger.chunks, stages: [...this.stages],
     };
   }
+}
+
+/**
+ * A batch's customer rows sorted by e-mail: the upsert then walks the unique e-mail index from one end to
+ * the other instead of jumping to a random leaf for every row.
+ */
+function inKeyOrder(chunks: Chunks, width: number): Chunks {
+  const rows: unknown[][] = [];
+  for (const chunk of chunks) for (let i = 0; i < chunk.length; i += width) rows.push(chunk.slice(i, i + width));
+  rows.sort((a, b) => ((a[0] as string) < (b[0] as string) ? -1 : (a[0] as string) > (b[0] as string) ? 1 : 0));
+  const sorted = new RowChunks(width);
+  for (const row of rows) sorted.row().push(...row);
+  return sorted.chunks;
 }

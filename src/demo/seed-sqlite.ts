@@ -31,10 +31,13 @@ function multiRowInsert(sqlite: SqliteDatabase.Database, head: string, row: stri
     if (!s) statements.set(rows, (s = sqlite.prepare(`${head} values ${Array.from({ length: rows }, () => row).join(', ')} ${tail}`)));
     return s;
   };
-  return (chunks: Chunks): number => {
+  /** With a RETURNING tail, `onRow` receives each returned row (raw: an array of the returned columns). */
+  return (chunks: Chunks, onRow?: (row: unknown[]) => void): number => {
     let rows = 0;
     for (const chunk of chunks) {
-      statement(chunk.length / width).run(chunk);
+      const s = statement(chunk.length / width);
+      if (onRow) for (const returned of s.raw().all(chunk) as unknown[][]) onRow(returned);
+      else s.run(chunk);
       rows += chunk.length / width;
     }
     return rows;
@@ -107,9 +110,9 @@ function sqliteWriter(sqlite: SqliteDatabase.Database, actor: string, total: num
     `select max(coalesce((select max(id) from orders), 0), coalesce((select seq from sqlite_sequence where name = 'orders'), 0))`,
   ).pluck();
   const upsertCustomers = multiRowInsert(sqlite, `insert into customers (${CUSTOMER_COLUMNS.join(', ')})`, values(CUSTOMER_COLUMNS.length), CUSTOMER_COLUMNS.length,
-    `on conflict (email) do update set order_count = order_count + excluded.order_count, updated_at = max(updated_at, excluded.updated_at)`);
-  const insertOrders = multiRowInsert(sqlite, `insert into orders (id, ${ORDER_COLUMNS.join(', ')}, customer_id)`,
-    `(${Array.from({ length: ORDER_WIDTH - 1 }, () => '?').join(', ')}, (select id from customers where email = ?))`, ORDER_WIDTH);
+    `on conflict (email) do update set order_count = order_count + excluded.order_count, updated_at = max(updated_at, excluded.updated_at)
+     returning email, id`);
+  const insertOrders = multiRowInsert(sqlite, `insert into orders (id, ${ORDER_COLUMNS.join(', ')}, customer_id)`, values(ORDER_WIDTH), ORDER_WIDTH);
   const insertItems = multiRowInsert(sqlite, `insert into order_items (${ITEM_COLUMNS.join(', ')})`, values(ITEM_COLUMNS.length), ITEM_COLUMNS.length);
   const insertHistory = multiRowInsert(sqlite, `insert into order_history (${HISTORY_COLUMNS.join(', ')}, actor)`,
     `(${values(HISTORY_COLUMNS.length).slice(1, -1)}, ${quote(actor)})`, HISTORY_COLUMNS.length);
@@ -147,7 +150,12 @@ function sqliteWriter(sqlite: SqliteDatabase.Database, actor: string, total: num
     toIds(b.items, ITEM_COLUMNS.length, base);
     toIds(b.history, HISTORY_COLUMNS.length, base);
     toIds(b.ledger, LEDGER_COLUMNS.length, base);
-    let rows = upsertCustomers(b.customers);
+    // The upsert answers each customer's id, which the orders then carry in place of the e-mail: no look-up per order.
+    const customerIds = new Map<string, number>();
+    let rows = upsertCustomers(b.customers, (r) => customerIds.set(r[0] as string, r[1] as number));
+    for (const chunk of b.orders) {
+      for (let i = ORDER_WIDTH - 1; i < chunk.length; i += ORDER_WIDTH) chunk[i] = customerIds.get(chunk[i] as string);
+    }
     rows += insertOrders(b.orders);
     rows += insertItems(b.items);
     rows += insertHistory(b.history);
