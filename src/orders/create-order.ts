@@ -21,7 +21,6 @@ import {
 } from './orders.repository.js';
 import type { CreateOrderInput, OrderDto } from './orders.schemas.js';
 import { toOrderDto } from './orders.mapper.js';
-import type { OrderNoteRow } from './orders.table.js';
 
 export interface OrderSettings {
   orderNumberPrefix: string;
