@@ -52,6 +52,25 @@ describeEachDatabase('together', (getDb) => {
     expect(await keys('ok-')).toEqual(['ok-1', 'ok-2', 'ok-3']);
   });
 
+  it('sends the batch to PostgreSQL as one statement, and to SQLite one statement at a time', async () => {
+    const { db, dialect } = getDb();
+    let sent = 0;
+    await transact(db, async (trx: Trx) => {
+      const counting = new Proxy(trx, {
+        get: (target, prop) => {
+          if (prop === 'executeQuery') return (q: CompiledQuery) => { sent += 1; return target.executeQuery(q); };
+          const value = Reflect.get(target, prop, target) as unknown;
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      await together(counting, (t) => [
+        insertSetting(t, { key: 'count-1', value: '1' }), insertSettingQuietly(t, { key: 'count-2', value: '2' }), insertSetting(t, { key: 'count-3', value: '3' }),
+      ] as const);
+    });
+    expect(sent).toBe(dialect === 'postgres' ? 1 : 3);
+    expect(await keys('count-')).toEqual(['count-1', 'count-2', 'count-3']);
+  });
+
   it('fails as a whole when one statement fails, and the transaction writes nothing', async () => {
     const { db } = getDb();
     await db.insertInto('settings').values({ key: 'taken', value_json: '1' }).execute();
