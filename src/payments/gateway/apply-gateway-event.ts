@@ -3,7 +3,7 @@ import type { Trx } from '../../db/database.js';
 import { insertLedgerRow, findLedgerRowByReference, lockOrderById, resolveLedgerRow } from '../ledger/ledger.repository.js';
 import { syncOrderPayment } from '../charge/sync-order-payment.js';
 import { formatMoney } from '../../shared/money.js';
-import type { GatewayEvent } from './notifications.js';
+import type { GatewayEvent } from './gateway.js';
 
 export type EventApplication = { status: 'applied' | 'ignored'; reason: string };
 

@@ -76,3 +76,19 @@ export interface PaymentGateway {
   void(request: VoidRequest): Promise<GatewayOutcome>;
   refund(request: RefundRequest): Promise<GatewayOutcome>;
 }
+
+/** What an asynchronous notification says happened (see notifications.ts for how one is believed). */
+export const GATEWAY_EVENT_TYPES = ['cleared', 'failed', 'chargeback'] as const;
+export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];
+
+export interface GatewayEvent {
+  eventId: string;
+  type: GatewayEventType;
+  /** The gateway's transaction reference, as returned by authorize/sale. */
+  reference: string;
+  amount: number;
+  currency: string;
+  reason?: string;
+  /** Epoch ms, as the gateway saw it. */
+  occurredAt: number;
+}

@@ -2,28 +2,16 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Db, Executor, Trx } from '../../db/database.js';
 import { applyGatewayEvent } from './apply-gateway-event.js';
 import { transact } from '../../db/transact.js';
+import { GATEWAY_EVENT_TYPES, type GatewayEvent, type GatewayEventType } from './gateway.js';
 import { verifyNotificationSignature } from './signature.js';
+
+export { GATEWAY_EVENT_TYPES, type GatewayEvent, type GatewayEventType } from './gateway.js';
 
 /**
  * Asynchronous gateway notifications: an e-check cleared or bounced, a chargeback arrived. They come
  * from outside, so a notification is believed only with a valid signature, and since gateways redeliver
  * and reorder, each event id is recorded once and its own `occurredAt` (not arrival) orders events.
  */
-export const GATEWAY_EVENT_TYPES = ['cleared', 'failed', 'chargeback'] as const;
-export type GatewayEventType = (typeof GATEWAY_EVENT_TYPES)[number];
-
-export interface GatewayEvent {
-  eventId: string;
-  type: GatewayEventType;
-  /** The gateway's transaction reference, as returned by authorize/sale. */
-  reference: string;
-  amount: number;
-  currency: string;
-  reason?: string;
-  /** Epoch ms, as the gateway saw it. */
-  occurredAt: number;
-}
-
 export type ParsedNotification = { ok: true; event: GatewayEvent } | { ok: false; reason: string };
 
 const isText = (v: unknown, max: number): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
