@@ -36,6 +36,9 @@ const insertSetting = prepared((db, p: { key: string; value: string }) =>
 const insertSettingQuietly = prepared((db, p: { key: string; value: string }) =>
   db.insertInto('settings').values({ key: p.key, value_json: p.value }));
 
+const settingsNewestFirst = prepared((db, p: { prefix: string }) =>
+  db.selectFrom('settings').select('key').where('key', 'like', p.prefix).orderBy('key', 'desc'));
+
 describeEachDatabase('together', (getDb) => {
   const keys = async (prefix: string) => (await getDb().db.selectFrom('settings').select('key').where('key', 'like', `${prefix}%`).orderBy('key').execute()).map((r) => r.key);
 
@@ -69,6 +72,17 @@ describeEachDatabase('together', (getDb) => {
     });
     expect(sent).toBe(dialect === 'postgres' ? 1 : 3);
     expect(await keys('count-')).toEqual(['count-1', 'count-2', 'count-3']);
+  });
+
+  it('gives each part its rows in the order the part asked for', async () => {
+    const { db } = getDb();
+    for (const key of ['ord-b', 'ord-d', 'ord-a', 'ord-c']) await db.insertInto('settings').values({ key, value_json: '1' }).execute();
+    const [down, up] = await transact(db, (trx: Trx) => together(trx, (t) => [
+      settingsNewestFirst(t, { prefix: 'ord-%' }),
+      t.executeQuery(CompiledQuery.raw(`select key from settings where key like 'ord-%' order by key`)),
+    ] as const));
+    expect(down.rows.map((r) => r.key)).toEqual(['ord-d', 'ord-c', 'ord-b', 'ord-a']);
+    expect((up.rows as { key: string }[]).map((r) => r.key)).toEqual(['ord-a', 'ord-b', 'ord-c', 'ord-d']);
   });
 
   it('fails as a whole when one statement fails, and the transaction writes nothing', async () => {

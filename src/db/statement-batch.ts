@@ -16,7 +16,8 @@ import { isPostgres, type Trx } from './database.js';
  * so none may read what another writes, and no two may change the same row. Foreign keys between the parts
  * are fine (they are checked when the statement ends). A function must send its statement before its
  * first `await`; anything it sends later runs on its own, after the batch. Statements without RETURNING
- * resolve with no rows and no affected-row count. Combined rows come back through JSON (`to_jsonb`):
+ * resolve with no rows and no affected-row count. Each part's rows keep their order (PostgreSQL reads a
+ * `WITH` part's stored result in the order it was produced). Combined rows come back through JSON (`to_jsonb`):
  * text, integers and bigints arrive as the pool's own parsers give them, but a part returning bytea or
  * timestamps would get their JSON forms, so such parts should be sent on their own.
  */
