@@ -1,4 +1,5 @@
 import type { Trx } from '../db/database.js';
+import { together } from '../db/statement-batch.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
@@ -45,9 +46,13 @@ export async function changeOrderStage(
   if (!(await updateOrderRow(trx, row.id, row.version, { ...patch, stage: to, stage_entered_at: now, hold_from_stage: holdFrom, updated_at: now }))) {
     throw staleVersion('order', expected ?? { version: row.version, source: 'body' }, row.version + 1);
   }
-  await adjustStageCount(trx, from, -1);
-  await adjustStageCount(trx, to, 1);
-  await insertOrderHistory(trx, { orderId: row.id, at: now, actor, kind: 'stage', from, to, reason });
-  await enqueueEvent(trx, 'order.stage_changed', { type: 'order', id: row.order_number }, { orderId: row.order_number, from, to, reason }, now);
+  // One round trip on PostgreSQL (db/statement-batch.ts). A move onto the same stage leaves the counts
+  // alone: two parts of one statement must not change the same row.
+  await together(trx, (t) => [
+    from !== to ? adjustStageCount(t, from, -1) : undefined,
+    from !== to ? adjustStageCount(t, to, 1) : undefined,
+    insertOrderHistory(t, { orderId: row.id, at: now, actor, kind: 'stage', from, to, reason }),
+    enqueueEvent(t, 'order.stage_changed', { type: 'order', id: row.order_number }, { orderId: row.order_number, from, to, reason }, now),
+  ] as const);
   return row.version + 1;
 }
