@@ -23,8 +23,7 @@ import { isPostgres, type Trx } from './database.js';
  */
 export async function together<const T extends readonly (Promise<unknown> | undefined)[]>(trx: Trx, collect: (batch: Trx) => T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
   const recorder = new Recorder(trx);
-  const pending = collect(recorder.standIn);
-  recorder.closed = true;
+  const pending = recorder.record(collect);
   const [, ...results] = await Promise.all([recorder.run(), ...pending]);
   return results as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
@@ -36,9 +35,9 @@ interface Recorded {
 }
 
 class Recorder {
-  readonly statements: Recorded[] = [];
-  closed = false;
-  readonly standIn: Trx;
+  private readonly statements: Recorded[] = [];
+  private closed = false;
+  private readonly standIn: Trx;
 
   constructor(private readonly trx: Trx) {
     this.standIn = new Proxy(trx, {
@@ -56,14 +55,19 @@ class Recorder {
     });
   }
 
+  /** Calls `collect` with the stand-in; statements sent after it returns are no longer recorded. */
+  record<T>(collect: (batch: Trx) => T): T {
+    try {
+      return collect(this.standIn);
+    } finally {
+      this.closed = true;
+    }
+  }
+
   async run(): Promise<void> {
     const statements = this.statements.splice(0);
     try {
-      if (!isPostgres(this.trx) || statements.length === 1) {
-        for (const s of statements) s.resolve(await this.trx.executeQuery(s.query));
-        return;
-      }
-      const combined = combine(statements.map((s) => s.query));
+      const combined = isPostgres(this.trx) && statements.length > 1 ? combine(statements.map((s) => s.query)) : undefined;
       if (!combined) {
         for (const s of statements) s.resolve(await this.trx.executeQuery(s.query));
         return;
