@@ -5,6 +5,7 @@ import { orderInput } from '../test-support/factories.js';
 import { encodeCursor, toOrderSearch } from './find-orders.js';
 import { findOrderPage, type SetSizes } from './search.repository.js';
 import { SORTS, type SearchOrdersQueryT } from './search.schemas.js';
+import { expandPrefix, MAX_SCAN } from './term-expansion.js';
 
 /*
  * With a handful of orders every filter is a "small set", so the API tests only exercise the
@@ -70,4 +71,26 @@ describeEachDatabase('order search plans', (getDb) => {
       }
     }
   });
+
+  it('expands a prefix into exactly the (term, kind) pairs it covers, in index order, and gives up on a wide one', async () => {
+    const { db } = getDb();
+    expect(await expandPrefix(db, { kinds: ['name'], prefix: 'shel' })).toEqual(
+      ['shelley0', 'shelley1', 'shelley2', 'shelley3', 'shelley9'].map((t) => [t, 'name']));
+    // Every kind is stepped over; only the asked-for kinds are kept.
+    expect(await expandPrefix(db, { kinds: ['name', 'addr'], prefix: 'ma' })).toEqual([['marc', 'name'], ['mary', 'name'], ['maryam', 'name']]);
+    expect(await expandPrefix(db, { kinds: ['name'], prefix: 'zzz' })).toEqual([]);
+    // A prefix spanning more than MAX_SCAN pairs is left unexpanded (the planner counts it instead).
+    const wide = Array.from({ length: MAX_SCAN + 1 }, (_, i) => ({ term: `wide${String(i).padStart(4, '0')}`, kind: 'tag' as const, created_at: 1, order_id: 1 }));
+    await db.insertInto('order_search_terms').values(wide).execute();
+    try {
+      expect(await expandPrefix(db, { kinds: ['tag'], prefix: 'wide' })).toBeUndefined();
+      await db.deleteFrom('order_search_terms').where('term', '=', 'wide0000').execute();
+      const all = await expandPrefix(db, { kinds: ['tag'], prefix: 'wide' }, MAX_SCAN);
+      expect(all?.length).toBe(MAX_SCAN);
+      expect(all?.[0]).toEqual(['wide0001', 'tag']);
+    } finally {
+      await db.deleteFrom('order_search_terms').where('term', 'like', 'wide%').execute();
+    }
+  });
 });
+

@@ -1,6 +1,5 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db/database.js';
-import { prepared } from '../db/prepared.js';
 import type { TermKind } from './search-terms.js';
 import { prefixUpperBound, type TermFilter } from './search-sql.js';
 
@@ -47,28 +46,28 @@ async function pairsInRange(db: Executor, prefix: string): Promise<TermPair[] | 
       select term, kind from p limit ${MAX_SCAN + 1}`.execute(db);
     return rows.length > MAX_SCAN ? undefined : rows.map((r) => [r.term, r.kind]);
   }
-  // SQLite has no LATERAL; its seeks are in-process calls of microseconds, so they are issued one by one
-  // (through a query compiled once: building it afresh would cost more than the seek).
-  const pairs: TermPair[] = [];
-  let after: [string, string] = [prefix, ''];
-  while (pairs.length <= MAX_SCAN) {
-    const args = { term: after[0], kind: after[1], upper: upper ?? '' };
-    const { rows } = await (upper === null ? nextPairUnbounded : nextPairBelow)(db, args);
-    const next = rows[0];
-    if (!next) return pairs;
-    pairs.push([next.term, next.kind as TermKind]);
-    after = [next.term, next.kind];
-  }
-  return undefined;
+  // SQLite has no LATERAL, so each step of the recursion carries the pair as one string and finds the next
+  // by two plain seeks: the next kind under the same term, else the first entry of the next term. (A
+  // row-value bound `(term, kind) > (?, ?)` would be walked entry by entry through every posting of the
+  // current pair, ~1 ms for a common word such as "lake"; one seek per step from Node would pay the
+  // driver's overhead per pair, hundreds of times for a wide prefix such as "de".)
+  const term = sql`substr(p.pair, 1, instr(p.pair, char(31)) - 1)`;
+  const { rows } = await sql<{ pair: string }>`
+    with recursive p(pair) as (
+      select * from (select t.term || char(31) || t.kind from order_search_terms t
+        where t.term >= ${prefix} ${below('t')} order by t.term, t.kind limit 1)
+      union all
+      select coalesce(
+        (select s.term || char(31) || s.kind from order_search_terms s
+          where s.term = ${term} and s.kind > substr(p.pair, instr(p.pair, char(31)) + 1) order by s.kind limit 1),
+        (select s.term || char(31) || s.kind from order_search_terms s where s.term > ${term} ${below('s')} order by s.term, s.kind limit 1))
+      from p where p.pair is not null
+      limit ${MAX_SCAN + 2}
+    )
+    select pair from p where pair is not null`.execute(db);
+  if (rows.length > MAX_SCAN) return undefined;
+  return rows.map(({ pair }) => {
+    const at = pair.indexOf('\u001f');
+    return [pair.slice(0, at), pair.slice(at + 1) as TermKind];
+  });
 }
-
-type SeekArgs = { term: string; kind: string; upper: string };
-const nextPair = (db: Executor, p: SeekArgs, bounded: boolean) => db
-  .selectFrom('order_search_terms as t')
-  .select(['t.term', 't.kind'])
-  .where((eb) => eb(eb.refTuple('t.term', 't.kind'), '>', eb.tuple(p.term, p.kind)))
-  .$if(bounded, (q) => q.where('t.term', '<', p.upper))
-  .orderBy('t.term').orderBy('t.kind')
-  .limit(1);
-const nextPairBelow = prepared((db, p: SeekArgs) => nextPair(db, p, true));
-const nextPairUnbounded = prepared((db, p: SeekArgs) => nextPair(db, p, false));
