@@ -19,6 +19,12 @@ const PREPARABLE = /^\s*(select|insert|update|delete|with)\b/i;
  * another connection was dropping at that moment ("schema … does not exist"), which an unnamed one did not.
  */
 const CATALOG = /\b(pg_catalog|information_schema)\b/i;
+/**
+ * Statements that start with this comment are sent unnamed, so planned with their values on every call:
+ * a named statement may be switched to one generic plan after five runs, which for searches (whose best
+ * plan depends on how common the searched words are) was several times slower.
+ */
+export const PLAN_PER_CALL = '/* plan per call */';
 const MAX_NAMES = 10_000;
 const names = new Map<string, string>();
 let generation = 0;
@@ -41,7 +47,9 @@ function withNamedStatements(client: pg.PoolClient): pg.PoolClient {
   if (target[WRAPPED]) return client;
   const original = client.query.bind(client) as Query;
   const named: Query = async (text, values) => {
-    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || !PREPARABLE.test(text) || CATALOG.test(text)) return original(text, values);
+    if (typeof text !== 'string' || !Array.isArray(values) || values.length === 0 || text.startsWith(PLAN_PER_CALL) || !PREPARABLE.test(text) || CATALOG.test(text)) {
+      return original(text, values);
+    }
     try {
       return await original({ name: nameOf(text), text, values });
     } catch (error) {

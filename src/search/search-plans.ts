@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db/database.js';
 import type { OrderListRow } from '../orders/orders.mapper.js';
 import {
-  and, COLUMNS, conditions, descending, keysetCondition, listsOf, orderBy, type OrderSearch, type TermFilter, termExists, termMatch, without,
+  and, COLUMNS, conditions, perCallPlan, descending, keysetCondition, listsOf, orderBy, type OrderSearch, type TermFilter, termExists, termMatch, without,
 } from './search-sql.js';
 
 /* The ways a page is read once the planner (search.repository.ts) has chosen where to start. */
@@ -25,11 +25,11 @@ export async function readTermByCreation(db: Executor, s: OrderSearch, f: TermFi
     ...conditions({ db }, { ...rest, terms: [], after: undefined }),
   ];
   const fence = isPostgres(db) && perRow.length ? sql` offset 0` : sql``;
-  const { rows } = await sql<OrderListRow>`select ${COLUMNS} from (
+  const { rows } = await perCallPlan<OrderListRow>(db, sql`select ${COLUMNS} from (
       select t.created_at, t.order_id from order_search_terms t where ${termMatch(f, 't')} and ${and(inner)}
       group by t.created_at, t.order_id ${orderBy(s.sort, 't.created_at', 't.order_id')} ${onRow.length ? sql`` : sql`limit ${take}`}${fence}
     ) d cross join orders o
-    where o.id = d.order_id and ${and(onRow)} ${orderBy(s.sort, 'd.created_at', 'd.order_id')} limit ${take}`.execute(db);
+    where o.id = d.order_id and ${and(onRow)} ${orderBy(s.sort, 'd.created_at', 'd.order_id')} limit ${take}`);
   return rows;
 }
 
@@ -50,11 +50,11 @@ export async function walkTerm(db: Executor, s: OrderSearch, f: TermFilter, take
     where ${termMatch(pair, 't')} and ${and(onTerm)} and o.id = t.order_id and ${onRow}
     ${orderBy(s.sort, 't.created_at', 't.order_id')} limit ${take}`;
   if (!f.pairs || f.pairs.length === 1) {
-    return (await sql<OrderListRow>`${walk(f.pairs ? { kinds: [f.pairs[0]![1]], exact: [f.pairs[0]![0]] } : f)}`.execute(db)).rows;
+    return (await perCallPlan<OrderListRow>(db, walk(f.pairs ? { kinds: [f.pairs[0]![1]], exact: [f.pairs[0]![0]] } : f))).rows;
   }
   // One statement (one round trip on PostgreSQL), one bounded walk per pair.
   const branches = f.pairs.map(([term, kind], i) => sql`select * from (${walk({ kinds: [kind], exact: [term] })}) ${sql.raw(`w${i}`)}`);
-  const pages = [(await sql<OrderListRow>`${sql.join(branches, sql` union all `)}`.execute(db)).rows];
+  const pages = [(await perCallPlan<OrderListRow>(db, sql.join(branches, sql` union all `))).rows];
   const sign = descending(s.sort) ? -1 : 1;
   const merged = pages.flat().sort((a, b) => sign * (a.created_at - b.created_at || a.id - b.id));
   return merged.filter((row, i) => i === 0 || row.id !== merged[i - 1]!.id).slice(0, take);
@@ -72,6 +72,6 @@ export async function walkMerged(db: Executor, s: OrderSearch, take: number): Pr
     ${orderBy(s.sort)} limit ${take}) ${sql.raw(`b${i}`)}`);
   const dir = sql.raw(descending(s.sort) ? 'desc' : 'asc');
   const merged = branches.length === 1 ? branches[0]! : sql`${sql.join(branches, sql` union all `)} order by ${sql.ref(key)} ${dir}, id ${dir} limit ${take}`;
-  const { rows } = await sql<OrderListRow>`${merged}`.execute(db);
+  const { rows } = await perCallPlan<OrderListRow>(db, merged);
   return rows;
 }

@@ -1,5 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { type Executor, isPostgres } from '../db/database.js';
+import { PLAN_PER_CALL } from '../db/pg-named-statements.js';
 import { ORDER_LIST_COLUMNS } from '../orders/orders.mapper.js';
 import type { TermKind } from './search-terms.js';
 import type { SearchSort } from './search.schemas.js';
@@ -51,6 +52,13 @@ export interface OrderSearch {
 }
 
 export type Sql = RawBuilder<unknown>;
+/**
+ * Runs a search statement planned for its own values. How good a search plan is depends on the values
+ * (a rare surname against "lake"), and PostgreSQL, after five runs of a named statement, may switch to
+ * one generic plan for all values: measured 5 ms → 23–29 ms for a free-text page at 1M orders.
+ */
+export const perCallPlan = <R>(db: Executor, query: Sql) => sql<R>`${sql.raw(PLAN_PER_CALL)} ${query}`.execute(db);
+
 export const and = (parts: Sql[]): Sql => (parts.length ? sql.join(parts, sql` and `) : sql`1 = 1`);
 export const list = (values: readonly (string | number)[]) => sql.join(values.map((v) => sql`${v}`));
 export const COLUMNS = sql.join(ORDER_LIST_COLUMNS.map((c) => sql.ref(`o.${c}`)));

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js';
 import type { OrderListRow } from '../orders/orders.mapper.js';
 import { readTermByCreation, walkMerged, walkTerm } from './search-plans.js';
 import {
-  and, COLUMNS, conditions, isOrderedTerm, list, listsOf, orderBy, orderNumberConditions, type OrderSearch, prefixUpperBound, rangeOn, type Sql,
+  and, COLUMNS, conditions, perCallPlan, isOrderedTerm, list, listsOf, orderBy, orderNumberConditions, type OrderSearch, prefixUpperBound, rangeOn, type Sql,
   type TermFilter, termMatch, without,
 } from './search-sql.js';
 import { expandPrefix, MAX_EXPANSION } from './term-expansion.js';
@@ -71,7 +71,7 @@ function wideRange(prefix: string): Sql {
 }
 
 async function boundedCount(db: Executor, source: Source): Promise<number> {
-  const { rows } = await sql<{ n: number }>`select count(*) as n from (${source.probe} limit ${source.cap}) p`.execute(db);
+  const { rows } = await perCallPlan<{ n: number }>(db, sql`select count(*) as n from (${source.probe} limit ${source.cap}) p`);
   return Number(rows[0]?.n ?? 0);
 }
 
@@ -108,8 +108,8 @@ export async function findOrderPage(db: Executor, search: OrderSearch, sizes = S
   // Every filter is broad, so matches are dense: walk an index in sort order and stop early.
   const keep = byCreated ? ['created_at'] : s.sort.startsWith('total') ? ['total']
     : s.sort.startsWith('stage_entered') ? ['stage', 'stage_entered_at'] : ['order_number'];
-  const { rows } = await sql<OrderListRow>`select ${COLUMNS} from orders o
-    where ${and(conditions({ db, walking: { keep } }, s))} ${orderBy(s.sort)} limit ${take}`.execute(db);
+  const { rows } = await perCallPlan<OrderListRow>(db, sql`select ${COLUMNS} from orders o
+    where ${and(conditions({ db, walking: { keep } }, s))} ${orderBy(s.sort)} limit ${take}`);
   return rows;
 }
 
@@ -118,8 +118,8 @@ async function readCandidates(db: Executor, s: OrderSearch, source: Source, take
   const driver = source.term
     ? sql`select distinct t.order_id as id from order_search_terms t where ${termMatch(source.term, 't')}`
     : sql`select o.id from orders o where ${and(source.orders ?? [])}`;
-  const { rows } = await sql<OrderListRow>`select ${COLUMNS} from (${driver}) d cross join orders o
-    where o.id = d.id and ${and(conditions({ db }, without(s, source.term)))} ${orderBy(s.sort)} limit ${take}`.execute(db);
+  const { rows } = await perCallPlan<OrderListRow>(db, sql`select ${COLUMNS} from (${driver}) d cross join orders o
+    where o.id = d.id and ${and(conditions({ db }, without(s, source.term)))} ${orderBy(s.sort)} limit ${take}`);
   return rows;
 }
 

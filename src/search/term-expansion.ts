@@ -15,7 +15,7 @@ export const MAX_EXPANSION = 32;
  * Pairs of every kind are stepped over (a company or e-mail term may sit between two names), up to this
  * many; a prefix that spans more is wide ("o") and is better checked per order than expanded.
  */
-export const MAX_SCAN = 256;
+export const MAX_SCAN = 1024;
 
 export type TermPair = [term: string, kind: TermKind];
 
