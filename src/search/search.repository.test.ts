@@ -79,6 +79,15 @@ describeEachDatabase('order search plans', (getDb) => {
     // Every kind is stepped over; only the asked-for kinds are kept.
     expect(await expandPrefix(db, { kinds: ['name', 'addr'], prefix: 'ma' })).toEqual([['marc', 'name'], ['mary', 'name'], ['maryam', 'name']]);
     expect(await expandPrefix(db, { kinds: ['name'], prefix: 'zzz' })).toEqual([]);
+    // Whole-value terms (tags, custom fields) may hold any character, the step's separator included.
+    const odd = ['odd\u001fone', 'odd\u001fone\u001ftwo', 'odd'].flatMap((term) => (['tag', 'cf1'] as const).map((kind) => ({ term, kind, created_at: 1, order_id: 1 })));
+    await db.insertInto('order_search_terms').values(odd).execute();
+    try {
+      expect(await expandPrefix(db, { kinds: ['tag', 'cf1'], prefix: 'odd' })).toEqual(
+        ['odd', 'odd\u001fone', 'odd\u001fone\u001ftwo'].flatMap((t) => [[t, 'cf1'], [t, 'tag']]));
+    } finally {
+      await db.deleteFrom('order_search_terms').where('term', 'like', 'odd%').execute();
+    }
     // A prefix spanning more than MAX_SCAN pairs is left unexpanded (the planner counts it instead).
     const wide = Array.from({ length: MAX_SCAN + 1 }, (_, i) => ({ term: `wide${String(i).padStart(4, '0')}`, kind: 'tag' as const, created_at: 1, order_id: 1 }));
     await db.insertInto('order_search_terms').values(wide).execute();

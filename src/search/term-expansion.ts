@@ -46,21 +46,21 @@ async function pairsInRange(db: Executor, prefix: string): Promise<TermPair[] | 
       select term, kind from p limit ${MAX_SCAN + 1}`.execute(db);
     return rows.length > MAX_SCAN ? undefined : rows.map((r) => [r.term, r.kind]);
   }
-  // SQLite has no LATERAL, so each step of the recursion carries the pair as one string and finds the next
-  // by two plain seeks: the next kind under the same term, else the first entry of the next term. (A
-  // row-value bound `(term, kind) > (?, ?)` would be walked entry by entry through every posting of the
-  // current pair, ~1 ms for a common word such as "lake"; one seek per step from Node would pay the
-  // driver's overhead per pair, hundreds of times for a wide prefix such as "de".)
-  const term = sql`substr(p.pair, 1, instr(p.pair, char(31)) - 1)`;
+  // SQLite has no LATERAL, so each step of the recursion carries the pair as one string (kind first: a
+  // kind never holds the separator, a term might) and finds the next by two plain seeks: the next kind
+  // under the same term, else the first entry of the next term. (A row-value bound `(term, kind) > (?, ?)`
+  // is walked entry by entry through every posting of the current pair, ~1 ms for a common word such as
+  // "lake"; one seek per call from Node would pay the driver's overhead per pair.)
+  const kind = sql`substr(p.pair, 1, instr(p.pair, char(31)) - 1)`;
+  const term = sql`substr(p.pair, instr(p.pair, char(31)) + 1)`;
   const { rows } = await sql<{ pair: string }>`
     with recursive p(pair) as (
-      select * from (select t.term || char(31) || t.kind from order_search_terms t
+      select * from (select t.kind || char(31) || t.term from order_search_terms t
         where t.term >= ${prefix} ${below('t')} order by t.term, t.kind limit 1)
       union all
       select coalesce(
-        (select s.term || char(31) || s.kind from order_search_terms s
-          where s.term = ${term} and s.kind > substr(p.pair, instr(p.pair, char(31)) + 1) order by s.kind limit 1),
-        (select s.term || char(31) || s.kind from order_search_terms s where s.term > ${term} ${below('s')} order by s.term, s.kind limit 1))
+        (select s.kind || char(31) || s.term from order_search_terms s where s.term = ${term} and s.kind > ${kind} order by s.kind limit 1),
+        (select s.kind || char(31) || s.term from order_search_terms s where s.term > ${term} ${below('s')} order by s.term, s.kind limit 1))
       from p where p.pair is not null
       limit ${MAX_SCAN + 2}
     )
@@ -68,6 +68,6 @@ async function pairsInRange(db: Executor, prefix: string): Promise<TermPair[] | 
   if (rows.length > MAX_SCAN) return undefined;
   return rows.map(({ pair }) => {
     const at = pair.indexOf('\u001f');
-    return [pair.slice(0, at), pair.slice(at + 1) as TermKind];
+    return [pair.slice(at + 1), pair.slice(0, at) as TermKind];
   });
 }
