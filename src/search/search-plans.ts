@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import { type Executor, isPostgres } from '../db/database.js';
 import type { OrderListRow } from '../orders/orders.mapper.js';
 import {
-  and, COLUMNS, conditions, perCallPlan, descending, keysetCondition, listsOf, orderBy, type OrderSearch, type TermFilter, termExists, termMatch, without,
+  and, COLUMNS, conditions, descending, keysetCondition, listsOf, orderBy, type OrderSearch, perCallPlan, type TermFilter, termExists, termMatch, without,
 } from './search-sql.js';
 
 /* The ways a page is read once the planner (search.repository.ts) has chosen where to start. */

@@ -102,4 +102,3 @@ describeEachDatabase('order search plans', (getDb) => {
     }
   });
 });
-

@@ -3,7 +3,7 @@ import type { Executor } from '../db/database.js';
 import type { OrderListRow } from '../orders/orders.mapper.js';
 import { readTermByCreation, walkMerged, walkTerm } from './search-plans.js';
 import {
-  and, COLUMNS, conditions, perCallPlan, isOrderedTerm, list, listsOf, orderBy, orderNumberConditions, type OrderSearch, prefixUpperBound, rangeOn, type Sql,
+  and, COLUMNS, conditions, isOrderedTerm, list, listsOf, orderBy, orderNumberConditions, type OrderSearch, perCallPlan, prefixUpperBound, rangeOn, type Sql,
   type TermFilter, termMatch, without,
 } from './search-sql.js';
 import { expandPrefix, MAX_EXPANSION } from './term-expansion.js';

@@ -8,7 +8,7 @@ import { prefixUpperBound, type TermFilter } from './search-sql.js';
  * so newest-first would mean reading and sorting every match. But a prefix usually covers only a few
  * distinct terms ("smith", "smithers"), and each (term, kind) is already in creation order in the index.
  * Expanding the prefix into those pairs lets the search merge a handful of ordered walks that stop after
- * one page. The pairs are found by a loose index scan: one seek per pair, never a read of the postings.
+ * one page. The pairs are found by a loose index scan: a seek or two per pair, never a read of the postings.
  */
 export const MAX_EXPANSION = 32;
 /**
@@ -28,7 +28,7 @@ export async function expandPrefix(db: Executor, f: TermFilter, max = MAX_EXPANS
   return pairs.length > max ? undefined : pairs;
 }
 
-/** Every distinct (term, kind) starting with `prefix`, by one index seek each; undefined past MAX_SCAN. */
+/** Every distinct (term, kind) starting with `prefix`, in index order, in one statement; undefined past MAX_SCAN. */
 async function pairsInRange(db: Executor, prefix: string): Promise<TermPair[] | undefined> {
   const upper = prefixUpperBound(prefix);
   const below = (t: string) => (upper === null ? sql`` : sql`and ${sql.ref(`${t}.term`)} < ${upper}`);
