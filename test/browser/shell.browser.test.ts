@@ -196,6 +196,10 @@ describeInBrowser('back office shell', () => {
     try {
       await signIn(page, env.baseUrl, email);
       await navCount(page, 'Hold');
+      // The landing page's own requests must be answered first: one still in flight when the session ends
+      // would be the request that notices, and the sign-in page would replace the navigation before the
+      // click below (a race that only a loaded machine loses).
+      await page.waitForLoadState('networkidle');
 
       // Expiry noticed by the app itself: the next request after moving on gets a 401.
       await endSessionsOf(email);
