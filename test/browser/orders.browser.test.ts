@@ -128,6 +128,32 @@ describeInBrowser('orders: search, queues, order detail', () => {
     });
   });
 
+  it('shows the next page without a request of its own: it was fetched while the first was on screen', async () => {
+    await withPage('read_only', async (page) => {
+      await page.goto(`${env.baseUrl}/orders?limit=25`);
+      await resultIds(page, 'View All Orders');
+      await page.waitForLoadState('networkidle'); // the first page, and the second fetched behind it
+      const expected = (await ordersQuery().orderBy('created_at', 'desc').orderBy('id', 'desc').limit(75).execute()).map((o) => o.order_number);
+      const listRequests: URL[] = [];
+      page.on('request', (request) => {
+        const url = new URL(request.url());
+        if (url.pathname === '/api/v1/orders') listRequests.push(url);
+      });
+
+      await page.getByRole('button', { name: 'Next ›' }).click();
+      await expect.poll(() => resultIds(page, 'View All Orders')).toEqual(expected.slice(25, 50));
+      const shown = param(page, 'cursor');
+      expect(shown).not.toBeNull();
+      // Only the page after it was asked for (the next prefetch), never the page now on screen.
+      await expect.poll(() => listRequests.length).toBeGreaterThan(0);
+      expect(listRequests.map((u) => u.searchParams.get('cursor'))).not.toContain(shown);
+
+      await page.waitForLoadState('networkidle');
+      await page.getByRole('button', { name: 'Next ›' }).click();
+      await expect.poll(() => resultIds(page, 'View All Orders')).toEqual(expected.slice(50, 75));
+    });
+  });
+
   it('saves a view (filters, sort, columns), and applying it after a reload restores the search', async () => {
     const other = await colleague();
     const toHold = await other.placeOrder({ method: 'check', status: 'unprocessed' });

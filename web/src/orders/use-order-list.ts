@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { api } from '../app/api';
+import { forgetPrefetchedPage, prefetchNextPage, takePrefetchedPage } from './next-page-prefetch';
 import { learnOrderPrefix } from './search-state';
 import type { OrderPage } from './types';
 
@@ -14,7 +15,8 @@ export interface OrderListState {
 
 /**
  * One page of GET /orders for a query string. A newer query aborts the older request, and the previous
- * page stays on screen (dimmed) until the new one arrives, so paging does not flash an empty table.
+ * page stays on screen (dimmed) until the new one arrives, so paging does not flash an empty table. The
+ * page after it is fetched in the background (next-page-prefetch.ts); a reload always asks the server.
  */
 export function useOrderList(query: string): OrderListState {
   const [page, setPage] = useState<OrderPage | null>(null);
@@ -23,6 +25,7 @@ export function useOrderList(query: string): OrderListState {
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const current = useRef<AbortController | null>(null);
+  const lastAttempt = useRef(attempt);
 
   useEffect(() => {
     current.current?.abort();
@@ -30,9 +33,14 @@ export function useOrderList(query: string): OrderListState {
     current.current = controller;
     setLoading(true);
     setError(null);
-    api<OrderPage>(`/orders?${query}`, { signal: controller.signal }).then(
+    // A reload (after an action, or "Try again") always asks the server.
+    const reloading = attempt !== lastAttempt.current;
+    lastAttempt.current = attempt;
+    const prefetched = reloading ? null : takePrefetchedPage(query);
+    (prefetched ?? api<OrderPage>(`/orders?${query}`, { signal: controller.signal })).then(
       (data) => {
         if (controller.signal.aborted) return;
+        if (data.nextCursor) prefetchNextPage(query, data.nextCursor);
         learnOrderPrefix(data.items[0]?.orderId);
         setPage(data);
         setPageQuery(query);
@@ -47,6 +55,9 @@ export function useOrderList(query: string): OrderListState {
     return () => controller.abort();
   }, [query, attempt]);
 
-  const reload = useCallback(() => setAttempt((n) => n + 1), []);
+  const reload = useCallback(() => {
+    forgetPrefetchedPage();
+    setAttempt((n) => n + 1);
+  }, []);
   return { page, pageQuery, loading, error, reload };
 }
