@@ -25,7 +25,6 @@ export function useOrderList(query: string): OrderListState {
   const [error, setError] = useState<unknown>(null);
   const [attempt, setAttempt] = useState(0);
   const current = useRef<AbortController | null>(null);
-  const lastAttempt = useRef(attempt);
 
   useEffect(() => {
     current.current?.abort();
@@ -33,11 +32,8 @@ export function useOrderList(query: string): OrderListState {
     current.current = controller;
     setLoading(true);
     setError(null);
-    // A reload (after an action, or "Try again") always asks the server.
-    const reloading = attempt !== lastAttempt.current;
-    lastAttempt.current = attempt;
-    const prefetched = reloading ? null : takePrefetchedPage(query);
-    (prefetched ?? api<OrderPage>(`/orders?${query}`, { signal: controller.signal })).then(
+    // A reload (after an action, or "Try again") has dropped the held page, so it always asks the server.
+    (takePrefetchedPage(query) ?? api<OrderPage>(`/orders?${query}`, { signal: controller.signal })).then(
       (data) => {
         if (controller.signal.aborted) return;
         if (data.nextCursor) prefetchNextPage(query, data.nextCursor);
