@@ -39,16 +39,27 @@ export async function assessFraud(db: Executor, facts: FraudFacts, now = Date.no
  * creation can send it together with the order's other first statements (db/statement-batch.ts).
  */
 export async function assessFraudUnder(db: Executor, settings: CompiledFraudSettings, facts: FraudFacts, now = Date.now()): Promise<FraudAssessment> {
-  const f = normalizeFacts(facts);
+  return (await lookUpFraud(db, settings, facts, now))(facts.total);
+}
+
+/**
+ * The database half of an assessment: everything the rules read, for an order whose total is not known
+ * yet (order creation looks the order up while its items are still being priced, in the same round trip).
+ * Resolves to the scoring of that order for its total. Sends its look-up before its first `await`.
+ */
+export async function lookUpFraud(
+  db: Executor, settings: CompiledFraudSettings, facts: Omit<FraudFacts, 'total'>, now = Date.now(),
+): Promise<(total: number) => FraudAssessment> {
+  const f = normalizeFacts({ ...facts, total: 0 });
   const exemptBy = exemptionOf(settings, f);
-  if (exemptBy) return { score: 0, threshold: settings.settings.threshold, hold: false, exemptBy, contributions: [] };
+  if (exemptBy) return () => ({ score: 0, threshold: settings.settings.threshold, hold: false, exemptBy, contributions: [] });
   const [found, average, ipRange] = await Promise.all([
     findBlocksAndVelocity(db, blockKeysToCheck(settings, f), velocityProbes(settings, f, now), now),
     settings.settings.rules.total_over_average.enabled ? trailingAverageOrderTotal(db, f.currency) : null,
     f.ip && settings.settings.rules.blocked_ip.enabled ? findBlockedIpRange(db, f.ip) : null,
   ]);
   const blocked = new Set(found.blocked.map((k) => blockKey(k.kind, k.value)));
-  return summarize(settings.settings.threshold, scoreRules(settings, f, { blocked, velocity: found.velocity, average, ipRange }));
+  return (total) => summarize(settings.settings.threshold, scoreRules(settings, { ...f, total }, { blocked, velocity: found.velocity, average, ipRange }));
 }
 
 /** The assessment of these contributions under `threshold`. */

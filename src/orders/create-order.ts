@@ -1,7 +1,7 @@
 import type { Trx } from '../db/database.js';
 import { together } from '../db/statement-batch.js';
 import {
-  assessFraudUnder, type FraudAssessment, type FraudFacts, loadCompiledFraudSettings, recordFraudSignals,
+  type FraudAssessment, type FraudFacts, loadCompiledFraudSettings, lookUpFraud, recordFraudSignals,
 } from '../fraud/assess-fraud.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
@@ -59,27 +59,29 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const intake = await prepareIntakePayment(trx, payment);
   const paymentStatus = intake.status;
 
-  const items = await resolveItems(trx, input.items, input.currency);
-  const summary = computeSummary(items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount!, tax: i.tax! })), input.shippingCost ?? 0, input.shippingTax ?? 0);
-  assertExpectedTotal(input.expectedTotal, summary.total);
-
   // Fraud rules run before any money moves (a quote asks for no money, so it is not scored).
-  const fraudFacts: FraudFacts = {
-    currency: input.currency, total: summary.total, email, ip: input.customer.ip ?? null, billing, shipping, cardFingerprint: intake.cardFingerprint,
-  };
   const fraudSettings = payment.method === 'quote_request' ? undefined : await loadCompiledFraudSettings(trx);
-  const customerName = `${billing.firstName} ${billing.lastName}`.trim();
+  const fraudDraft: Omit<FraudFacts, 'total'> = {
+    currency: input.currency, email, ip: input.customer.ip ?? null, billing, shipping, cardFingerprint: intake.cardFingerprint,
+  };
 
-  // Three round trips on PostgreSQL for everything the order reads and writes: its card; the fraud rules'
-  // look-up, its ids and its customer; then its rows (db/statement-batch.ts).
-  const [fraud, ids, customer] = await together(trx, (t) => [
-    fraudSettings ? assessFraudUnder(t, fraudSettings, fraudFacts, now) : undefined,
+  // Three round trips on PostgreSQL for everything the order reads and writes: its card; its catalog
+  // items, the fraud rules' look-up, its ids and its customer; then its rows (db/statement-batch.ts).
+  // The look-up needs no total, so it goes out while the items are still being priced.
+  const [items, scoreFraud, ids, customer] = await together(trx, (t) => [
+    resolveItems(t, input.items, input.currency),
+    fraudSettings ? lookUpFraud(t, fraudSettings, fraudDraft, now) : undefined,
     allocateOrderIds(t),
     upsertCustomer(t, {
       email, first_name: billing.firstName, last_name: billing.lastName, company: billing.company ?? null, phone: billing.phone ?? null,
       billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), now,
     }),
   ] as const);
+  const summary = computeSummary(items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount!, tax: i.tax! })), input.shippingCost ?? 0, input.shippingTax ?? 0);
+  assertExpectedTotal(input.expectedTotal, summary.total);
+  const fraudFacts: FraudFacts = { ...fraudDraft, total: summary.total };
+  const fraud = scoreFraud?.(summary.total);
+  const customerName = `${billing.firstName} ${billing.lastName}`.trim();
   const orderId = ids.id;
   const orderNumber = formatOrderNumber(settings.orderNumberPrefix, ids.sequence);
   const facts = await establishRoutingFacts(trx, {

@@ -11,10 +11,10 @@ export type ResolvedItem = Omit<NewOrderItemRow, 'order_id'>;
  */
 export async function resolveItems(trx: Trx, items: readonly ItemInputT[], currency: string): Promise<ResolvedItem[]> {
   const needsCatalog = items.some((i) => i.unitPrice === undefined || i.description === undefined || i.shippable === undefined || i.preorder === undefined);
+  // Sent through executeQuery, so order creation can send it in a batch with its other first reads.
   const catalog = needsCatalog
-    ? new Map(
-        (await trx.selectFrom('catalog_items').selectAll().where('sku', 'in', [...new Set(items.map((i) => i.sku))]).execute()).map((c) => [c.sku, c]),
-      )
+    ? new Map((await trx.executeQuery(trx.selectFrom('catalog_items').selectAll().where('sku', 'in', [...new Set(items.map((i) => i.sku))]).compile())).rows
+      .map((c) => [c.sku, c]))
     : new Map();
   return items.map((item, i) => {
     const known = catalog.get(item.sku);
