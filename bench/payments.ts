@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
+import { describeMachine, measureMachine } from './machine.js';
 import { cli, scratchPostgres, startServer } from './server.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -122,10 +123,12 @@ export async function benchPayments(dialect: string) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const machine = await measureMachine();
+  console.log(describeMachine(machine));
   for (const d of dialects) {
     const r = await benchPayments(d);
     fs.mkdirSync('bench/out', { recursive: true });
-    fs.writeFileSync(`bench/out/payments-${d}.json`, JSON.stringify(r, null, 2));
+    fs.writeFileSync(`bench/out/payments-${d}.json`, JSON.stringify({ ...r, machine }, null, 2));
     console.log(`\n### ${d}: order creation with payment (${SECONDS} s per run)\n`);
     console.log('| run | clients | orders/s | p50 ms | p99 ms | errors |\n| --- | --- | --- | --- | --- | --- |');
     for (const c of r.charged) console.log(`| card charged through the sandbox (HTTP) | ${c.connections} | ${c.ordersPerSecond} | ${c.p50Ms} | ${c.p99Ms} | ${c.errors} |`);

@@ -16,6 +16,7 @@ import { measureCalls, measureGets, type Percentiles, timedGet } from './latency
 import { openRawPostgres, openRawSqlite, RAW, type RawDb, sampleValues } from './raw-db.js';
 import { measureBackOffice } from './browser.js';
 import { cli, startServer } from './server.js';
+import { describeMachine, measureMachine } from './machine.js';
 import { measureOrderCreation } from './throughput.js';
 
 const ORDERS = Number(process.env.BENCH_ORDERS ?? 1_000_000);
@@ -115,9 +116,11 @@ async function benchDialect(dialect: string) {
 }
 
 const results = [];
+const machine = await measureMachine();
 for (const d of dialects) results.push(await benchDialect(d));
 fs.mkdirSync('bench/out', { recursive: true });
-for (const r of results) fs.writeFileSync(`bench/out/${r.dialect}.json`, JSON.stringify(r, null, 2));
+for (const r of results) fs.writeFileSync(`bench/out/${r.dialect}.json`, JSON.stringify({ ...r, machine }, null, 2));
+console.log(`\n${describeMachine(machine)}`);
 
 for (const r of results) {
   console.log(`\n### ${r.dialect}: ${r.orders.toLocaleString()} orders (seeded in ${r.seedSeconds} s)\n`);
