@@ -1,6 +1,6 @@
 import type { Trx } from '../db/database.js';
 import { together } from '../db/statement-batch.js';
-import { enqueueEvent } from '../outbox/outbox.repository.js';
+import { enqueueEvents, type OutboxEvent } from '../outbox/outbox.repository.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
 import { checkStageMove } from '../stages/stage-machine.js';
@@ -35,11 +35,12 @@ export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Act
 /**
  * The stage change itself — row, counts, history, event — for a move already decided: by a person through
  * the transition table above, or by the system (a payment outcome, a gateway notification) where the
- * table's hand-move rules do not apply. `patch` rides along in the same row update (e.g. payment figures).
+ * table's hand-move rules do not apply. `patch` rides along in the same row update (e.g. payment figures),
+ * and `events` are written after the stage's own event, in the same statement.
  */
 export async function changeOrderStage(
   trx: Trx, row: OrderRow, to: Stage, reason: string, actor: string, now: number,
-  patch: Partial<Omit<OrdersTable, 'id' | 'version'>> = {}, expected?: ExpectedVersion,
+  patch: Partial<Omit<OrdersTable, 'id' | 'version'>> = {}, expected?: ExpectedVersion, events: readonly OutboxEvent[] = [],
 ): Promise<number> {
   const from = row.stage as Stage;
   const holdFrom = to === 'hold' ? from : null;
@@ -52,7 +53,7 @@ export async function changeOrderStage(
     from !== to ? adjustStageCount(t, from, -1) : undefined,
     from !== to ? adjustStageCount(t, to, 1) : undefined,
     insertOrderHistory(t, { orderId: row.id, at: now, actor, kind: 'stage', from, to, reason }),
-    enqueueEvent(t, 'order.stage_changed', { type: 'order', id: row.order_number }, { orderId: row.order_number, from, to, reason }, now),
+    enqueueEvents(t, [{ topic: 'order.stage_changed', aggregate: { type: 'order', id: row.order_number }, payload: { orderId: row.order_number, from, to, reason } }, ...events], now),
   ] as const);
   return row.version + 1;
 }

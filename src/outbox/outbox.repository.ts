@@ -1,5 +1,5 @@
 import type { Executor, Trx } from '../db/database.js';
-import { prepared } from '../db/prepared.js';
+import { prepared, preparedPerCount } from '../db/prepared.js';
 
 type EventValues = { topic: string; aggregate_type: string; aggregate_id: string; payload_json: string; created_at: number };
 const insertEventQuery = prepared((db, p: EventValues) => db.insertInto('outbox').values({
@@ -15,6 +15,34 @@ export async function enqueueEvent(
   trx: Trx, topic: string, aggregate: { type: string; id: string }, payload: Record<string, unknown>, at: number,
 ): Promise<void> {
   await insertEventQuery(trx, { topic, aggregate_type: aggregate.type, aggregate_id: aggregate.id, payload_json: JSON.stringify(payload), created_at: at });
+}
+
+export interface OutboxEvent {
+  topic: string;
+  aggregate: { type: string; id: string };
+  payload: Record<string, unknown>;
+}
+
+const EVENT_FIELDS = ['topic', 'aggregate_type', 'aggregate_id', 'payload_json'] as const;
+const insertEventsQuery = preparedPerCount((db, p: Record<string, unknown>, count) => db.insertInto('outbox').values(
+  Array.from({ length: count }, (_, i) => ({
+    ...Object.fromEntries(EVENT_FIELDS.map((f) => [f, p[`${f}.${i}`]])), created_at: p.created_at, delivered_at: null, last_error: null,
+  })) as never));
+
+/**
+ * Several events of one change, in one statement: their ids (the order consumers see them in) follow
+ * the list on both databases, even when the statement travels in a batch with others.
+ */
+export async function enqueueEvents(trx: Trx, events: readonly OutboxEvent[], at: number): Promise<void> {
+  if (!events.length) return;
+  const args: Record<string, unknown> = { created_at: at };
+  events.forEach((e, i) => {
+    args[`topic.${i}`] = e.topic;
+    args[`aggregate_type.${i}`] = e.aggregate.type;
+    args[`aggregate_id.${i}`] = e.aggregate.id;
+    args[`payload_json.${i}`] = JSON.stringify(e.payload);
+  });
+  await insertEventsQuery(trx, events.length, args);
 }
 
 export async function countPendingEvents(db: Executor): Promise<number> {

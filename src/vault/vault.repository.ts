@@ -1,4 +1,5 @@
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import type { SealedCard } from './card-cipher.js';
 import type { VaultCardRow, VaultCardsTable } from './vault.table.js';
 
@@ -10,8 +11,10 @@ export async function findVaultCard(db: Executor, token: string): Promise<VaultC
   return db.selectFrom('vault_cards').selectAll().where('token', '=', token).executeTakeFirst();
 }
 
+const touchQuery = prepared((db, p: { token: string; now: number }) => db.updateTable('vault_cards').set({ last_used_at: p.now }).where('token', '=', p.token));
+/** Sent through executeQuery, so it can travel in a statement batch with the ledger row it goes with. */
 export async function touchVaultCard(db: Executor, token: string, now: number): Promise<void> {
-  await db.updateTable('vault_cards').set({ last_used_at: now }).where('token', '=', token).execute();
+  await touchQuery(db, { token, now });
 }
 
 export const sealedOf = (row: VaultCardRow): SealedCard => ({ keyId: row.key_id, iv: row.iv, ciphertext: row.ciphertext, authTag: row.auth_tag });

@@ -1,4 +1,5 @@
 import { type Db, readerOf, type Trx } from '../../db/database.js';
+import { together } from '../../db/statement-batch.js';
 import { transact } from '../../db/transact.js';
 import { formatMoney } from '../../shared/money.js';
 import { type RevealedCard, revealCard, revealVaultRow } from '../../vault/reveal-card.js';
@@ -119,11 +120,16 @@ async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, n
   const order = await lockOrderById(trx, Number(row.order_id));
   if (!order) throw new Error(`order ${row.order_id} of ledger row ${row.id} is gone`);
   const patch = outcomePatch(row, outcome, now);
-  if (!(await resolveLedgerRow(trx, row.id, OPEN, patch))) {
+  // One round trip on PostgreSQL. Should another process have resolved the row first, the card was used
+  // all the same, so its time of use is right either way.
+  const [won] = await together(trx, (t) => [
+    resolveLedgerRow(t, row.id, OPEN, patch),
+    row.source_token && (row.kind === 'sale' || row.kind === 'authorize') ? touchVaultCard(t, row.source_token, now) : undefined,
+  ] as const);
+  if (!won) {
     const current = await findLedgerRow(trx, row.id);
     return { ledgerId: row.id, status: current?.status ?? row.status, applied: false };
   }
-  if (row.source_token && (row.kind === 'sale' || row.kind === 'authorize')) await touchVaultCard(trx, row.source_token, now);
   if (row.kind === 'refund') await releaseDeclinedRefund(trx, row, patch.status, now); // a refused refund gives its units back
   const sync = await syncOrderPayment(trx, order, row.actor, describe(row, outcome), now, { review });
   return { ledgerId: row.id, status: patch.status, applied: true, sync };

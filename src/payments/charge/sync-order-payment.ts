@@ -1,5 +1,6 @@
 import type { Trx } from '../../db/database.js';
-import { enqueueEvent } from '../../outbox/outbox.repository.js';
+import { together } from '../../db/statement-batch.js';
+import { enqueueEvents, type OutboxEvent } from '../../outbox/outbox.repository.js';
 import { changeOrderStage } from '../../orders/move-order-stage.js';
 import { insertOrderHistory, updateOrderRow } from '../../orders/orders.repository.js';
 import type { OrderRow } from '../../orders/orders.table.js';
@@ -36,7 +37,12 @@ export async function syncOrderPayment(
   trx: Trx, order: OrderRow, actor: string, note: string, now: number,
   opts: { review?: ReviewHold | undefined; patch?: Partial<Pick<OrderRow, 'refund_blocked'>> } = {},
 ): Promise<PaymentSync> {
-  const state = derivePaymentState(await listLedgerRows(trx, order.id), Number(order.total));
+  // The ledger as it is now, and the history line that says why: one round trip on PostgreSQL.
+  const [ledger] = await together(trx, (t) => [
+    listLedgerRows(t, order.id),
+    insertOrderHistory(t, { orderId: order.id, at: now, actor, kind: 'payment', reason: note }),
+  ] as const);
+  const state = derivePaymentState(ledger, Number(order.total));
   const patch = {
     payment_status: state.status, paid_total: state.paidTotal, authorized_total: state.authorizedTotal,
     refunded_total: state.refundedTotal, paid_at: state.paidAt, updated_at: now,
@@ -45,16 +51,17 @@ export async function syncOrderPayment(
   };
   const from = order.stage as Stage;
   const target = WAITING_ON_PAYMENT.has(from) ? nextStage(order, state, opts.review?.reason) : undefined;
-  await insertOrderHistory(trx, { orderId: order.id, at: now, actor, kind: 'payment', reason: note });
+  const events: OutboxEvent[] = state.status === order.payment_status ? [] : [{
+    topic: 'order.payment_changed', aggregate: { type: 'order', id: order.order_number },
+    payload: { orderId: order.order_number, from: order.payment_status, to: state.status, paid: state.paidTotal, refunded: state.refundedTotal },
+  }];
   if (target && target.stage !== from) {
-    await changeOrderStage(trx, order, target.stage, target.reason, actor, now, patch);
-  } else if (!(await updateOrderRow(trx, order.id, order.version, patch))) {
-    throw staleVersion('order', { version: order.version, source: 'body' }, order.version + 1);
-  }
-  if (state.status !== order.payment_status) {
-    await enqueueEvent(trx, 'order.payment_changed', { type: 'order', id: order.order_number }, {
-      orderId: order.order_number, from: order.payment_status, to: state.status, paid: state.paidTotal, refunded: state.refundedTotal,
-    }, now);
+    await changeOrderStage(trx, order, target.stage, target.reason, actor, now, patch, undefined, events);
+  } else {
+    if (!(await updateOrderRow(trx, order.id, order.version, patch))) {
+      throw staleVersion('order', { version: order.version, source: 'body' }, order.version + 1);
+    }
+    await enqueueEvents(trx, events, now);
   }
   return { state, stage: target?.stage ?? from, moved: !!target && target.stage !== from };
 }

@@ -53,13 +53,15 @@ export async function findLedgerRowByReference(db: Executor, gateway: string, re
 
 /**
  * Resolves a row only if it is still in one of `from`: whoever resolves first wins, and a second
- * resolution (a late retry, another process's recovery) changes nothing and learns it lost.
+ * resolution (a late retry, another process's recovery) changes nothing and learns it lost. Sent
+ * through executeQuery, so it can travel in a statement batch; RETURNING says whether it won, as a
+ * batch reports no affected-row counts.
  */
 export async function resolveLedgerRow(
   trx: Executor, id: number, from: readonly LedgerStatus[], patch: Partial<Omit<PaymentLedgerTable, 'id' | 'order_id' | 'idempotency_key'>>,
 ): Promise<boolean> {
-  const result = await trx.updateTable('payment_ledger').set(patch).where('id', '=', id).where('status', 'in', [...from]).executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const query = trx.updateTable('payment_ledger').set(patch).where('id', '=', id).where('status', 'in', [...from]).returning('id');
+  return (await trx.executeQuery(query.compile())).rows.length === 1;
 }
 
 /** Operations whose outcome nobody knows yet and whose time to ask again has come (recovery's queue). */
