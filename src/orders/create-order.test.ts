@@ -1,8 +1,7 @@
-import { sql } from 'kysely';
 import { beforeAll, expect, it } from 'vitest';
 import { forgetAverageOrderTotals } from '../fraud/average-order-total.js';
 import { SYSTEM_ACTOR } from '../shared/actor.js';
-import { describeEachDatabase } from '../test-support/databases.js';
+import { describeEachDatabase, statementsExecuted } from '../test-support/databases.js';
 import { orderInput } from '../test-support/factories.js';
 import { createOrder } from './create-order.js';
 
@@ -60,11 +59,9 @@ describeEachDatabase('createOrder', (get) => {
     if (dialect !== 'postgres') return;
     await db.transaction().execute(async (trx) => {
       await createOrder(trx, bySku('EASEL-1'), SYSTEM_ACTOR, settings); // settings and averages cached, statements prepared
-      const executions = async () => Number((await sql<{ n: string }>`
-        select coalesce(sum(generic_plans + custom_plans), 0) as n from pg_prepared_statements`.execute(trx)).rows[0]!.n);
-      const before = await executions();
+      const before = await statementsExecuted(trx);
       await createOrder(trx, bySku('EASEL-1'), SYSTEM_ACTOR, settings);
-      expect(await executions() - before).toBe(2);
+      expect(await statementsExecuted(trx) - before).toBe(2);
     });
   });
 });

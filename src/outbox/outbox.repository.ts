@@ -1,11 +1,5 @@
 import type { Executor, Trx } from '../db/database.js';
-import { prepared, preparedPerCount } from '../db/prepared.js';
-
-type EventValues = { topic: string; aggregate_type: string; aggregate_id: string; payload_json: string; created_at: number };
-const insertEventQuery = prepared((db, p: EventValues) => db.insertInto('outbox').values({
-  topic: p.topic, aggregate_type: p.aggregate_type, aggregate_id: p.aggregate_id, payload_json: p.payload_json, created_at: p.created_at,
-  delivered_at: null, last_error: null,
-}));
+import { preparedPerCount } from '../db/prepared.js';
 
 /**
  * Events are written in the same transaction as the change they describe; a later delivery job
@@ -14,7 +8,7 @@ const insertEventQuery = prepared((db, p: EventValues) => db.insertInto('outbox'
 export async function enqueueEvent(
   trx: Trx, topic: string, aggregate: { type: string; id: string }, payload: Record<string, unknown>, at: number,
 ): Promise<void> {
-  await insertEventQuery(trx, { topic, aggregate_type: aggregate.type, aggregate_id: aggregate.id, payload_json: JSON.stringify(payload), created_at: at });
+  await enqueueEvents(trx, [{ topic, aggregate, payload }], at);
 }
 
 export interface OutboxEvent {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe } from 'vitest';
-import { createDatabase, type Db } from '../db/database.js';
+import { createDatabase, type Db, type Executor } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 
 /** Advisory lock key serialising test schema drops against migrations (any constant unique to this use). */
@@ -83,4 +83,14 @@ export function describeEachDatabase(name: string, body: (get: () => TestDatabas
       });
     });
   }
+}
+
+/**
+ * PostgreSQL: how many named statements this session has executed so far. Every parameterised statement
+ * Orderdeck sends is named (db/pg-named-statements.ts), so the difference across a call is the number of
+ * statements (round trips) it took; call it inside one transaction, as statements are per session.
+ */
+export async function statementsExecuted(trx: Executor): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select coalesce(sum(generic_plans + custom_plans), 0) as n from pg_prepared_statements`.execute(trx);
+  return Number(rows[0]!.n);
 }

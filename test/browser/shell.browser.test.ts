@@ -190,9 +190,13 @@ describeInBrowser('back office shell', () => {
     }
   });
 
+  // Three sign-ins (each a deliberately slow password hash) and five page loads: 4 s alone, but past the
+  // default 30 s once, in a full run beside the process-kill tests. A step that never completes still fails
+  // at 20 s, naming itself.
   it('sends the user to sign in when the session expires, and back to the page they were on', async () => {
     const email = await env.user('customer_service');
     const page = await env.newPage();
+    page.setDefaultTimeout(20_000);
     try {
       await signIn(page, env.baseUrl, email);
       await navCount(page, 'Hold');
@@ -222,7 +226,7 @@ describeInBrowser('back office shell', () => {
     } finally {
       await page.close();
     }
-  });
+  }, 60_000);
 
   it('draws the last 30 days per currency, the stage counts and the oldest order of each queue', async () => {
     const page = await env.signedInPage('admin', { name: 'Avery Admin', locale: 'en-US', timezoneId: 'America/New_York' });

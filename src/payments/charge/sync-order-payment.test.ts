@@ -1,9 +1,8 @@
-import { sql } from 'kysely';
 import { expect, it } from 'vitest';
 import type { Trx } from '../../db/database.js';
 import { createOrder } from '../../orders/create-order.js';
 import { SYSTEM_ACTOR } from '../../shared/actor.js';
-import { describeEachDatabase } from '../../test-support/databases.js';
+import { describeEachDatabase, statementsExecuted } from '../../test-support/databases.js';
 import { orderInput } from '../../test-support/factories.js';
 import { insertLedgerRow, lockOrderById } from '../ledger/ledger.repository.js';
 import { syncOrderPayment } from './sync-order-payment.js';
@@ -48,11 +47,9 @@ describeEachDatabase('syncOrderPayment', (get) => {
       const now = Date.now();
       await syncOrderPayment(trx, await paidByCheck(trx, now), 'user:1 Clerk', 'warm-up: statements prepared', now);
       const order = await paidByCheck(trx, now);
-      const executions = async () => Number((await sql<{ n: string }>`
-        select coalesce(sum(generic_plans + custom_plans), 0) as n from pg_prepared_statements`.execute(trx)).rows[0]!.n);
-      const before = await executions();
+      const before = await statementsExecuted(trx);
       await syncOrderPayment(trx, order, 'user:1 Clerk', 'check payment received', now);
-      expect(await executions() - before).toBe(3);
+      expect(await statementsExecuted(trx) - before).toBe(3);
     });
   });
 });
