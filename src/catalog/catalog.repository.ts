@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
+import { preparedPerCount } from '../db/prepared.js';
 import type { ItemSort } from './catalog.schemas.js';
 import type { CatalogItemRow, CatalogItemsTable } from './catalog.table.js';
 
@@ -22,6 +23,19 @@ export const escapeLike = (text: string): string => text.replace(/[\\%_]/g, (c) 
 
 export async function findItemBySku(db: Executor, sku: string): Promise<CatalogItemRow | undefined> {
   return db.selectFrom('catalog_items').selectAll().where('sku', '=', sku).executeTakeFirst();
+}
+
+const bySkusQuery = preparedPerCount((db, p: Record<string, string>, count) => db.selectFrom('catalog_items').selectAll()
+  .where('sku', 'in', Array.from({ length: count }, (_, i) => p[`sku${i}`]!)));
+
+/**
+ * The catalog items with these SKUs (an order's lines). Sent through executeQuery, as prepared queries
+ * are, so order creation can send it in a batch with its other first reads.
+ */
+export async function findItemsBySkus(db: Executor, skus: readonly string[]): Promise<CatalogItemRow[]> {
+  const unique = [...new Set(skus)];
+  if (unique.length === 0) return [];
+  return (await bySkusQuery(db, unique.length, Object.fromEntries(unique.map((sku, i) => [`sku${i}`, sku])))).rows;
 }
 
 /** Reads the item and, on PostgreSQL, locks its row until the transaction ends (SQLite already has one writer). */

@@ -45,3 +45,26 @@ export function preparedPerCount<A extends object, R>(
     return query(db, args);
   };
 }
+
+/**
+ * One `prepared` per set of column names, for updates whose SET list depends on what changes (a payment
+ * outcome, a stage move). The shapes are the few the code writes; the cap only guards against a caller
+ * that builds column lists from input.
+ */
+export function preparedPerShape<A extends object, R>(
+  build: (db: Executor, p: A, columns: readonly string[]) => Compilable<R>,
+): (db: Executor, columns: readonly string[], args: A) => Promise<QueryResult<R>> {
+  const byShape = new Map<string, (db: Executor, args: A) => Promise<QueryResult<R>>>();
+  return (db, columns, args) => {
+    const shape = columns.join(',');
+    let query = byShape.get(shape);
+    if (!query) {
+      if (byShape.size >= MAX_SHAPES) byShape.clear();
+      const fixed = [...columns];
+      query = prepared<A, R>((d, p) => build(d, p, fixed));
+      byShape.set(shape, query);
+    }
+    return query(db, args);
+  };
+}
+const MAX_SHAPES = 500;

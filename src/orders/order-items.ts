@@ -1,3 +1,4 @@
+import { findItemsBySkus } from '../catalog/catalog.repository.js';
 import type { Trx } from '../db/database.js';
 import { invalid } from '../shared/errors.js';
 import type { ItemInputT } from './orders.schemas.js';
@@ -11,11 +12,7 @@ export type ResolvedItem = Omit<NewOrderItemRow, 'order_id'>;
  */
 export async function resolveItems(trx: Trx, items: readonly ItemInputT[], currency: string): Promise<ResolvedItem[]> {
   const needsCatalog = items.some((i) => i.unitPrice === undefined || i.description === undefined || i.shippable === undefined || i.preorder === undefined);
-  // Sent through executeQuery, so order creation can send it in a batch with its other first reads.
-  const catalog = needsCatalog
-    ? new Map((await trx.executeQuery(trx.selectFrom('catalog_items').selectAll().where('sku', 'in', [...new Set(items.map((i) => i.sku))]).compile())).rows
-      .map((c) => [c.sku, c]))
-    : new Map();
+  const catalog = new Map(needsCatalog ? (await findItemsBySkus(trx, items.map((i) => i.sku))).map((c) => [c.sku, c]) : []);
   return items.map((item, i) => {
     const known = catalog.get(item.sku);
     const field = `/items/${i}`;

@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
-import { prepared, preparedPerCount } from '../db/prepared.js';
+import { prepared, preparedPerCount, preparedPerShape } from '../db/prepared.js';
 import type { Term } from '../search/search-terms.js';
 import type { Stage } from '../stages/stages.js';
 import type { NewOrderItemRow, NewOrderRow, OrderHistoryRow, OrderItemRow, OrderNoteRow, OrderRow, OrdersTable } from './orders.table.js';
@@ -133,17 +133,21 @@ export async function lockOrderByNumber(trx: Trx, orderNumber: string): Promise<
   return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
 }
 
+const updateOrderQuery = preparedPerShape((db, p: Record<string, unknown>, columns) => db
+  .updateTable('orders')
+  .set(Object.fromEntries(columns.map((c) => [c, p[c]])))
+  .where('id', '=', p.where_id as number)
+  .where('version', '=', p.where_version as number));
+
 /** Updates only if the row still has `version`; returns false when someone else got there first. */
 export async function updateOrderRow(
   trx: Trx, id: number, version: number, patch: Partial<Omit<OrdersTable, 'id' | 'version'>>,
 ): Promise<boolean> {
-  const result = await trx
-    .updateTable('orders')
-    .set({ ...patch, version: version + 1 })
-    .where('id', '=', id)
-    .where('version', '=', version)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const set: Record<string, unknown> = { ...patch, version: version + 1 };
+  // Undefined means "leave it", as Kysely's set() reads it: such keys are not part of the statement.
+  const columns = Object.keys(set).filter((c) => set[c] !== undefined);
+  const result = await updateOrderQuery(trx, columns, { ...set, where_id: id, where_version: version });
+  return Number(result.numAffectedRows) === 1;
 }
 
 const itemsQuery = prepared((db, p: { orderId: number }) => db.selectFrom('order_items').selectAll().where('order_id', '=', p.orderId).orderBy('line_no'));

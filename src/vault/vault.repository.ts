@@ -7,8 +7,9 @@ export async function insertVaultCard(trx: Trx, row: VaultCardsTable): Promise<v
   await trx.insertInto('vault_cards').values(row).execute();
 }
 
+const findQuery = prepared((db, p: { token: string }) => db.selectFrom('vault_cards').selectAll().where('token', '=', p.token));
 export async function findVaultCard(db: Executor, token: string): Promise<VaultCardRow | undefined> {
-  return db.selectFrom('vault_cards').selectAll().where('token', '=', token).executeTakeFirst();
+  return (await findQuery(db, { token })).rows[0];
 }
 
 const touchQuery = prepared((db, p: { token: string; now: number }) => db.updateTable('vault_cards').set({ last_used_at: p.now }).where('token', '=', p.token));

@@ -1,5 +1,5 @@
 import { type Executor, isPostgres, type Trx } from '../../db/database.js';
-import { prepared } from '../../db/prepared.js';
+import { prepared, preparedPerShape } from '../../db/prepared.js';
 import type { OrderRow } from '../../orders/orders.table.js';
 import type { LedgerRow, LedgerStatus, NewLedgerRow, PaymentLedgerTable } from './ledger.table.js';
 
@@ -60,9 +60,20 @@ export async function findLedgerRowByReference(db: Executor, gateway: string, re
 export async function resolveLedgerRow(
   trx: Executor, id: number, from: readonly LedgerStatus[], patch: Partial<Omit<PaymentLedgerTable, 'id' | 'order_id' | 'idempotency_key'>>,
 ): Promise<boolean> {
-  const query = trx.updateTable('payment_ledger').set(patch).where('id', '=', id).where('status', 'in', [...from]).returning('id');
-  return (await trx.executeQuery(query.compile())).rows.length === 1;
+  const set = patch as Record<string, unknown>;
+  const columns = Object.keys(set).filter((c) => set[c] !== undefined);
+  // The statuses it may leave are part of the shape: a fixed list of placeholders per list length.
+  const shape = [...columns, `from:${from.length}`];
+  const args: Record<string, unknown> = { ...set, where_id: id };
+  from.forEach((status, i) => (args[`from_${i}`] = status));
+  return (await resolveQuery(trx, shape, args)).rows.length === 1;
 }
+const resolveQuery = preparedPerShape((db, p: Record<string, unknown>, shape) => {
+  const columns = shape.filter((c) => !c.startsWith('from:'));
+  const statuses = Array.from({ length: Number(shape.at(-1)!.slice(5)) }, (_, i) => p[`from_${i}`] as LedgerStatus);
+  return db.updateTable('payment_ledger').set(Object.fromEntries(columns.map((c) => [c, p[c]])))
+    .where('id', '=', p.where_id as number).where('status', 'in', statuses).returning('id');
+});
 
 /** Operations whose outcome nobody knows yet and whose time to ask again has come (recovery's queue). */
 export async function listOpenLedgerRows(db: Executor, now: number, limit: number): Promise<LedgerRow[]> {
@@ -74,6 +85,9 @@ export async function listOpenLedgerRows(db: Executor, now: number, limit: numbe
 
 /** Reads the order by id and, on PostgreSQL, locks it for the rest of the transaction. */
 export async function lockOrderById(trx: Trx, orderId: number): Promise<OrderRow | undefined> {
-  const query = trx.selectFrom('orders').selectAll().where('id', '=', orderId);
-  return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
+  return (await lockByIdQuery(trx, { orderId })).rows[0];
 }
+const lockByIdQuery = prepared((db, p: { orderId: number }) => {
+  const query = db.selectFrom('orders').selectAll().where('id', '=', p.orderId);
+  return isPostgres(db) ? query.forUpdate() : query;
+});
