@@ -109,22 +109,10 @@ export const forgetCachedBlocks = (): void => {
   blockedRanges.invalidate();
 };
 
-/**
- * The signals in (from, to], counted up to `cap` without walking past it: the cap-plus-first newest
- * signal at or before `to` bounds the range from below (ties in its millisecond are counted too, then
- * cut to the cap). A scalar subquery and one range count cost SQLite about a third of counting through a
- * LIMITed subquery, which runs as a co-routine.
- */
 const velocityCount = prepared((db, p: { kind: string; value: string; from: number; to: number; cap: number }) => db
-  .selectFrom('fraud_signals')
-  .select(sql<number>`min(count(*), ${p.cap})`.as('n'))
-  .where('kind', '=', p.kind).where('value', '=', p.value).where('at', '>', p.from).where('at', '<=', p.to)
-  .where('at', '>=', (eb) => eb.fn.coalesce(
-    eb.selectFrom('fraud_signals as s').select('s.at')
-      .where('s.kind', '=', p.kind).where('s.value', '=', p.value).where('s.at', '<=', p.to)
-      .orderBy('s.at', 'desc').limit(1).offset(p.cap),
-    eb.val(p.from),
-  )));
+  .selectFrom((eb) => eb.selectFrom('fraud_signals').select(sql<number>`1`.as('one'))
+    .where('kind', '=', p.kind).where('value', '=', p.value).where('at', '>', p.from).where('at', '<=', p.to).limit(p.cap).as('w'))
+  .select((eb) => eb.fn.countAll<number>().as('n')));
 
 interface LookupRow {
   src: string;
