@@ -22,6 +22,17 @@ describeEachDatabase('velocity counts', (getDb) => {
     expect(await count(3, '203.0.113.8')).toBe(0);
   });
 
+  it('reach the cap when many signals share the millisecond at its edge', async () => {
+    const rows = [T + 10, T + 20, T + 20, T + 20, T + 20, T + 30].map((ms, i) => ({ kind: 'card', value: 'fp-ties', at: ms, order_id: 900 + i }));
+    await transact(db(), (trx) => insertFraudSignals(trx, rows));
+    const count = async (cap: number) => (await findBlocksAndVelocity(db(), [], [{ kind: 'card', value: 'fp-ties', from: T, cap }], T + 100)).velocity.get('card');
+    expect(await count(2)).toBe(2);
+    expect(await count(3)).toBe(3);
+    expect(await count(5)).toBe(5);
+    expect(await count(6)).toBe(6);
+    expect(await count(7)).toBe(6);
+  });
+
   it('stay at the cap for a value with a long history in the window', async () => {
     const rows = Array.from({ length: 3_000 }, (_, i) => ({ kind: 'email', value: 'hot@example.com', at: T + i, order_id: 10_000 + i }));
     await transact(db(), (trx) => insertFraudSignals(trx, rows));
