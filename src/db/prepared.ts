@@ -47,24 +47,28 @@ export function preparedPerCount<A extends object, R>(
 }
 
 /**
- * One `prepared` per set of column names, for updates whose SET list depends on what changes (a payment
- * outcome, a stage move). The shapes are the few the code writes; the cap only guards against a caller
- * that builds column lists from input.
+ * One `prepared` per set of column names (and, optionally, per count, like preparedPerCount), for
+ * updates whose SET list depends on what changes (a payment outcome, a stage move). The shapes are the
+ * few the code writes; the cap only guards against a caller that builds column lists from input.
  */
 export function preparedPerShape<A extends object, R>(
-  build: (db: Executor, p: A, columns: readonly string[]) => Compilable<R>,
-): (db: Executor, columns: readonly string[], args: A) => Promise<QueryResult<R>> {
+  build: (db: Executor, p: A, columns: readonly string[], count: number) => Compilable<R>,
+): (db: Executor, columns: readonly string[], args: A, count?: number) => Promise<QueryResult<R>> {
   const byShape = new Map<string, (db: Executor, args: A) => Promise<QueryResult<R>>>();
-  return (db, columns, args) => {
-    const shape = columns.join(',');
+  return (db, columns, args, count = 0) => {
+    const shape = `${columns.join(',')}#${count}`;
     let query = byShape.get(shape);
     if (!query) {
       if (byShape.size >= MAX_SHAPES) byShape.clear();
       const fixed = [...columns];
-      query = prepared<A, R>((d, p) => build(d, p, fixed));
+      query = prepared<A, R>((d, p) => build(d, p, fixed, count));
       byShape.set(shape, query);
     }
     return query(db, args);
   };
 }
 const MAX_SHAPES = 500;
+
+/** The columns a patch sets: a key whose value is undefined means "leave it", as Kysely's set() reads it. */
+export const columnsSet = (patch: object): string[] =>
+  Object.keys(patch).filter((c) => (patch as Record<string, unknown>)[c] !== undefined);

@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
-import { prepared, preparedPerCount, preparedPerShape } from '../db/prepared.js';
+import { columnsSet, prepared, preparedPerCount, preparedPerShape } from '../db/prepared.js';
 import type { Term } from '../search/search-terms.js';
 import type { Stage } from '../stages/stages.js';
 import type { NewOrderItemRow, NewOrderRow, OrderHistoryRow, OrderItemRow, OrderNoteRow, OrderRow, OrdersTable } from './orders.table.js';
@@ -143,10 +143,8 @@ const updateOrderQuery = preparedPerShape((db, p: Record<string, unknown>, colum
 export async function updateOrderRow(
   trx: Trx, id: number, version: number, patch: Partial<Omit<OrdersTable, 'id' | 'version'>>,
 ): Promise<boolean> {
-  const set: Record<string, unknown> = { ...patch, version: version + 1 };
-  // Undefined means "leave it", as Kysely's set() reads it: such keys are not part of the statement.
-  const columns = Object.keys(set).filter((c) => set[c] !== undefined);
-  const result = await updateOrderQuery(trx, columns, { ...set, where_id: id, where_version: version });
+  const set = { ...patch, version: version + 1 };
+  const result = await updateOrderQuery(trx, columnsSet(set), { ...set, where_id: id, where_version: version });
   return Number(result.numAffectedRows) === 1;
 }
 

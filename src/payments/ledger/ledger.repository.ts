@@ -1,5 +1,5 @@
 import { type Executor, isPostgres, type Trx } from '../../db/database.js';
-import { prepared, preparedPerShape } from '../../db/prepared.js';
+import { columnsSet, prepared, preparedPerShape } from '../../db/prepared.js';
 import type { OrderRow } from '../../orders/orders.table.js';
 import type { LedgerRow, LedgerStatus, NewLedgerRow, PaymentLedgerTable } from './ledger.table.js';
 
@@ -60,20 +60,16 @@ export async function findLedgerRowByReference(db: Executor, gateway: string, re
 export async function resolveLedgerRow(
   trx: Executor, id: number, from: readonly LedgerStatus[], patch: Partial<Omit<PaymentLedgerTable, 'id' | 'order_id' | 'idempotency_key'>>,
 ): Promise<boolean> {
-  const set = patch as Record<string, unknown>;
-  const columns = Object.keys(set).filter((c) => set[c] !== undefined);
-  // The statuses it may leave are part of the shape: a fixed list of placeholders per list length.
-  const shape = [...columns, `from:${from.length}`];
-  const args: Record<string, unknown> = { ...set, where_id: id };
+  const args: Record<string, unknown> = { ...patch, where_id: id };
   from.forEach((status, i) => (args[`from_${i}`] = status));
-  return (await resolveQuery(trx, shape, args)).rows.length === 1;
+  return (await resolveQuery(trx, columnsSet(patch), args, from.length)).rows.length === 1;
 }
-const resolveQuery = preparedPerShape((db, p: Record<string, unknown>, shape) => {
-  const columns = shape.filter((c) => !c.startsWith('from:'));
-  const statuses = Array.from({ length: Number(shape.at(-1)!.slice(5)) }, (_, i) => p[`from_${i}`] as LedgerStatus);
-  return db.updateTable('payment_ledger').set(Object.fromEntries(columns.map((c) => [c, p[c]])))
-    .where('id', '=', p.where_id as number).where('status', 'in', statuses).returning('id');
-});
+/** Compiled per set of columns and per number of statuses it may leave (one placeholder each). */
+const resolveQuery = preparedPerShape((db, p: Record<string, unknown>, columns, statuses) => db.updateTable('payment_ledger')
+  .set(Object.fromEntries(columns.map((c) => [c, p[c]])))
+  .where('id', '=', p.where_id as number)
+  .where('status', 'in', Array.from({ length: statuses }, (_, i) => p[`from_${i}`] as LedgerStatus))
+  .returning('id'));
 
 /** Operations whose outcome nobody knows yet and whose time to ask again has come (recovery's queue). */
 export async function listOpenLedgerRows(db: Executor, now: number, limit: number): Promise<LedgerRow[]> {
