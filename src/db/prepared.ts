@@ -35,40 +35,40 @@ export function prepared<A extends object, R>(
 export function preparedPerCount<A extends object, R>(
   build: (db: Executor, p: A, count: number) => Compilable<R>,
 ): (db: Executor, count: number, args: A) => Promise<QueryResult<R>> {
-  const byCount = new Map<number, (db: Executor, args: A) => Promise<QueryResult<R>>>();
-  return (db, count, args) => {
-    let query = byCount.get(count);
-    if (!query) {
-      query = prepared<A, R>((d, p) => build(d, p, count));
-      byCount.set(count, query);
-    }
-    return query(db, args);
+  const byCount = preparedPerKey<number, A, R>();
+  return (db, count, args) => byCount(count, (d, p) => build(d, p, count))(db, args);
+}
+
+/**
+ * One `prepared` per set of columns an update sets (and, optionally, per count, as above): for updates
+ * whose SET list depends on what changes (a payment outcome, a stage move). `build` gets the SET object
+ * with a placeholder per column. A column whose value is undefined is left out, as Kysely's set() does.
+ */
+export function preparedPerShape<A extends object, R>(
+  build: (db: Executor, p: A, set: Record<string, unknown>, count: number) => Compilable<R>,
+): (db: Executor, patch: object, args: A, count?: number) => Promise<QueryResult<R>> {
+  const byShape = preparedPerKey<string, A, R>();
+  return (db, patch, args, count = 0) => {
+    const columns = Object.keys(patch).filter((c) => (patch as Record<string, unknown>)[c] !== undefined);
+    return byShape(`${columns.join(',')}#${count}`, (d, p) =>
+      build(d, p, Object.fromEntries(columns.map((c) => [c, (p as Record<string, unknown>)[c]])), count))(db, args);
   };
 }
 
 /**
- * One `prepared` per set of column names (and, optionally, per count, like preparedPerCount), for
- * updates whose SET list depends on what changes (a payment outcome, a stage move). The shapes are the
- * few the code writes; the cap only guards against a caller that builds column lists from input.
+ * The compiled query for a key, built on first use. The keys are the few shapes the code writes; the cap
+ * only guards against a caller whose shapes come from input.
  */
-export function preparedPerShape<A extends object, R>(
-  build: (db: Executor, p: A, columns: readonly string[], count: number) => Compilable<R>,
-): (db: Executor, columns: readonly string[], args: A, count?: number) => Promise<QueryResult<R>> {
-  const byShape = new Map<string, (db: Executor, args: A) => Promise<QueryResult<R>>>();
-  return (db, columns, args, count = 0) => {
-    const shape = `${columns.join(',')}#${count}`;
-    let query = byShape.get(shape);
+function preparedPerKey<K, A extends object, R>() {
+  const byKey = new Map<K, (db: Executor, args: A) => Promise<QueryResult<R>>>();
+  return (key: K, build: (db: Executor, p: A) => Compilable<R>) => {
+    let query = byKey.get(key);
     if (!query) {
-      if (byShape.size >= MAX_SHAPES) byShape.clear();
-      const fixed = [...columns];
-      query = prepared<A, R>((d, p) => build(d, p, fixed, count));
-      byShape.set(shape, query);
+      if (byKey.size >= MAX_SHAPES) byKey.clear();
+      query = prepared<A, R>(build);
+      byKey.set(key, query);
     }
-    return query(db, args);
+    return query;
   };
 }
 const MAX_SHAPES = 500;
-
-/** The columns a patch sets: a key whose value is undefined means "leave it", as Kysely's set() reads it. */
-export const columnsSet = (patch: object): string[] =>
-  Object.keys(patch).filter((c) => (patch as Record<string, unknown>)[c] !== undefined);

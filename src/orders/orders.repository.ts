@@ -1,6 +1,6 @@
 import { CompiledQuery, sql } from 'kysely';
 import { type Executor, isPostgres, type Trx } from '../db/database.js';
-import { columnsSet, prepared, preparedPerCount, preparedPerShape } from '../db/prepared.js';
+import { prepared, preparedPerCount, preparedPerShape } from '../db/prepared.js';
 import type { Term } from '../search/search-terms.js';
 import type { Stage } from '../stages/stages.js';
 import type { NewOrderItemRow, NewOrderRow, OrderHistoryRow, OrderItemRow, OrderNoteRow, OrderRow, OrdersTable } from './orders.table.js';
@@ -133,9 +133,9 @@ export async function lockOrderByNumber(trx: Trx, orderNumber: string): Promise<
   return (isPostgres(trx) ? query.forUpdate() : query).executeTakeFirst();
 }
 
-const updateOrderQuery = preparedPerShape((db, p: Record<string, unknown>, columns) => db
+const updateOrderQuery = preparedPerShape((db, p: Record<string, unknown>, set) => db
   .updateTable('orders')
-  .set(Object.fromEntries(columns.map((c) => [c, p[c]])))
+  .set(set)
   .where('id', '=', p.where_id as number)
   .where('version', '=', p.where_version as number));
 
@@ -144,7 +144,7 @@ export async function updateOrderRow(
   trx: Trx, id: number, version: number, patch: Partial<Omit<OrdersTable, 'id' | 'version'>>,
 ): Promise<boolean> {
   const set = { ...patch, version: version + 1 };
-  const result = await updateOrderQuery(trx, columnsSet(set), { ...set, where_id: id, where_version: version });
+  const result = await updateOrderQuery(trx, set, { ...set, where_id: id, where_version: version });
   return Number(result.numAffectedRows) === 1;
 }
 

@@ -1,5 +1,5 @@
 import { type Executor, isPostgres, type Trx } from '../../db/database.js';
-import { columnsSet, prepared, preparedPerShape } from '../../db/prepared.js';
+import { prepared, preparedPerShape } from '../../db/prepared.js';
 import type { OrderRow } from '../../orders/orders.table.js';
 import type { LedgerRow, LedgerStatus, NewLedgerRow, PaymentLedgerTable } from './ledger.table.js';
 
@@ -62,11 +62,11 @@ export async function resolveLedgerRow(
 ): Promise<boolean> {
   const args: Record<string, unknown> = { ...patch, where_id: id };
   from.forEach((status, i) => (args[`from_${i}`] = status));
-  return (await resolveQuery(trx, columnsSet(patch), args, from.length)).rows.length === 1;
+  return (await resolveQuery(trx, patch, args, from.length)).rows.length === 1;
 }
 /** Compiled per set of columns and per number of statuses it may leave (one placeholder each). */
-const resolveQuery = preparedPerShape((db, p: Record<string, unknown>, columns, statuses) => db.updateTable('payment_ledger')
-  .set(Object.fromEntries(columns.map((c) => [c, p[c]])))
+const resolveQuery = preparedPerShape((db, p: Record<string, unknown>, set, statuses) => db.updateTable('payment_ledger')
+  .set(set)
   .where('id', '=', p.where_id as number)
   .where('status', 'in', Array.from({ length: statuses }, (_, i) => p[`from_${i}`] as LedgerStatus))
   .returning('id'));
