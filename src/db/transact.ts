@@ -1,5 +1,6 @@
 import { CompiledQuery } from 'kysely';
 import { type Db, isPostgres, type Trx } from './database.js';
+import { PgWriteBatcher } from './pg-write-batch.js';
 
 /**
  * Runs `work` in a transaction and resolves once it has committed.
@@ -20,6 +21,31 @@ export async function transact<T>(db: Db, work: (trx: Trx) => Promise<T>): Promi
   }
   return batcher.submit(work);
 }
+
+/**
+ * `transact` for work that is independent of other such work: it only adds rows and bumps counters
+ * (placing an order), reads nothing another such job could be changing, and does nothing outside the
+ * database before it returns. On PostgreSQL such jobs arriving together may share one transaction and run
+ * interleaved in it (db/pg-write-batch.ts), and a job may be run again if another one of its batch failed;
+ * on SQLite this is `transact` itself, whose group commit already shares transactions, one job at a time.
+ */
+export async function transactIndependent<T>(db: Db, work: (trx: Trx) => Promise<T>): Promise<T> {
+  if (!isPostgres(db)) return transact(db, work);
+  let batcher = pgBatchers.get(db);
+  if (!batcher) {
+    batcher = new PgWriteBatcher(db, PG_PARALLEL_BATCHES);
+    pgBatchers.set(db, batcher);
+  }
+  return batcher.submit(work);
+}
+
+/**
+ * Shared transactions running at once on PostgreSQL, each on its own connection: six of the default pool
+ * of ten, the rest left for reads and other writes. Measured at 16 clients: 4 → 899, 6 → 911–1,061,
+ * 8 → 760–1,010 orders/s (one transaction per order: 622–784).
+ */
+const PG_PARALLEL_BATCHES = 6;
+const pgBatchers = new WeakMap<Db, PgWriteBatcher>();
 
 interface Job {
   work: (trx: Trx) => Promise<unknown>;

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Db, Trx } from '../db/database.js';
 import { isUniqueViolation } from '../db/database.js';
-import { transact } from '../db/transact.js';
+import { transact, transactIndependent } from '../db/transact.js';
 import { AppError } from '../shared/errors.js';
 import { principalOf } from './authenticate.js';
 
@@ -25,12 +25,14 @@ async function findStored(db: Db, principal: string, key: string) {
  * Runs `work` in one transaction. With an `Idempotency-Key` header the response is stored in that
  * same transaction, so a retry (after a timeout, a crash, a double click) gets the first response
  * and the change happens once; the same key with a different request is refused with 422.
+ * `independent`: the work qualifies for transactIndependent (db/transact.ts), and runs through it.
  */
 export async function runInTransaction<T>(
-  db: Db, request: FastifyRequest, reply: FastifyReply, work: (trx: Trx) => Promise<Outcome<T>>,
+  db: Db, request: FastifyRequest, reply: FastifyReply, work: (trx: Trx) => Promise<Outcome<T>>, opts: { independent?: boolean } = {},
 ): Promise<Outcome<T>> {
+  const run = opts.independent ? transactIndependent : transact;
   const key = request.headers['idempotency-key'];
-  if (key === undefined) return transact(db, work);
+  if (key === undefined) return run(db, work);
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY) {
     throw new AppError('validation_failed', `Idempotency-Key must be 1–${MAX_KEY} characters`, { field: 'Idempotency-Key' });
   }
@@ -49,7 +51,7 @@ export async function runInTransaction<T>(
   const earlier = await replay();
   if (earlier) return earlier;
   try {
-    return await transact(db, async (trx) => {
+    return await run(db, async (trx) => {
       const outcome = await work(trx);
       await trx
         .insertInto('idempotency_keys')

@@ -45,6 +45,24 @@ describeEachDatabase('idempotency and concurrent writers', (getDb) => {
     expect(await orderCount(input.customer.email)).toBe(1);
   });
 
+  it('places every order sent together with a failing one, and the failing one leaves nothing behind', async () => {
+    // Orders arriving together share a transaction (SQLite group commit, PostgreSQL shared transactions).
+    // The bad one fails after its customer row was written: only its own writes may go.
+    const good = Array.from({ length: 11 }, () => orderInput());
+    const bad = { ...orderInput(), expectedTotal: 1 };
+    const responses = await Promise.all([...good.slice(0, 5), bad, ...good.slice(5)].map((input) => post(input)));
+    expect(responses[5]!.statusCode).toBe(422);
+    expect(responses[5]!.json()).toMatchObject({ code: 'totals_mismatch' });
+    const placed = responses.filter((_, i) => i !== 5);
+    expect(placed.map((r) => r.statusCode)).toEqual(Array(11).fill(201));
+    expect(new Set(placed.map((r) => r.json().orderId)).size).toBe(11);
+    for (const input of good) expect(await orderCount(input.customer.email)).toBe(1);
+    expect(await orderCount(bad.customer.email)).toBe(0);
+    const customer = (email: string) => t.db.selectFrom('customers').select('id').where('email', '=', email.toLowerCase()).executeTakeFirst();
+    expect(await customer(good[0]!.customer.email)).toBeDefined();
+    expect(await customer(bad.customer.email)).toBeUndefined();
+  });
+
   it('does not store a failed attempt, so a corrected retry with the same key works', async () => {
     const bad = await post({ ...orderInput(), currency: 'ZZZ' }, 'fix-1');
     expect(bad.statusCode).toBe(400);

@@ -46,7 +46,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
       // Nothing happens to an order without a charge after commit: the answer is what was just written.
       if (!created.charge) written = created.asWritten();
       return { status: 201, body: { orderId: created.orderNumber } };
-    });
+    }, { independent: true });
     // The work may have run and been rolled back (a racing request with the same key won): then the answer
     // is the winner's order, and nothing this attempt wrote exists.
     const mine = created?.orderNumber === outcome.body.orderId ? created : undefined;
