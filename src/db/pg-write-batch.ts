@@ -11,8 +11,8 @@ import type { Db, Trx } from './database.js';
  *
  * If any of them fails, nothing of the batch is kept: the transaction rolls back, each job that failed is
  * run again alone (its error is then its own: a validation error, a racing duplicate), and the others run
- * again together; should that second batch fail too, each runs alone. Every caller learns its outcome
- * only after its commit.
+ * again together; should that second batch fail too, each runs alone. A failed commit is every job's
+ * answer, as it would be alone: none is run again. Every caller learns its outcome only after its commit.
  */
 export class PgWriteBatcher {
   private queue: Job[] = [];
@@ -42,13 +42,22 @@ export class PgWriteBatcher {
   private async runBatch(jobs: Job[], retryTogether: boolean): Promise<void> {
     if (jobs.length === 1) return this.runAlone(jobs[0]!);
     let settled: PromiseSettledResult<unknown>[] = [];
+    let jobFailed = false;
     try {
       await this.db.transaction().execute(async (trx) => {
         settled = await Promise.allSettled(jobs.map((job) => job.work(trx)));
-        if (settled.some((s) => s.status === 'rejected')) throw BATCH_FAILED;
+        jobFailed = settled.some((s) => s.status === 'rejected');
+        if (jobFailed) throw BATCH_FAILED;
       });
-    } catch {
-      // A job that failed only because another's error aborted the transaction is not at fault.
+    } catch (error) {
+      // The transaction itself failed (its begin, or its commit, which may even have taken effect if the
+      // connection broke): as with a transaction of one's own, the outcome is the error, never a rerun.
+      if (!jobFailed) {
+        for (const job of jobs) job.reject(error);
+        return;
+      }
+      // No commit was sent, so nothing of the batch exists. A job that failed only because another's error
+      // aborted the transaction is not at fault.
       const atFault = jobs.filter((_, i) => settled[i]?.status === 'rejected' && !abortedByAnother(settled[i]));
       const others = jobs.filter((job) => !atFault.includes(job));
       if (atFault.length === 0 || !retryTogether) {

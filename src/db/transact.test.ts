@@ -73,6 +73,22 @@ describeEachDatabase('transactIndependent (shared transactions on PostgreSQL)', 
     for (const count of runs.values()) expect(count).toBeLessThanOrEqual(3);
   });
 
+  it('answers a failed commit with its error to every job of the batch, and runs none again', async ({ skip }) => {
+    const { db, dialect } = getDb();
+    if (dialect !== 'postgres') skip(); // a commit that fails needs a deferred constraint
+    await sql`create table deferred_keys (k text, constraint deferred_keys_k unique (k) deferrable initially deferred)`.execute(db);
+    const runs: string[] = [];
+    const results = await Promise.allSettled(['x', 'x', 'y'].map((k) => transactIndependent(db, async (trx) => {
+      runs.push(k);
+      await sql`insert into deferred_keys (k) values (${k})`.execute(trx);
+    })));
+    // Only the commit found the duplicate: all three shared it, and a commit's outcome is not retried.
+    expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
+    expect(isUniqueViolation((results[0] as PromiseRejectedResult).reason)).toBe(true);
+    expect(runs).toEqual(['x', 'x', 'y']);
+    expect((await sql<{ n: number }>`select count(*)::int as n from deferred_keys`.execute(db)).rows[0]!.n).toBe(0);
+  });
+
   it('reports a constraint violation to one of the racing jobs and keeps every other write', async () => {
     const { db } = getDb();
     const keys = ['same', 'a', 'same', 'b', 'c'];
