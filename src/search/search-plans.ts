@@ -67,9 +67,17 @@ export async function walkTerm(db: Executor, s: OrderSearch, f: TermFilter, take
 export async function walkMerged(db: Executor, s: OrderSearch, take: number): Promise<OrderListRow[]> {
   const [column, values] = listsOf(s).find(([, v]) => v.length)!;
   const key = s.sort.startsWith('stage_entered') ? 'stage_entered_at' : 'created_at';
-  const branches = values.map((value, i) => sql`select * from (select ${COLUMNS} from orders o
-    where ${and(conditions({ db, pinned: { column, value }, walking: { keep: [column, key] } }, s))}
-    ${orderBy(s.sort)} limit ${take}) ${sql.raw(`b${i}`)}`);
+  const page = (value: string) => {
+    const where = and(conditions({ db, pinned: { column, value }, walking: { keep: [column, key] } }, s));
+    if (!isPostgres(db)) return sql`select ${COLUMNS} from orders o where ${where} ${orderBy(s.sort)} limit ${take}`;
+    // PostgreSQL judges a walk of orders_created_idx, filtering on the stage, as cheap as the stage's own
+    // index when the stage holds most orders; but the newest orders are the ones not yet completed, so at
+    // a million orders the Completed queue's first page read 224,174 rows (268 ms). Asked for ids alone,
+    // the (stage, created_at, id) index answers by itself and always wins (0.6 ms); the rows follow by id.
+    return sql`select ${COLUMNS} from orders o where o.id in (select o.id from orders o where ${where} ${orderBy(s.sort)} limit ${take})
+      ${orderBy(s.sort)} limit ${take}`;
+  };
+  const branches = values.map((value, i) => sql`select * from (${page(value)}) ${sql.raw(`b${i}`)}`);
   const dir = sql.raw(descending(s.sort) ? 'desc' : 'asc');
   const merged = branches.length === 1 ? branches[0]! : sql`${sql.join(branches, sql` union all `)} order by ${sql.ref(key)} ${dir}, id ${dir} limit ${take}`;
   const { rows } = await perCallPlan<OrderListRow>(db, merged);
