@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LIFE_CYCLE } from '../../web/src/app/departments.js';
 import { describeInBrowser, PASSWORD, screenshot, signIn, startBrowserEnv, TABLET, type BrowserEnv } from './harness.js';
@@ -200,15 +200,21 @@ describeInBrowser('back office shell', () => {
     try {
       await signIn(page, env.baseUrl, email);
       await navCount(page, 'Hold');
-      // The landing page's own requests must be answered first: one still in flight when the session ends
-      // would be the request that notices, and the sign-in page would replace the navigation before the
-      // click below (a race that only a loaded machine loses).
-      await page.waitForLoadState('networkidle');
 
-      // Expiry noticed by the app itself: the next request after moving on gets a 401.
+      // Expiry noticed by the app itself: the next request after moving on gets a 401. The landing page's
+      // own requests (a late one, or a periodic refresh on a loaded machine) would otherwise be the ones
+      // that notice, and the sign-in page would replace the navigation before the click: they are held
+      // until the click has moved the app on, then answered (401 like the rest).
+      const held: Route[] = [];
+      let release = false;
+      await page.route('**/api/v1/**', (route) => (release ? route.continue() : void held.push(route)));
       await endSessionsOf(email);
       await navLink(page, 'Hold').click();
+      await page.waitForURL('**/hold');
+      release = true;
+      for (const route of held.splice(0)) await route.continue();
       await page.getByText(EXPIRED).waitFor();
+      await page.unroute('**/api/v1/**');
       expect(new URL(page.url()).pathname, 'the URL is kept').toBe('/hold');
       await page.getByLabel('Email').fill(email);
       await page.getByLabel('Password').fill(PASSWORD);
