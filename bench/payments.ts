@@ -6,6 +6,7 @@
  *
  *   BENCH_SECONDS=10   per run       BENCH_DIALECTS=sqlite,postgres (postgres when DATABASE_URL is set)
  *   BENCH_WORKERS=2    server processes for the side-by-side run (ORDERDECK_WORKERS)
+ *   BENCH_SERVER_NODE_ARGS / BENCH_SANDBOX_NODE_ARGS  e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof"
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -89,7 +90,7 @@ export async function benchPayments(dialect: string) {
   cli(['user', 'add', '--email', 'bench@example.com', '--name', 'Bench', '--role', 'admin', '--password', 'bench password 123'], env);
   const key = cli(['api-key', 'create', '--email', 'bench@example.com', '--name', 'bench'], env).match(/odk_\S+/)?.[0];
   if (!key) throw new Error('could not create an API key');
-  const sandbox = spawn(process.execPath, ['bin/orderdeck.js', 'sandbox-gateway', '--port', String(sandboxPort), '--webhook-url', `http://127.0.0.1:${port}/api/v1/payments/notifications/sandbox`],
+  const sandbox = spawn(process.execPath, [...(process.env.BENCH_SANDBOX_NODE_ARGS ?? '').split(' ').filter(Boolean), 'bin/orderdeck.js', 'sandbox-gateway', '--port', String(sandboxPort), '--webhook-url', `http://127.0.0.1:${port}/api/v1/payments/notifications/sandbox`],
     { env: { ...env, LOG_LEVEL: 'warn' }, stdio: 'ignore' });
   const server = await startServer(env, port);
   try {
