@@ -99,9 +99,9 @@ export function termExists(db: Executor, f: TermFilter, created = 'o.created_at'
   if (f.moderate) {
     const members = sql`(select x.order_id from order_search_terms x where ${termMatch(f, 'x')})`;
     // On PostgreSQL a bare IN becomes a semi-join, and with the driver underestimated (term statistics are
-    // coarse) it probes the order index once per candidate: 1,386 pages for 323 candidates, read one by one
+    // coarse) it probes the order index once per candidate: 1,386 buffer reads for 323 candidates, one by one
     // from disk on a cold cache (2.5 s). Wrapped, it stays a hashed SubPlan: the set's own stretch of the
-    // term index, read once (286 pages).
+    // term index, read once (286 buffer reads).
     return isPostgres(db) ? sql`(${i} in ${members}) is true` : sql`+${i} in ${members}`;
   }
   const fence = isPostgres(db) ? sql` offset 0` : sql``;
