@@ -11,11 +11,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
 import { measureCalls, measureGets, type Percentiles, timedGet } from './latency.js';
 import { openRawPostgres, openRawSqlite, RAW, type RawDb, sampleValues } from './raw-db.js';
 import { measureBackOffice } from './browser.js';
-import { cli, startServer } from './server.js';
+import { adminQuery, cli, postgresUrl, scratchPostgres, startServer } from './server.js';
 import { describeMachine, measureMachine } from './machine.js';
 import { measureOrderCreation } from './throughput.js';
 
@@ -26,29 +25,11 @@ const WORKERS = Number(process.env.BENCH_WORKERS ?? 2);
 const STAGES = ['quote_request', 'quote_sent', 'pre_ordered', 'accounts_receivable', 'pending_clearance', 'fraud_review', 'hold', 'shipping_department', 'completed_order', 'rejected'];
 const dialects = (process.env.BENCH_DIALECTS ?? (process.env.DATABASE_URL ? 'sqlite,postgres' : 'sqlite')).split(',');
 
-async function freshPostgres(baseUrl: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: baseUrl, user: 'postgres' });
-  await admin.connect();
-  await admin.query('drop database if exists orderdeck_bench');
-  await admin.query('create database orderdeck_bench');
-  await admin.end();
-  return benchUrl(baseUrl);
-}
-
-function benchUrl(baseUrl: string): string {
-  const url = new URL(baseUrl);
-  url.pathname = '/orderdeck_bench';
-  return url.toString();
-}
-
 const enc = encodeURIComponent;
 
 async function checkpoint(url: string): Promise<void> {
   const started = performance.now();
-  const client = new pg.Client({ connectionString: url, user: 'postgres' });
-  await client.connect();
-  await client.query('checkpoint');
-  await client.end();
+  await adminQuery(url, 'checkpoint');
   console.error(`[postgres] the seed written out (CHECKPOINT) in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
@@ -57,7 +38,7 @@ async function benchDialect(dialect: string) {
   // BENCH_REUSE_PG=1 measures again on the PostgreSQL database the last run seeded (seeding it takes minutes).
   const reuse = dialect === 'postgres' && process.env.BENCH_REUSE_PG === '1' && fs.existsSync('bench/out/postgres.json');
   const previous = reuse ? (JSON.parse(fs.readFileSync('bench/out/postgres.json', 'utf8')) as { seedSeconds: number }) : undefined;
-  const databaseUrl = dialect === 'postgres' ? (reuse ? benchUrl(process.env.DATABASE_URL!) : await freshPostgres(process.env.DATABASE_URL!)) : '';
+  const databaseUrl = dialect === 'postgres' ? (reuse ? postgresUrl('orderdeck_bench') : await scratchPostgres('orderdeck_bench')) : '';
   const env = { ...process.env, DATABASE_URL: databaseUrl, ORDERDECK_DATA_DIR: dataDir, ORDERDECK_DEMO_DATA: '0', LOG_LEVEL: 'warn', ORDERDECK_RATE_LIMIT: '100000000' };
   console.error(`\n[${dialect}] migrating and seeding ${ORDERS.toLocaleString()} orders…`);
   cli(['migrate'], env);

@@ -54,14 +54,27 @@ export async function startServer(env: NodeJS.ProcessEnv, port: number): Promise
   };
 }
 
-/** A fresh PostgreSQL database beside DATABASE_URL's (dropped first if a run left it), and its URL. */
-export async function scratchPostgres(name: string): Promise<string> {
-  const admin = new pg.Client({ connectionString: process.env.DATABASE_URL });
+/** Runs `statements` one after another on a connection of their own (statements no pool may run: create database, checkpoint). */
+export async function adminQuery(url: string, ...statements: string[]): Promise<void> {
+  // $USER is empty on some machines; pg would otherwise send an empty user name.
+  const admin = new pg.Client({ connectionString: url, user: new URL(url).username || 'postgres' });
   await admin.connect();
-  await admin.query(`drop database if exists ${name} with (force)`);
-  await admin.query(`create database ${name}`);
-  await admin.end();
+  try {
+    for (const statement of statements) await admin.query(statement);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** The URL of database `name` beside DATABASE_URL's. */
+export function postgresUrl(name: string): string {
   const url = new URL(process.env.DATABASE_URL!);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** A fresh PostgreSQL database beside DATABASE_URL's (dropped first if a run left it), and its URL. */
+export async function scratchPostgres(name: string): Promise<string> {
+  await adminQuery(process.env.DATABASE_URL!, `drop database if exists ${name} with (force)`, `create database ${name}`);
+  return postgresUrl(name);
 }
