@@ -8,6 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDatabase } from '../db/database.js';
 import { testDialects } from '../test-support/databases.js';
+import { freePorts } from '../test-support/ports.js';
 import { SANDBOX_TEST_CARDS } from '../payments/sandbox/test-cards.js';
 
 /** `serve` with ORDERDECK_WORKERS=2, as its own process tree (the primary and two HTTP workers). */
@@ -88,12 +89,13 @@ async function scratchPostgres(): Promise<{ url: string; drop(): Promise<void> }
 
 describe.each(testDialects())('serve with several worker processes (ORDERDECK_WORKERS) [%s]', (dialect) => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-cluster-'));
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  let port: number;
   let served: Served;
   let auth: Record<string, string>;
   let dropDatabase = async () => {};
 
   beforeAll(async () => {
+    port = await freePorts(2); // the HTTP port and the sandbox's, next to it
     let databaseUrl = '';
     if (dialect === 'postgres') {
       const scratch = await scratchPostgres();

@@ -10,6 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { seedArOrders } from '../payments/receivables/ar-test-orders.js';
 import type { SandboxLogEntry } from '../payments/sandbox/sandbox-ledger.js';
 import { testDialects } from '../test-support/databases.js';
+import { freePorts } from '../test-support/ports.js';
 import { environmentKeyring, parseVaultKeyList } from '../vault/vault-keys.js';
 
 /**
@@ -62,7 +63,7 @@ async function setUp(dialect: 'sqlite' | 'postgres', sandboxLatencyMs: number) {
   cleanups.push(() => closeDatabase(db));
   await migrateToLatest(db);
 
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  const port = await freePorts();
   const sandbox = cli(['sandbox-gateway', '--port', String(port), '--latency', String(sandboxLatencyMs)], env);
   for (let i = 0; !sandbox.output().includes('sandbox gateway listening'); i++) {
     if (i > 300 || sandbox.child.exitCode !== null) throw new Error(`the sandbox did not start: ${sandbox.output()}`);

@@ -4,6 +4,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { freePorts } from '../test-support/ports.js';
 
 /** Starts the real CLI (`serve`) on a free port with a fresh data directory. */
 function startServer(port: number, dataDir: string) {
@@ -33,7 +34,7 @@ function startServer(port: number, dataDir: string) {
 describe('the server process', () => {
   it('starts with migrations and a first admin, and shuts down cleanly on SIGTERM after in-flight requests finish', async () => {
     const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-serve-'));
-    const port = 20000 + Math.floor(Math.random() * 20000);
+    const port = await freePorts();
     const server = startServer(port, dataDir);
     await server.listening;
     expect(fs.existsSync(path.join(dataDir, 'orderdeck.sqlite'))).toBe(true);

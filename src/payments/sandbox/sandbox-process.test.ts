@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { freePorts } from '../../test-support/ports.js';
 import { createHttpGateway } from '../gateway/http-gateway.js';
 
 /** The sandbox as operators run it: inside `serve` by default, or as `orderdeck sandbox-gateway`. */
@@ -32,12 +33,11 @@ function run(args: string[], env: NodeJS.ProcessEnv, ready: string) {
   return { child, started, exited, dataDir, secret, output: () => output };
 }
 
-const freePort = () => 20000 + Math.floor(Math.random() * 20000);
 const visa = { type: 'card' as const, number: '4111111111111111', expMonth: 12, expYear: 2034 };
 
 describe('the sandbox gateway process', { timeout: 60_000 }, () => {
   it('`orderdeck sandbox-gateway` serves with a secret kept in the data directory and stops on SIGTERM', async () => {
-    const port = freePort();
+    const port = await freePorts();
     const p = run(['sandbox-gateway', '--port', String(port)], {}, 'sandbox gateway listening');
     await p.started;
     expect(fs.statSync(path.join(p.dataDir, 'gateway-secret')).mode & 0o777).toBe(0o600);
@@ -49,7 +49,7 @@ describe('the sandbox gateway process', { timeout: 60_000 }, () => {
   });
 
   it('`serve` starts the sandbox on its own port and receives its signed notifications', async () => {
-    const port = freePort();
+    const port = await freePorts(2);
     const sandboxPort = port + 1;
     const p = run(['serve'], { PORT: String(port), ORDERDECK_SANDBOX_PORT: String(sandboxPort), LOG_LEVEL: 'info' }, 'sandbox payment gateway listening');
     await p.started;
