@@ -18,15 +18,12 @@ describeEachDatabase('seedDemoDataIfEmpty', (get) => {
     expect(await db.selectFrom('orders').select('id').executeTakeFirst()).toBeUndefined();
   });
 
-  it('fills an empty database with orders in every stage, quickly, and only once', async () => {
+  it('fills an empty database with orders in every stage, and only once', async () => {
     const { db } = get();
-    const started = performance.now();
     await seedDemoDataIfEmpty(db, testConfig({ demoData: true }), log);
-    const ms = performance.now() - started;
     const stages = await db.selectFrom('orders').select(['stage', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('stage').execute();
     expect(new Set(stages.map((s) => s.stage))).toEqual(new Set(STAGES));
     expect(stages.reduce((sum, s) => sum + Number(s.n), 0)).toBe(DEMO_ORDER_COUNT);
-    expect(ms).toBeLessThan(5000); // ~0.5 s on an idle machine; generous for shared CI cores
 
     // Its aged A/R orders would be rejected by the retry schedule's first run: the schedule starts switched off.
     expect(await getArSchedule(db)).toMatchObject({ enabled: false, version: 1 });
