@@ -22,6 +22,6 @@ export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): 
   // It starts switched off here, with the default days, for the merchant to look at and switch on in Settings.
   const { DEFAULT_AR_SCHEDULE, updateArSchedule } = await import('../payments/receivables/ar-schedule.js');
   const { version: _v, ...schedule } = DEFAULT_AR_SCHEDULE;
-  await transact(db, (trx) => updateArSchedule(trx, { ...schedule, enabled: false }, DEFAULT_AR_SCHEDULE.version));
+  await transact(db, (trx) => updateArSchedule(trx, { ...schedule, enabled: false }, DEFAULT_AR_SCHEDULE.version, 'system:orderdeck Orderdeck'));
   return true;
 }

@@ -1,6 +1,6 @@
 import type { Executor, Trx } from '../db/database.js';
-import { AppError } from '../shared/errors.js';
 import { cachePerDatabase } from '../db/database-cache.js';
+import { changeSetting, readSetting } from '../db/versioned-setting.js';
 
 /** How a card is charged when an order is placed: at once (`sale`), or held and captured later (`authorize`). */
 export interface PaymentSettings {
@@ -17,22 +17,14 @@ export const getPaymentSettings = (db: Executor): Promise<PaymentSettings> => ca
 
 /** Straight from the database, for the settings screen (it must show what a save would overwrite). */
 export async function readPaymentSettings(db: Executor): Promise<PaymentSettings> {
-  const row = await db.selectFrom('settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
-  return row ? { ...DEFAULTS, ...(JSON.parse(row.value_json) as Partial<PaymentSettings>) } : DEFAULTS;
+  return (await readSetting(db, KEY, DEFAULTS)).value;
 }
 
-export async function updatePaymentSettings(trx: Trx, change: Omit<PaymentSettings, 'version'>, expectedVersion: number): Promise<PaymentSettings> {
-  const current = await trx.selectFrom('settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
-  const version = current ? (JSON.parse(current.value_json) as PaymentSettings).version : 0;
-  const stale = (at: number) =>
-    new AppError('version_conflict', `the payment settings are at version ${at}, not ${expectedVersion}; reload and try again`, { field: '/version' });
-  if (version !== expectedVersion) throw stale(version);
-  const next: PaymentSettings = { ...change, version: version + 1 };
-  // Written only over the very value read (or into an empty slot): of two racing writers with one version, one loses.
-  const written = await trx.insertInto('settings').values({ key: KEY, value_json: JSON.stringify(next) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(next) }).where('settings.value_json', '=', current?.value_json ?? ''))
-    .executeTakeFirst();
-  if (Number(written.numInsertedOrUpdatedRows ?? 0) !== 1) throw stale(version + 1);
+export async function updatePaymentSettings(
+  trx: Trx, change: Omit<PaymentSettings, 'version'>, expectedVersion: number, actor: string, now = Date.now(),
+): Promise<PaymentSettings> {
+  const current = await readSetting(trx, KEY, DEFAULTS);
+  const next = await changeSetting(trx, current, { key: KEY, label: 'the payment settings', expectedVersion, next: { cardMode: change.cardMode }, actor, now });
   cache.invalidate();
   return next;
 }

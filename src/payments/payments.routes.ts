@@ -54,7 +54,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
     config: { permission: 'settings:manage' },
   }, async (request) => {
     const { version, ...change } = request.body;
-    const next = await transact(db, (trx) => updatePaymentSettings(trx, change, version));
+    const next = await transact(db, (trx) => updatePaymentSettings(trx, change, version, actorLabel(principalOf(request).actor)));
     request.log.info({ actor: principalOf(request).actor.id, cardMode: next.cardMode }, 'payment settings changed');
     return { ...next, gateway: payments.gatewayName() };
   });

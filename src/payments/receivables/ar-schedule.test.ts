@@ -62,7 +62,7 @@ describeEachDatabase('the A/R retry schedule', (get) => {
   const arSales = (orderNumber: string) => env.sandbox.log().filter((e) => e.operation === 'sale' && e.idempotencyKey?.startsWith(`ar:${orderNumber}:`));
   const setSchedule = async (s: Omit<ArSchedule, 'version'>) => {
     const current = await getArSchedule(get().db);
-    await transact(get().db, (trx) => updateArSchedule(trx, s, current.version));
+    await transact(get().db, (trx) => updateArSchedule(trx, s, current.version, 'user:test Test'));
   };
   const history = (orderId: number) => get().db.selectFrom('order_history').selectAll().where('order_id', '=', orderId).orderBy('id').execute();
 

@@ -1,5 +1,6 @@
 import type { Executor, Trx } from '../../db/database.js';
-import { AppError, invalid } from '../../shared/errors.js';
+import { changeSetting, readSetting } from '../../db/versioned-setting.js';
+import { invalid } from '../../shared/errors.js';
 import { isCurrency, roundHalfEven } from '../../shared/money.js';
 
 /**
@@ -43,20 +44,17 @@ export const DEFAULT_AR_SCHEDULE: ArSchedule = {
 };
 
 export async function getArSchedule(db: Executor): Promise<ArSchedule> {
-  const row = await db.selectFrom('settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
-  return row ? { ...DEFAULT_AR_SCHEDULE, ...(JSON.parse(row.value_json) as Partial<ArSchedule>) } : DEFAULT_AR_SCHEDULE;
+  return (await readSetting(db, KEY, DEFAULT_AR_SCHEDULE)).value;
 }
 
-export async function updateArSchedule(trx: Trx, change: Omit<ArSchedule, 'version'>, expectedVersion: number): Promise<ArSchedule> {
+export async function updateArSchedule(
+  trx: Trx, change: Omit<ArSchedule, 'version'>, expectedVersion: number, actor: string, now = Date.now(),
+): Promise<ArSchedule> {
   const days = validateDays(change.days);
-  const current = await getArSchedule(trx);
-  if (current.version !== expectedVersion) {
-    throw new AppError('version_conflict', `the A/R schedule is at version ${current.version}, not ${expectedVersion}; reload and try again`, { field: '/version' });
-  }
-  const next: ArSchedule = { enabled: change.enabled, days, rejectAtEnd: change.rejectAtEnd, version: current.version + 1 };
-  await trx.insertInto('settings').values({ key: KEY, value_json: JSON.stringify(next) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(next) })).execute();
-  return next;
+  const current = await readSetting(trx, KEY, DEFAULT_AR_SCHEDULE);
+  return changeSetting(trx, current, {
+    key: KEY, label: 'the A/R schedule', expectedVersion, next: { enabled: change.enabled, days, rejectAtEnd: change.rejectAtEnd }, actor, now,
+  });
 }
 
 /** The schema bounds each field; what it cannot say (uniqueness, one coupon kind, no coupon on a reject) is checked here. */

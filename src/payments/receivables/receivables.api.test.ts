@@ -147,6 +147,10 @@ describeEachDatabase('Accounts Receivable actions', (get) => {
     expect(ok.statusCode, ok.body).toBe(200);
     expect(ok.json()).toEqual({ enabled: true, rejectAtEnd: false, version: 1, days: [{ day: 2, action: 'charge', couponAmount: 100, couponCurrency: 'USD' }, { day: 4, action: 'reject' }] });
     expect((await put({ ...base, days: [] })).statusCode).toBe(409); // stale version
+    const audit = await env.t.db.selectFrom('outbox').select('payload_json').where('topic', '=', 'settings.changed').where('aggregate_id', '=', 'ar_schedule').execute();
+    expect(audit.map((e) => JSON.parse(e.payload_json))).toEqual([expect.objectContaining({
+      actor: expect.stringContaining('test admin'), version: 1, before: expect.objectContaining({ rejectAtEnd: true }), after: expect.objectContaining({ rejectAtEnd: false }),
+    })]);
     const restored = await put({ ...current, version: 1 });
     expect(restored.statusCode, restored.body).toBe(200);
   });

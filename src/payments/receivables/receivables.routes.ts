@@ -76,7 +76,7 @@ export async function receivablesRoutes(app: FastifyInstance, { db, payments }: 
     config: { permission: 'settings:manage' },
   }, async (request) => {
     const { version, ...change } = request.body;
-    const next = await transact(db, (trx) => updateArSchedule(trx, change, version));
+    const next = await transact(db, (trx) => updateArSchedule(trx, change, version, actorLabel(principalOf(request).actor)));
     request.log.info({ actor: principalOf(request).actor.id, version: next.version }, 'A/R schedule changed');
     return next;
   });

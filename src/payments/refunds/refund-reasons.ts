@@ -1,7 +1,7 @@
 import type { Executor, Trx } from '../../db/database.js';
-import { enqueueEvent } from '../../outbox/outbox.repository.js';
 import { AppError, invalid } from '../../shared/errors.js';
 import { cachePerDatabase } from '../../db/database-cache.js';
+import { changeSetting, readSetting } from '../../db/versioned-setting.js';
 
 /** The reasons a person may give for a refund: a merchant-wide list kept in `settings`, versioned. */
 export interface RefundReasons {
@@ -21,40 +21,18 @@ export const getRefundReasons = (db: Executor): Promise<RefundReasons> => cache.
 
 /** Straight from the database, for the settings screen (no cache: it must show what it will overwrite). */
 export async function readRefundReasons(db: Executor): Promise<RefundReasons> {
-  const { raw: _raw, ...value } = await readReasons(db);
-  return value;
+  return (await readSetting(db, KEY, DEFAULTS)).value;
 }
 
-async function readReasons(db: Executor): Promise<RefundReasons & { raw?: string }> {
-  const row = await db.selectFrom('settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
-  return row ? { ...(JSON.parse(row.value_json) as RefundReasons), raw: row.value_json } : DEFAULTS;
-}
-
-/**
- * Replaces the list if `expectedVersion` is still current. Reasons already recorded on refunds keep their
- * text, so removing one from the list never rewrites history. The change goes out as a `settings.changed`
- * event with the actor and both lists, in the same transaction: there is no settings history table, and
- * the outbox is already the durable, ordered record other processes and an audit consumer read.
- */
+/** Replaces the list if `expectedVersion` is still current. Reasons already recorded on refunds keep their text, so removing one never rewrites history. */
 export async function updateRefundReasons(trx: Trx, reasons: readonly string[], expectedVersion: number, actor: string, now = Date.now()): Promise<RefundReasons> {
   const cleaned = reasons.map((r) => r.trim());
   cleaned.forEach((r, i) => {
     if (!r) throw invalid(`/reasons/${i}`, 'a reason cannot be blank');
     if (cleaned.indexOf(r) !== i) throw invalid(`/reasons/${i}`, `"${r}" is listed twice`);
   });
-  const current = await readReasons(trx);
-  const stale = (version: number) =>
-    new AppError('version_conflict', `the refund reasons are at version ${version}, not ${expectedVersion}; reload and try again`, { field: '/version' });
-  if (current.version !== expectedVersion) throw stale(current.version);
-  const next: RefundReasons = { reasons: cleaned, version: current.version + 1 };
-  // Written only over the very value read: of two racing writers with the same version, one loses.
-  const written = await trx.insertInto('settings').values({ key: KEY, value_json: JSON.stringify(next) })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: JSON.stringify(next) }).where('settings.value_json', '=', current.raw ?? ''))
-    .executeTakeFirst();
-  if (Number(written.numInsertedOrUpdatedRows ?? 0) !== 1) throw stale(current.version + 1);
-  await enqueueEvent(trx, 'settings.changed', { type: 'settings', id: KEY }, {
-    key: KEY, actor, version: next.version, before: current.reasons, after: next.reasons,
-  }, now);
+  const current = await readSetting(trx, KEY, DEFAULTS);
+  const next = await changeSetting(trx, current, { key: KEY, label: 'the refund reasons', expectedVersion, next: { reasons: cleaned }, actor, now });
   cache.invalidate();
   return next;
 }
