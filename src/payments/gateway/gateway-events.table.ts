@@ -13,6 +13,8 @@ export interface GatewayEventsTable {
   received_at: number;
   /** received → applied | ignored (applying events to orders is the payment step's job). */
   status: string;
+  /** What applying it did, or why it was ignored; null until applied. */
+  outcome: string | null;
   payload_json: string;
 }
 

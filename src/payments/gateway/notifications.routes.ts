@@ -8,7 +8,7 @@ import { receiveGatewayNotification } from './notifications.js';
 const tags = ['Payments'];
 const Ack = Type.Object({ received: Type.Boolean(), duplicate: Type.Boolean() });
 
-export async function gatewayNotificationRoutes(app: FastifyInstance, { db, config }: AppContext) {
+export async function gatewayNotificationRoutes(app: FastifyInstance, { db, config, payments }: AppContext) {
   // The signature covers the exact bytes sent, so this route (and only this plugin) keeps the raw body.
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string', bodyLimit: 64 * 1024 }, (_request, body, done) => done(null, body));
@@ -16,15 +16,17 @@ export async function gatewayNotificationRoutes(app: FastifyInstance, { db, conf
   app.post('/payments/notifications/sandbox', {
     schema: {
       tags,
-      summary: 'Signed notifications from the sandbox gateway (cleared, failed, chargeback); authenticated by the Sandbox-Signature header',
+      summary: 'Signed notifications (cleared, failed, chargeback) from the gateway Orderdeck charges through, in the sandbox protocol; authenticated by the Sandbox-Signature header',
       response: { 200: Ack, 400: Type.Ref('Problem'), 401: Type.Ref('Problem'), 503: Type.Ref('Problem') },
     },
     config: { public: true },
   }, async (request) => {
     if (!config.gatewaySecret) throw new AppError('unavailable', 'no gateway secret is configured');
     const signature = request.headers[SIGNATURE_HEADER];
+    // The payments were recorded under the name of the gateway they went through: the in-process sandbox,
+    // or a configured one speaking the same protocol (ORDERDECK_GATEWAY_URL, e.g. `orderdeck sandbox-gateway`).
     const result = await receiveGatewayNotification(db, {
-      gateway: 'sandbox', secret: config.gatewaySecret, signature: typeof signature === 'string' ? signature : undefined,
+      gateway: payments.gatewayName(), secret: config.gatewaySecret, signature: typeof signature === 'string' ? signature : undefined,
       body: typeof request.body === 'string' ? request.body : '', log: request.log,
     });
     if (result.status === 'bad_signature') {

@@ -64,7 +64,7 @@ export async function recordGatewayEvent(
 /** Applies a new event to its order and records how that went on the event row. */
 export async function onGatewayEvent(trx: Trx, gateway: string, event: GatewayEvent, log: FastifyBaseLogger, now = Date.now()): Promise<void> {
   const result = await applyGatewayEvent(trx, gateway, event, now);
-  await trx.updateTable('gateway_events').set({ status: result.status }).where('gateway', '=', gateway).where('event_id', '=', event.eventId).execute();
+  await trx.updateTable('gateway_events').set({ status: result.status, outcome: result.reason }).where('gateway', '=', gateway).where('event_id', '=', event.eventId).execute();
   const line = { gateway, eventId: event.eventId, type: event.type, reference: event.reference, reason: result.reason };
   if (result.status === 'applied') log.info(line, 'gateway event applied');
   else log.warn(line, 'gateway event ignored');
