@@ -70,6 +70,21 @@ describeEachDatabase('payments through the sandbox gateway', (get) => {
     }
   });
 
+  it('refuses to capture or refund through the gateway a payment the storefront reported without its reference', async () => {
+    const card = { token: 'tok_storefront_1', brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030 };
+    const authorized = await place({ method: 'credit_card', status: 'authorized', card });
+    const capture = await env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${authorized.orderId}/payments/capture`, payload: {} });
+    expect(capture.statusCode).toBe(409);
+    expect(capture.json().detail).toMatch(/without its gateway reference/);
+    const paid = await place({ method: 'credit_card', status: 'processed', card });
+    const refund = await env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${paid.orderId}/refunds`, payload: { amount: 100, reason: 'goodwill', method: 'gateway' } });
+    expect(refund.statusCode).toBe(400);
+    expect(refund.json()).toMatchObject({ field: '/method', detail: expect.stringMatching(/external refund/) });
+    const sent = env.sandbox.log().filter((e) => [paid.orderId, authorized.orderId].some((id) => e.idempotencyKey?.includes(`:${id}:`)));
+    expect(sent).toEqual([]);
+    expect((await ledger(paid.orderId)).entries.map((e: { kind: string }) => e.kind)).toEqual(['sale']);
+  });
+
   it('retries a lost answer and a 5xx with the same idempotency key: exactly one charge', async () => {
     const order = await place(await env.card('approved'), {}, {});
     expect(salesFor(order.orderId)).toHaveLength(1);

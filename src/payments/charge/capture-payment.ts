@@ -19,6 +19,10 @@ export async function startCapture(trx: Trx, orderNumber: string, amount: number
   }
   const auth = openAuthorizations(rows)[0];
   if (!auth) throw new AppError('transition_refused', `${orderNumber}: no open authorization to capture (payment is ${order.payment_status})`);
+  // The gateway finds the authorization by its reference; a storefront that reported none left nothing to capture against.
+  if (auth.gateway_reference === null) {
+    throw new AppError('transition_refused', `${orderNumber}: the authorization was reported without its gateway reference, so it can only be captured where it was made`);
+  }
   const value = amount ?? Number(auth.amount);
   if (value > Number(auth.amount)) throw new AppError('validation_failed', `at most ${auth.amount} is authorized`, { field: '/amount' });
   return insertLedgerRow(trx, {

@@ -29,6 +29,15 @@ describe('refund ledger rules', () => {
     expect(splitOverCharges([sale, offline], 1000)).toHaveLength(1);
   });
 
+  it('a storefront-reported payment without a gateway reference cannot be refunded through the gateway', () => {
+    const reported = row({ kind: 'sale', amount: 1000, gateway: 'external', gateway_reference: null });
+    const withReference = row({ kind: 'sale', amount: 400, gateway: 'external', gateway_reference: 'ch_storefront_1' });
+    expect(() => splitOverCharges([reported], 100)).toThrow(/without a gateway reference.*external refund/);
+    // One the storefront reported with its reference goes back through the gateway, which knows it.
+    expect(splitOverCharges([reported, withReference], 400).map((p) => [p.charge.id, p.amount])).toEqual([[withReference.id, 400]]);
+    expect(() => splitOverCharges([reported, withReference], 401)).toThrow(/without a gateway reference/);
+  });
+
   it('a refund request holds its shipping and tax until every row of it is declined', () => {
     const a1 = row({ kind: 'refund', status: 'declined', details_json: details('a', { shipping: 300, tax: 20 }) });
     const a2 = row({ kind: 'refund', status: 'approved', details_json: details('a', { shipping: 300, tax: 20 }) });

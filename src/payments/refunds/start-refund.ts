@@ -113,11 +113,14 @@ export async function startRefund(trx: Trx, cmd: RefundCommand, now = Date.now()
 /**
  * Newest charge first: a later charge (an Accounts Receivable retry, a capture) is the one the card
  * network is least likely to consider too old to refund. Offline payments (check, wire) cannot go back
- * through the gateway, so money they brought in can only be recorded as an external refund.
+ * through the gateway, nor can a payment the storefront reported without its gateway reference (the
+ * gateway needs it to find the transaction): money they brought in can only be recorded as an external
+ * refund, and saying so now beats a refund that the gateway declines after the fact.
  */
 export function splitOverCharges(rows: readonly LedgerRow[], total: number): { charge: LedgerRow; amount: number }[] {
   const left = unrefundedByCharge(rows);
-  const charges = rows.filter((r) => left.has(r.id) && r.kind !== 'offline_payment').sort((a, b) => b.id - a.id);
+  const refundable = (r: LedgerRow) => r.kind !== 'offline_payment' && r.gateway_reference !== null;
+  const charges = rows.filter((r) => left.has(r.id) && refundable(r)).sort((a, b) => b.id - a.id);
   const parts: { charge: LedgerRow; amount: number }[] = [];
   let remaining = total;
   for (const charge of charges) {
@@ -127,10 +130,12 @@ export function splitOverCharges(rows: readonly LedgerRow[], total: number): { c
     remaining -= amount;
     if (remaining === 0) return parts;
   }
-  const offline = rows.some((r) => r.kind === 'offline_payment' && (left.get(r.id) ?? 0) > 0);
-  throw invalid('/method', offline
+  const stuck = rows.filter((r) => !refundable(r) && (left.get(r.id) ?? 0) > 0);
+  throw invalid('/method', stuck.some((r) => r.kind === 'offline_payment')
     ? `${remaining} of this refund was paid offline (check, wire…) and cannot go back through the gateway; record it as an external refund`
-    : `the gateway charges of this order have only ${total - remaining} left to refund; record the rest as an external refund`);
+    : stuck.length > 0
+      ? `${remaining} of this refund was paid without a gateway reference on record (reported by the storefront), so the gateway cannot find it; record it as an external refund`
+      : `the gateway charges of this order have only ${total - remaining} left to refund; record the rest as an external refund`);
 }
 
 function refuseBlocked(order: OrderRow): void {
