@@ -14,7 +14,10 @@ import { performLedgerOperation } from './charge/ledger-operation.js';
 import { toOrderPaymentsDto } from './ledger/ledger.mapper.js';
 import { listLedgerRows } from './ledger/ledger.repository.js';
 import { readPaymentSettings, updatePaymentSettings } from './payment-settings.js';
-import { CaptureBody, OrderPaymentsOut, PaymentSettingsBody, PaymentSettingsOut } from './payments.schemas.js';
+import { resolveChargeByHand } from './charge/resolve-by-hand.js';
+import {
+  CaptureBody, LedgerEntryParams, OrderPaymentsOut, PaymentSettingsBody, PaymentSettingsOut, ResolveChargeBody,
+} from './payments.schemas.js';
 
 const tags = ['Payments'];
 
@@ -41,6 +44,20 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
     const actor = actorLabel(principalOf(request).actor);
     const ledgerId = await transact(db, (trx) => startCapture(trx, request.params.orderId, request.body.amount, actor));
     await performLedgerOperation(db, payments, ledgerId);
+    return orderPayments(db, request.params.orderId);
+  });
+
+  r.post('/orders/:orderId/payments/:ledgerId/resolve', {
+    schema: {
+      tags, summary: 'Record by hand what the gateway says happened to a charge whose outcome Orderdeck cannot learn (unknown and not resendable, or pending with no notification)',
+      params: LedgerEntryParams, body: ResolveChargeBody, response: withProblems({ 200: OrderPaymentsOut }, 400, 403, 404, 409),
+    },
+    // The order's own desk is checked inside (A/R staff for an order in A/R, and so on).
+    config: { permission: 'orders:view' },
+  }, async (request) => {
+    const principal = principalOf(request);
+    await transact(db, (trx) => resolveChargeByHand(trx, request.params.orderId, request.params.ledgerId, request.body,
+      { actor: actorLabel(principal.actor), permissions: principal.permissions }, Date.now()));
     return orderPayments(db, request.params.orderId);
   });
 

@@ -53,4 +53,14 @@ export const PaymentSettingsBody = Type.Object({
   version: Type.Integer({ minimum: 0, description: 'The version you read' }),
 }, { additionalProperties: false });
 
+export const LedgerEntryParams = Type.Object({
+  orderId: Type.String({ minLength: 1, maxLength: 60 }),
+  ledgerId: Type.Integer({ minimum: 1, description: 'The ledger entry (entries[].id)' }),
+});
+export const ResolveChargeBody = Type.Object({
+  outcome: Type.Union([Type.Literal('approved'), Type.Literal('failed')], { description: 'What the gateway says happened to the charge' }),
+  gatewayReference: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'The gateway\'s transaction reference; required for approved when none is on record' })),
+  note: Type.String({ minLength: 1, maxLength: 1000, description: 'How the outcome was confirmed, for the order history' }),
+}, { additionalProperties: false });
+
 export { MinorUnits };

@@ -77,7 +77,7 @@ describeEachDatabase('Accounts Receivable actions', (get) => {
     }).execute();
     const inFlight = await retry(order.orderId);
     expect(inFlight.statusCode).toBe(409);
-    expect(inFlight.json().detail).toMatch(/in flight \(unknown\)/);
+    expect(inFlight.json().detail).toMatch(/in flight \(unknown, entry \d+\)/);
     await db.updateTable('payment_ledger').set({ status: 'declined', next_attempt_at: null }).where('idempotency_key', '=', `test:${order.orderId}:open`).execute();
   });
 

@@ -44,7 +44,7 @@ export async function startRetry(
   if (!order) throw notFound('order', orderNumber);
   assertInReceivables(order);
   const open = chargeInFlight(await listLedgerRows(trx, order.id));
-  if (open) throw new AppError('conflict', `${orderNumber}: a ${open.kind} of ${formatMoney(Number(open.amount), open.currency)} is still in flight (${open.status}); wait for its outcome`);
+  if (open) throw new AppError('conflict', `${orderNumber}: a ${open.kind} of ${formatMoney(Number(open.amount), open.currency)} is still in flight (${open.status}, entry ${open.id}); wait for its outcome, or once the gateway has confirmed it, record it by hand (POST …/payments/${open.id}/resolve)`);
   const due = order.total - order.paid_total;
   if (due <= 0) throw new AppError('conflict', `${orderNumber}: nothing is due (paid ${order.paid_total} of ${order.total})`);
   const method = order.payment_method as PaymentMethod;

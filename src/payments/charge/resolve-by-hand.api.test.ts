@@ -1,0 +1,78 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { describeEachDatabase } from '../../test-support/databases.js';
+import { orderInput } from '../../test-support/factories.js';
+import { type PaymentTestEnv, startPaymentTestEnv } from '../../test-support/payments.js';
+import { SANDBOX_TEST_ACCOUNTS } from '../sandbox/test-cards.js';
+import { recoverOpenOperations } from './recover-operations.js';
+
+/** Charges whose outcome Orderdeck cannot learn by itself, settled by a person who checked with the gateway. */
+describeEachDatabase('resolving a charge by hand', (get) => {
+  let lost: PaymentTestEnv;
+  let quiet: PaymentTestEnv;
+  beforeAll(async () => {
+    // Every answer is lost: an e-check's submission ends unknown, and its account is not kept to resend.
+    lost = await startPaymentTestEnv(get().db, { gateway: { headers: { 'sandbox-fault': 'timeout' }, timeoutMs: 150, maxAttempts: 1 } });
+    // The e-check is accepted but its notification would come only after an hour.
+    quiet = await startPaymentTestEnv(get().db, { sandbox: { settleDelayMs: 3_600_000 } });
+  });
+  afterAll(async () => {
+    await lost.close();
+    await quiet.close();
+  });
+  const echeck = (accountNumber: string) => ({
+    method: 'e_check', echeck: { routingNumber: SANDBOX_TEST_ACCOUNTS.routingNumber, accountNumber, accountType: 'checking' },
+  });
+  const place = async (env: PaymentTestEnv, payment: object) => {
+    const res = await env.t.as('admin', { method: 'POST', url: '/api/v1/orders', payload: orderInput({ payment: payment as never }) });
+    expect(res.statusCode, res.body).toBe(201);
+    return res.json();
+  };
+  const resolve = (env: PaymentTestEnv, role: 'admin' | 'accounting' | 'fulfilment', orderId: string, ledgerId: number, body: object) =>
+    env.t.as(role, { method: 'POST', url: `/api/v1/orders/${orderId}/payments/${ledgerId}/resolve`, payload: body });
+  const entries = async (env: PaymentTestEnv, orderId: string) =>
+    (await env.t.as('admin', { method: 'GET', url: `/api/v1/orders/${orderId}/payments` })).json().entries;
+
+  it('a lost e-check submission that recovery cannot resend blocks retries until someone records that it failed', async () => {
+    const order = await place(lost, echeck('000123456783'));
+    expect(order.stage).toBe('accounts_receivable');
+    await recoverOpenOperations(get().db, lost.payments, { now: Date.now() + 3_600_000 });
+    const [charge] = await entries(lost, order.orderId);
+    expect(charge).toMatchObject({ kind: 'sale', status: 'unknown', message: expect.stringMatching(/cannot be sent again/) });
+    const retry = await lost.t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/payments/retry`, payload: {} });
+    expect(retry.json()).toMatchObject({ status: 409, detail: expect.stringMatching(new RegExp(`in flight \\(unknown, entry ${charge.id}\\).*record it by hand`)) });
+
+    expect((await resolve(lost, 'fulfilment', order.orderId, charge.id, { outcome: 'failed', note: 'not on the dashboard' })).statusCode).toBe(403);
+    const blank = await resolve(lost, 'accounting', order.orderId, charge.id, { outcome: 'failed', note: '  ' });
+    expect(blank.json()).toMatchObject({ status: 400, field: '/note' });
+    const noReference = await resolve(lost, 'accounting', order.orderId, charge.id, { outcome: 'approved', note: 'seen on the dashboard' });
+    expect(noReference.json()).toMatchObject({ status: 400, field: '/gatewayReference' });
+    expect((await entries(lost, order.orderId))[0].status).toBe('unknown'); // refused requests change nothing
+
+    const failed = await resolve(lost, 'accounting', order.orderId, charge.id, { outcome: 'failed', note: 'not on the gateway dashboard (checked 10:40)' });
+    expect(failed.statusCode, failed.body).toBe(200);
+    expect(failed.json().entries[0]).toMatchObject({ status: 'failed', declineCode: 'resolved_by_hand', message: 'not on the gateway dashboard (checked 10:40)' });
+    const after = (await lost.t.as('admin', { method: 'GET', url: `/api/v1/orders/${order.orderId}` })).json();
+    expect(after.stage).toBe('accounts_receivable');
+    expect(after.history.at(-1)).toMatchObject({ kind: 'payment', reason: expect.stringMatching(/recorded as failed by hand: not on the gateway dashboard/), actor: expect.stringContaining('accounting') });
+    // Now nothing is in flight: A/R may collect it again (here a pay link, the e-check's details being gone).
+    const link = await lost.t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/payment-requests`, payload: {} });
+    expect(link.statusCode, link.body).toBe(201);
+    const again = await resolve(lost, 'accounting', order.orderId, charge.id, { outcome: 'approved', gatewayReference: 'x', note: 'changed my mind' });
+    expect(again.statusCode).toBe(409);
+  });
+
+  it('a pending e-check whose notification never came ships once someone records it approved with its reference', async () => {
+    const order = await place(quiet, echeck('000123456784'));
+    expect(order.stage).toBe('pending_clearance');
+    const [charge] = await entries(quiet, order.orderId);
+    expect(charge.status).toBe('pending');
+    const approved = await resolve(quiet, 'admin', order.orderId, charge.id, { outcome: 'approved', note: 'settled in the 12 May batch' });
+    expect(approved.statusCode, approved.body).toBe(200);
+    expect(approved.json()).toMatchObject({ status: 'processed', paid: order.summary.total });
+    expect(approved.json().entries[0]).toMatchObject({ status: 'approved', gatewayReference: charge.gatewayReference });
+    const after = (await quiet.t.as('admin', { method: 'GET', url: `/api/v1/orders/${order.orderId}` })).json();
+    expect(after.stage).toBe('shipping_department');
+    // Another order's entry, or a charge that is not open, is refused by name.
+    expect((await resolve(quiet, 'admin', order.orderId, charge.id + 10_000, { outcome: 'failed', note: 'x' })).statusCode).toBe(404);
+  });
+});
