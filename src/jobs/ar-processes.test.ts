@@ -156,3 +156,42 @@ describe.each(testDialects())('kill -9 in the middle of an A/R retry run [%s]', 
     await expectSettled(db, sandboxLog, orders, false);
   }, 90_000);
 });
+
+describe.each(testDialects())('kill -9 of `serve` in the middle of its scheduled A/R run [%s]', (dialect) => {
+  it('the restarted server\'s own jobs finish the run: every order charged at most once, nothing open, none stuck', async () => {
+    const { db, env, sandboxLog, keys } = await setUp(dialect, 60);
+    const orders = await seedArOrders(db, keys, { count: 300, decliningEvery: 4 });
+    // The scheduler's jobs every second (the first a second after start), instead of every five minutes.
+    const serveEnv = { ...env, ORDERDECK_AR_INTERVAL_MS: '1000', ORDERDECK_RECOVERY_INTERVAL_MS: '1000', ORDERDECK_ADMIN_EMAIL: 'boss@example.com', ORDERDECK_ADMIN_PASSWORD: 'a long enough password' };
+    const serve = async () => cli(['serve'], { ...serveEnv, PORT: String(await freePorts()) });
+    const written = () => db.selectFrom('payment_ledger').select((eb) => eb.fn.countAll<number>().as('n')).where('idempotency_key', 'like', 'ar:%').executeTakeFirstOrThrow();
+
+    const first = await serve();
+    for (let i = 0; Number((await written()).n) < 120; i++) {
+      if (i > 1200 || first.child.exitCode !== null) throw new Error(`the scheduled run did not get going: ${first.output()}`);
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    first.child.kill('SIGKILL');
+    await first.exited;
+    expect((await db.selectFrom('payment_ledger').select('id').where('status', '=', 'started').execute()).length).toBeGreaterThan(0);
+
+    // Restarted later: the dead run's lease has run out and its open charges are due for recovery. (Set here
+    // rather than waited for: two minutes of lease, thirty seconds of retry delay.)
+    const now = Date.now();
+    await db.updateTable('job_leases').set({ lease_until: now - 1 }).execute();
+    await db.updateTable('payment_ledger').set({ next_attempt_at: now - 1 }).where('status', 'in', ['started', 'unknown']).execute();
+    const second = await serve();
+    const settled = async () => {
+      const open = await db.selectFrom('payment_ledger').select('id').where('status', 'in', ['started', 'unknown']).execute();
+      const unpaid = await db.selectFrom('orders').select('order_number').where('order_number', 'in', orders.approving).where('payment_status', '!=', 'processed').execute();
+      return open.length === 0 && unpaid.length === 0;
+    };
+    for (let i = 0; !(await settled()); i++) {
+      if (i > 600 || second.child.exitCode !== null) throw new Error(`the restarted server did not finish the run: ${second.output()}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    second.child.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+    await expectSettled(db, sandboxLog, orders, false);
+  }, 120_000);
+});
