@@ -49,7 +49,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
 
   r.post('/orders/:orderId/payments/:ledgerId/resolve', {
     schema: {
-      tags, summary: 'Record by hand what the gateway says happened to a charge whose outcome Orderdeck cannot learn (unknown and not resendable, or pending with no notification)',
+      tags, summary: 'Record by hand what the gateway says happened to a charge whose outcome Orderdeck cannot learn (unknown, and not resendable); an accepted e-check then waits for its clearing notification',
       params: LedgerEntryParams, body: ResolveChargeBody, response: withProblems({ 200: OrderPaymentsOut }, 400, 403, 404, 409),
     },
     // The order's own desk is checked inside (A/R staff for an order in A/R, and so on).

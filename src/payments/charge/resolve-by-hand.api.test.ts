@@ -12,7 +12,7 @@ describeEachDatabase('resolving a charge by hand', (get) => {
   beforeAll(async () => {
     // Every answer is lost: an e-check's submission ends unknown, and its account is not kept to resend.
     lost = await startPaymentTestEnv(get().db, { gateway: { headers: { 'sandbox-fault': 'timeout' }, timeoutMs: 150, maxAttempts: 1 } });
-    // The e-check is accepted but its notification would come only after an hour.
+    // The e-check is accepted; its notification would come only after an hour.
     quiet = await startPaymentTestEnv(get().db, { sandbox: { settleDelayMs: 3_600_000 } });
   });
   afterAll(async () => {
@@ -61,18 +61,41 @@ describeEachDatabase('resolving a charge by hand', (get) => {
     expect(again.statusCode).toBe(409);
   });
 
-  it('a pending e-check whose notification never came ships once someone records it approved with its reference', async () => {
+  it('a lost e-check the gateway did accept waits for clearing again, and the notification that came meanwhile is applied', async () => {
+    const order = await place(lost, echeck('000123456785'));
+    await recoverOpenOperations(get().db, lost.payments, { now: Date.now() + 3_600_000 });
+    const [charge] = await entries(lost, order.orderId);
+    expect(charge.status).toBe('unknown');
+    // The sandbox took the submission (only its answer was lost) and has since sent its clearing, which
+    // matched no payment of ours: it was kept, ignored.
+    await lost.sandbox.notificationsIdle();
+    const submitted = lost.sandbox.log().find((e) => e.operation === 'sale' && e.idempotencyKey?.includes(order.orderId))!;
+    const ignored = await get().db.selectFrom('gateway_events').select(['type', 'status']).where('reference', '=', submitted.transaction!).execute();
+    expect(ignored).toEqual([{ type: 'cleared', status: 'ignored' }]);
+
+    const res = await resolve(lost, 'accounting', order.orderId, charge.id, { outcome: 'approved', gatewayReference: submitted.transaction, note: 'found on the dashboard' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'processed', paid: order.summary.total });
+    expect(res.json().entries[0]).toMatchObject({ status: 'approved', gatewayReference: submitted.transaction });
+    const after = (await lost.t.as('admin', { method: 'GET', url: `/api/v1/orders/${order.orderId}` })).json();
+    expect(after.stage).toBe('shipping_department');
+    // By way of Pending Clearance: recorded as submitted by hand, then cleared by the gateway's own notification.
+    expect(after.history.map((h: { to: string | null }) => h.to).filter(Boolean).slice(-2)).toEqual(['pending_clearance', 'shipping_department']);
+    expect(after.history.some((h: { reason: string | null }) => /accepted by the gateway, awaiting clearance, by hand .*found on the dashboard/.test(h.reason ?? ''))).toBe(true);
+    const events = await get().db.selectFrom('gateway_events').select(['status', 'outcome']).where('reference', '=', submitted.transaction!).execute();
+    expect(events).toEqual([{ status: 'applied', outcome: expect.stringMatching(/cleared .*applied once the reference was recorded/) }]);
+  });
+
+  it('a pending e-check is never resolved by hand: only its notification takes it out of Pending Clearance', async () => {
     const order = await place(quiet, echeck('000123456784'));
     expect(order.stage).toBe('pending_clearance');
     const [charge] = await entries(quiet, order.orderId);
     expect(charge.status).toBe('pending');
-    const approved = await resolve(quiet, 'admin', order.orderId, charge.id, { outcome: 'approved', note: 'settled in the 12 May batch' });
-    expect(approved.statusCode, approved.body).toBe(200);
-    expect(approved.json()).toMatchObject({ status: 'processed', paid: order.summary.total });
-    expect(approved.json().entries[0]).toMatchObject({ status: 'approved', gatewayReference: charge.gatewayReference });
-    const after = (await quiet.t.as('admin', { method: 'GET', url: `/api/v1/orders/${order.orderId}` })).json();
-    expect(after.stage).toBe('shipping_department');
-    // Another order's entry, or a charge that is not open, is refused by name.
+    const refused = await resolve(quiet, 'admin', order.orderId, charge.id, { outcome: 'approved', note: 'settled in the 12 May batch' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toMatch(/only by the gateway's signed notification/);
+    expect((await entries(quiet, order.orderId))[0].status).toBe('pending');
+    // Another order's entry is refused by name.
     expect((await resolve(quiet, 'admin', order.orderId, charge.id + 10_000, { outcome: 'failed', note: 'x' })).statusCode).toBe(404);
   });
 });

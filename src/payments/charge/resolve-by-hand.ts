@@ -6,8 +6,9 @@ import { stageActPermission } from '../../auth/permissions.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { formatMoney } from '../../shared/money.js';
 import type { Stage } from '../../stages/stages.js';
+import { reapplyIgnoredEvents } from '../gateway/notifications.js';
 import { findLedgerRow, resolveLedgerRow } from '../ledger/ledger.repository.js';
-import { type PaymentSync, syncOrderPayment } from './sync-order-payment.js';
+import { syncOrderPayment } from './sync-order-payment.js';
 
 export interface HandResolution {
   /** What the gateway (its dashboard, its support) says happened. */
@@ -19,17 +20,18 @@ export interface HandResolution {
 }
 
 /**
- * Records by hand the outcome of a charge Orderdeck cannot learn by itself. Two cases reach here: an
- * answer lost that cannot be asked again (an e-check's account number is never stored, so recovery has
- * nothing to resend), and a pending e-check whose notification never came. Left alone, either keeps the
- * order "waiting on a charge in flight" for good, which blocks retries and the A/R schedule; a person who
- * has checked with the gateway says what happened, and the order's payment and stage follow from that as
- * they would from the gateway's own answer. Refunds, captures and voids are not resolved here: recovery
- * can always ask the gateway about them again with their idempotency key.
+ * Records by hand the outcome of a charge Orderdeck cannot learn by itself: an answer lost that cannot be
+ * asked again (an e-check's account number is never stored, so recovery has nothing to resend). Left
+ * alone it keeps the order "waiting on a charge in flight" for good, which blocks retries and the A/R
+ * schedule; a person who has checked with the gateway says what happened, and the order's payment and
+ * stage follow as they would from the gateway's own answer. An e-check the gateway did accept is only
+ * submitted, not paid: it becomes pending and waits in Pending Clearance for its notification like any
+ * other, since that is the only way out of Pending Clearance. Refunds, captures and voids are not resolved
+ * here: recovery can always ask the gateway about them again with their idempotency key.
  */
 export async function resolveChargeByHand(
   trx: Trx, orderNumber: string, ledgerId: number, input: HandResolution, who: { actor: string; permissions: ReadonlySet<Permission> }, now: number,
-): Promise<PaymentSync> {
+): Promise<void> {
   const order = await lockOrderByNumber(trx, orderNumber);
   if (!order) throw notFound('order', orderNumber);
   requireStagePermission(order, who.permissions);
@@ -38,24 +40,30 @@ export async function resolveChargeByHand(
   if (row.kind !== 'sale' && row.kind !== 'authorize') {
     throw new AppError('transition_refused', `entry ${ledgerId} is a ${row.kind}: only charges are resolved by hand; recovery asks the gateway about the rest`);
   }
-  if (row.status !== 'unknown' && row.status !== 'pending') {
-    throw new AppError('transition_refused', `entry ${ledgerId} is ${row.status}: only a charge whose outcome is unknown or still pending is resolved by hand`);
+  if (row.status === 'pending') {
+    throw new AppError('transition_refused', `entry ${ledgerId} is pending: it clears or fails only by the gateway's signed notification`);
   }
+  if (row.status !== 'unknown') throw new AppError('transition_refused', `entry ${ledgerId} is ${row.status}: only a charge whose outcome is unknown is resolved by hand`);
   const note = input.note.trim();
   if (!note) throw invalid('/note', 'say how the outcome was confirmed (gateway dashboard, support ticket…)');
   const reference = input.gatewayReference?.trim() || row.gateway_reference;
   if (input.outcome === 'approved' && !reference) throw invalid('/gatewayReference', 'an approved charge needs the gateway\'s transaction reference');
 
-  const patch = input.outcome === 'approved'
-    ? { status: 'approved' as const, gateway_reference: reference, message: note, resolved_at: now, next_attempt_at: null }
-    : { status: 'failed' as const, decline_code: 'resolved_by_hand', message: note, resolved_at: now, next_attempt_at: null };
+  const submitted = order.payment_method === 'e_check';
+  const patch = input.outcome === 'failed'
+    ? { status: 'failed' as const, decline_code: 'resolved_by_hand', message: note, resolved_at: now, next_attempt_at: null }
+    : submitted
+      ? { status: 'pending' as const, gateway_reference: reference, message: note, next_attempt_at: null }
+      : { status: 'approved' as const, gateway_reference: reference, message: note, resolved_at: now, next_attempt_at: null };
   // From the status read under the order's lock: a notification applied meanwhile would have changed it.
   if (!(await resolveLedgerRow(trx, row.id, [row.status], patch))) throw new AppError('conflict', `entry ${ledgerId} changed meanwhile; reload`);
   const amount = formatMoney(Number(row.amount), row.currency);
-  const line = input.outcome === 'approved'
-    ? `charge of ${amount} recorded as approved by hand (${reference}): ${note}`
-    : `charge of ${amount} recorded as failed by hand: ${note}`;
-  return syncOrderPayment(trx, order, who.actor, line, now);
+  const line = input.outcome === 'failed'
+    ? `charge of ${amount} recorded as failed by hand: ${note}`
+    : `charge of ${amount} recorded as ${submitted ? 'accepted by the gateway, awaiting clearance,' : 'approved'} by hand (${reference}): ${note}`;
+  await syncOrderPayment(trx, order, who.actor, line, now);
+  // The gateway may have notified us about this transaction while its reference was still unknown here.
+  if (input.outcome === 'approved' && reference) await reapplyIgnoredEvents(trx, row.gateway, reference, now);
 }
 
 /** The desk the order sits in decides who may settle its payment: A/R staff for A/R, and so on. */

@@ -70,6 +70,29 @@ export async function onGatewayEvent(trx: Trx, gateway: string, event: GatewayEv
   else log.warn(line, 'gateway event ignored');
 }
 
+/**
+ * Applies again, in the order they happened, the events of one transaction that were ignored because no
+ * payment of ours had its reference yet: a notification can arrive before a person records, by hand, the
+ * reference of a charge whose answer was lost (resolve-by-hand.ts). Returns how many now applied.
+ */
+export async function reapplyIgnoredEvents(trx: Trx, gateway: string, reference: string, now: number): Promise<number> {
+  const rows = await trx.selectFrom('gateway_events').selectAll()
+    .where('gateway', '=', gateway).where('reference', '=', reference).where('status', '=', 'ignored').orderBy('occurred_at').execute();
+  let applied = 0;
+  for (const row of rows) {
+    const event: GatewayEvent = {
+      eventId: row.event_id, type: row.type as GatewayEventType, reference: row.reference, amount: Number(row.amount), currency: row.currency,
+      ...(row.reason !== null ? { reason: row.reason } : {}), occurredAt: Number(row.occurred_at),
+    };
+    const result = await applyGatewayEvent(trx, gateway, event, now);
+    if (result.status !== 'applied') continue;
+    await trx.updateTable('gateway_events').set({ status: 'applied', outcome: `${result.reason} (applied once the reference was recorded)` })
+      .where('gateway', '=', gateway).where('event_id', '=', row.event_id).execute();
+    applied++;
+  }
+  return applied;
+}
+
 export type NotificationResult =
   | { status: 'accepted'; event: GatewayEvent }
   | { status: 'duplicate'; event: GatewayEvent }
