@@ -121,12 +121,16 @@ describeEachDatabase('users and API keys', (getDb) => {
     });
 
     it('enforces a key\'s scope', async () => {
-      const { key } = (await issue({ name: 'viewer', permissions: ['orders:view'] })).json();
+      const { key } = (await issue({ name: 'viewer', permissions: ['orders:view', 'shipping:view'] })).json();
       const order = (await t.as('admin', { method: 'POST', url: '/api/v1/orders', payload: orderInput() })).json();
+      expect(order.stage).toBe('shipping_department');
       expect((await bearer(key, { method: 'GET', url: `/api/v1/orders/${order.orderId}` })).statusCode).toBe(200);
       const denied = await bearer(key, { method: 'POST', url: '/api/v1/orders', payload: orderInput() });
       expect(denied.json()).toMatchObject({ status: 403, code: 'forbidden' });
-      expect((await bearer(key, { method: 'GET', url: '/api/v1/auth/session' })).json()).toMatchObject({ user: { permissions: ['orders:view'] }, csrfToken: null });
+      expect((await bearer(key, { method: 'GET', url: '/api/v1/auth/session' })).json()).toMatchObject({ user: { permissions: ['orders:view', 'shipping:view'] }, csrfToken: null });
+      // orders:view opens the order pages; each department's view opens the orders in its stages.
+      const { key: bare } = (await issue({ name: 'no department', permissions: ['orders:view'] })).json();
+      expect((await bearer(bare, { method: 'GET', url: `/api/v1/orders/${order.orderId}` })).json()).toMatchObject({ status: 403, detail: expect.stringContaining('"shipping:view"') });
     });
 
     it('grants only a subset of the creator\'s own permissions', async () => {

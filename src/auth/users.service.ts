@@ -35,18 +35,23 @@ export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
   return { email: input.email.trim().toLowerCase(), name: input.name.trim(), role: input.role, passwordHash: await hashPassword(input.password) };
 }
 
+const userRow = (user: PreparedUser, now: number) =>
+  ({ email: user.email, name: user.name, role: user.role, password_hash: user.passwordHash, active: 1, created_at: now, updated_at: now });
+
 export async function insertUser(db: Executor, user: PreparedUser, now = Date.now()): Promise<number> {
   try {
-    const row = await db
-      .insertInto('users')
-      .values({ email: user.email, name: user.name, role: user.role, password_hash: user.passwordHash, active: 1, created_at: now, updated_at: now })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const row = await db.insertInto('users').values(userRow(user, now)).returning('id').executeTakeFirstOrThrow();
     return row.id;
   } catch (error) {
     if (isUniqueViolation(error)) throw new AppError('conflict', `a user with email ${user.email} exists already`, { field: '/email' });
     throw error;
   }
+}
+
+/** Inserts the user unless one with that email exists (a racing insert included); its id, or undefined if not inserted. */
+export async function insertUserIfAbsent(db: Executor, user: PreparedUser, now = Date.now()): Promise<number | undefined> {
+  const row = await db.insertInto('users').values(userRow(user, now)).onConflict((oc) => oc.column('email').doNothing()).returning('id').executeTakeFirst();
+  return row?.id;
 }
 
 /** Creates a user without an event: for the first admin and for tests. */

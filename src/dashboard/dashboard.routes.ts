@@ -1,5 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
+import { visibleStages } from '../auth/stage-access.js';
+import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { withProblems } from '../shared/schemas.js';
 import { DashboardOut } from './dashboard.schemas.js';
@@ -16,5 +18,5 @@ export async function dashboardRoutes(app: FastifyInstance, { db }: AppContext) 
       response: withProblems({ 200: DashboardOut }),
     },
     config: { permission: 'orders:view' },
-  }, async () => getDashboard(db));
+  }, async (request) => getDashboard(db, visibleStages(principalOf(request))));
 }

@@ -1,7 +1,14 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { sql } from 'kysely';
 import pino from 'pino';
-import { expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { bootstrapAdmin } from '../auth/bootstrap-admin.js';
+import { closeDatabase, createDatabase, type Db } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
 import { STAGES } from '../stages/stages.js';
-import { describeEachDatabase } from '../test-support/databases.js';
+import { createTestDatabase, type DialectName, describeEachDatabase, testDialects } from '../test-support/databases.js';
 import { testConfig } from '../test-support/app.js';
 import { DEMO_ORDER_COUNT, seedDemoDataIfEmpty } from './demo-data.js';
 import { getArSchedule } from '../payments/receivables/ar-schedule.js';
@@ -34,3 +41,60 @@ describeEachDatabase('seedDemoDataIfEmpty', (get) => {
     expect(Number(again.n)).toBe(DEMO_ORDER_COUNT);
   });
 });
+
+/** Two handles on one empty, migrated database, as two servers would open it; `close` closes both and removes it. */
+async function twoServersDatabase(dialect: DialectName): Promise<{ handles: [Db, Db]; close: () => Promise<void> }> {
+  if (dialect === 'postgres') {
+    const test = await createTestDatabase('postgres');
+    const { rows } = await sql<{ schema: string }>`select current_schema() as schema`.execute(test.db);
+    const other = createDatabase({ databaseUrl: process.env.DATABASE_URL, pgSchema: rows[0]!.schema, pgPoolSize: 4 });
+    return { handles: [test.db, other], close: async () => { await other.destroy(); await test.destroy(); } };
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-first-start-'));
+  const file = path.join(dir, 'orderdeck.sqlite');
+  const first = createDatabase({ sqlitePath: file });
+  await migrateToLatest(first);
+  const second = createDatabase({ sqlitePath: file });
+  return {
+    handles: [first, second],
+    close: async () => {
+      await Promise.all([closeDatabase(first), closeDatabase(second)]);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+for (const dialect of testDialects()) {
+  describe(`first start of two servers on one empty database [${dialect}]`, () => {
+    it('creates one admin, prints its password once and seeds one demo set, without an error', async () => {
+      const { handles, close } = await twoServersDatabase(dialect);
+      try {
+        const config = testConfig({ demoData: true, adminEmail: 'owner@example.com' });
+        const printed: string[] = [];
+        // What prepareInstallation does on each server: the first admin, then demo data on an empty database.
+        const start = async (db: Db) => {
+          const admin = await bootstrapAdmin(db, config, (line) => printed.push(line));
+          return { admin, seeded: await seedDemoDataIfEmpty(db, config, log) };
+        };
+        const [db] = handles;
+        for (const round of [1, 2]) {
+          const outcomes = await Promise.all(handles.map(start));
+          expect(outcomes.filter((o) => o.admin).length, `round ${round}`).toBe(round === 1 ? 1 : 0);
+          expect(outcomes.filter((o) => o.seeded).length, `round ${round}`).toBe(round === 1 ? 1 : 0);
+
+          const users = await db.selectFrom('users').select(['email', 'role']).execute();
+          expect(users).toEqual([{ email: 'owner@example.com', role: 'admin' }]);
+          expect(printed.filter((line) => line.includes('Password')).length).toBe(1);
+          const orders = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+          expect(Number(orders.n)).toBe(DEMO_ORDER_COUNT);
+          const counted = await db.selectFrom('stage_counts').select((eb) => eb.fn.sum<number>('count').as('n')).executeTakeFirstOrThrow();
+          expect(Number(counted.n)).toBe(DEMO_ORDER_COUNT);
+          // The claim marker is gone once the seed is done.
+          expect(await db.selectFrom('settings').select('key').where('key', 'like', 'demo_data%').execute()).toEqual([]);
+        }
+      } finally {
+        await close();
+      }
+    });
+  });
+}

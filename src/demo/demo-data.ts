@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import type { Db } from '../db/database.js';
+import { type Db, sqliteHandleOf } from '../db/database.js';
 import { transact } from '../db/transact.js';
 
 export const DEMO_ORDER_COUNT = 300;
@@ -13,8 +13,54 @@ export const DEMO_ORDER_COUNT = 300;
 /** True when it seeded (the database was empty), so the caller adds the demo payments once the gateway is up. */
 export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): Promise<boolean> {
   if (!config.demoData) return false;
-  const any = await db.selectFrom('orders').select('id').limit(1).executeTakeFirst();
-  if (any) return false;
+  if (await db.selectFrom('orders').select('id').limit(1).executeTakeFirst()) return false;
+  if (!(await claimDemoSeed(db))) {
+    log.info('demo data not seeded: the database has orders, or another server is seeding it');
+    return false;
+  }
+  try {
+    await seedDemoData(db, config, log);
+  } finally {
+    // Released once done (or failed): the orders now say the database is not empty, so none is seeded twice.
+    await db.deleteFrom('settings').where('key', '=', SEED_CLAIM).execute();
+  }
+  return true;
+}
+
+/** The marker a seeding server holds in `settings`; never read as a setting. */
+const SEED_CLAIM = 'demo_data.seeding';
+
+/**
+ * Servers starting together on one empty database (PostgreSQL, or several processes on one SQLite file)
+ * would all find it empty. Each claims the seed with a marker row, `on conflict do nothing`, and only then
+ * looks for orders, in the same write transaction: a second claimant waits on the first one's row (a
+ * unique-key lock on PostgreSQL, the write lock on SQLite) and then finds either the marker or, once the
+ * first has finished, its orders. Only a claim that inserted the marker and found no orders seeds.
+ */
+async function claimDemoSeed(db: Db): Promise<boolean> {
+  const marker = JSON.stringify({ since: Date.now() });
+  const sqlite = sqliteHandleOf(db);
+  if (sqlite) {
+    // One synchronous `begin immediate` transaction: the write lock is never held across an await, where
+    // another connection's synchronous write (the seeder's) would wait on it while the event loop stands still.
+    return sqlite.transaction(() => {
+      if (sqlite.prepare('insert into settings (key, value_json) values (?, ?) on conflict (key) do nothing').run(SEED_CLAIM, marker).changes !== 1) return false;
+      if (!sqlite.prepare('select 1 from orders limit 1').get()) return true;
+      sqlite.prepare('delete from settings where key = ?').run(SEED_CLAIM);
+      return false;
+    }).immediate();
+  }
+  return transact(db, async (trx) => {
+    const claimed = await trx.insertInto('settings').values({ key: SEED_CLAIM, value_json: marker })
+      .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
+    if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
+    if (!(await trx.selectFrom('orders').select('id').limit(1).executeTakeFirst())) return true;
+    await trx.deleteFrom('settings').where('key', '=', SEED_CLAIM).execute();
+    return false;
+  });
+}
+
+async function seedDemoData(db: Db, config: Config, log: Logger): Promise<void> {
   const { seedOrders } = await import('./seed-orders.js');
   const result = await seedOrders(db, { orders: DEMO_ORDER_COUNT, orderNumberPrefix: config.orderNumberPrefix });
   log.info({ orders: result.orders, rows: result.rows, ms: Math.round(result.ms) }, 'demo data seeded (set ORDERDECK_DEMO_DATA=0 to start empty)');
@@ -23,5 +69,4 @@ export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): 
   const { DEFAULT_AR_SCHEDULE, updateArSchedule } = await import('../payments/receivables/ar-schedule.js');
   const { version: _v, ...schedule } = DEFAULT_AR_SCHEDULE;
   await transact(db, (trx) => updateArSchedule(trx, { ...schedule, enabled: false }, DEFAULT_AR_SCHEDULE.version, 'system:orderdeck Orderdeck'));
-  return true;
 }

@@ -13,8 +13,22 @@ export interface Outcome<T> {
 
 const MAX_KEY = 200;
 
-function requestHash(request: FastifyRequest): string {
-  return createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+/**
+ * The request as a hash. The body is hashed in canonical form (object keys sorted at every depth, arrays
+ * in order), so a client retrying with the same body serialised in another key order gets its replay.
+ */
+function requestHash(request: FastifyRequest, body = canonicalJson(request.body ?? null)): string {
+  return createHash('sha256').update(`${request.method} ${request.url}\n${body}`).digest('hex');
+}
+
+/** Keys hashed before canonical bodies (plain JSON.stringify) never expire: a retry of such a request still replays. */
+const legacyRequestHash = (request: FastifyRequest) => requestHash(request, JSON.stringify(request.body ?? null));
+
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    return Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  });
 }
 
 async function findStored(db: Db, principal: string, key: string) {
@@ -41,7 +55,7 @@ export async function runInTransaction<T>(
   const replay = async (): Promise<Outcome<T> | undefined> => {
     const stored = await findStored(db, principal, key);
     if (!stored) return undefined;
-    if (stored.request_hash !== hash) {
+    if (stored.request_hash !== hash && stored.request_hash !== legacyRequestHash(request)) {
       throw new AppError('idempotency_key_reused', 'this Idempotency-Key was already used for a different request', { field: 'Idempotency-Key' });
     }
     reply.header('idempotent-replayed', 'true');

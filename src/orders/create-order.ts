@@ -11,7 +11,7 @@ import { routeNewOrder } from '../stages/routing.js';
 import { type PendingOperation, prepareIntakePayment, recordIntakePayment } from '../payments/charge/intake-payment.js';
 import { establishRoutingFacts } from './order-intake.js';
 import {
-  assertCurrency, assertExpectedTotal, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail,
+  assertCurrency, assertExpectedTotal, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail, normalizeIp,
 } from './order-input.js';
 import { resolveItems } from './order-items.js';
 import { computeSummary } from './order-totals.js';
@@ -55,6 +55,7 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const billing = normalizeAddress(input.billing, '/billing');
   const shipping = input.shipping ? normalizeAddress(input.shipping, '/shipping') : billing;
   const email = normalizeEmail(input.customer.email);
+  const ip = normalizeIp(input.customer.ip);
   const payment = input.payment;
   const intake = await prepareIntakePayment(trx, payment);
   const paymentStatus = intake.status;
@@ -62,7 +63,7 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   // Fraud rules run before any money moves (a quote asks for no money, so it is not scored).
   const fraudSettings = payment.method === 'quote_request' ? undefined : await loadCompiledFraudSettings(trx);
   const fraudDraft: Omit<FraudFacts, 'total'> = {
-    currency: input.currency, email, ip: input.customer.ip ?? null, billing, shipping, cardFingerprint: intake.cardFingerprint,
+    currency: input.currency, email, ip, billing, shipping, cardFingerprint: intake.cardFingerprint,
   };
 
   // Three round trips on PostgreSQL for everything the order reads and writes: its card; its catalog
@@ -102,7 +103,7 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     currency: input.currency, subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping,
     tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_id: customer,
     paid_total: paymentStatus === 'processed' ? summary.total : 0, authorized_total: paymentStatus === 'authorized' ? summary.total : 0, refund_blocked: 0, customer_email: email,
-    customer_name: customerName, customer_ip: input.customer.ip ?? null, billing_json: JSON.stringify(billing),
+    customer_name: customerName, customer_ip: ip, billing_json: JSON.stringify(billing),
     shipping_json: JSON.stringify(shipping), payment_method: payment.method, payment_status: paymentStatus,
     payment_json: JSON.stringify(intake.stored), paid_at: paymentStatus === 'processed' ? now : null, shipped_at: null,
     fraud_score: fraud ? fraud.score : null, fraud_reasons_json: fraud ? JSON.stringify(fraud.contributions) : null,

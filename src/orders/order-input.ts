@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { parsePhoneNumberFromString, type CountryCode as PhoneCountry } from 'libphonenumber-js';
 import { isCountry } from '../shared/countries.js';
 import { AppError, invalid } from '../shared/errors.js';
@@ -39,6 +40,18 @@ export function assertCurrency(code: string, field = '/currency'): void {
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
+}
+
+/**
+ * The customer's IP as stored: an IPv4 or IPv6 address, or null. It is shown to staff and matched by the
+ * fraud rules, so free text (markup, host names) is refused; a blank value is what a storefront sends
+ * when it does not know the address.
+ */
+export function normalizeIp(ip: string | undefined, field = '/customer/ip'): string | null {
+  const value = ip?.trim();
+  if (!value) return null;
+  if (!isIP(value)) throw invalid(field, `"${value}" is not an IPv4 or IPv6 address`);
+  return value;
 }
 
 export function assertExpectedTotal(expected: number | undefined, actual: number): void {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { stageActPermission } from '../auth/permissions.js';
+import { assertMayViewStage } from '../auth/stage-access.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { expectedVersionOf, versionEtag } from '../http/versioning.js';
@@ -66,6 +67,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
     config: { permission: 'orders:view' },
   }, async (request, reply) => {
     const order = await getOrder(readerOf(db), request.params.orderId);
+    assertMayViewStage(principalOf(request), order.stage);
     return reply.header('etag', versionEtag(order.version)).send(order);
   });
 

@@ -83,7 +83,10 @@ export const CreateOrderBody = Type.Object(
   {
     channel: Type.String({ minLength: 1, maxLength: 50, description: 'Where the order came from: web, amazon, phone …' }),
     currency: CurrencyCode,
-    customer: Type.Object({ email: Email, ip: Type.Optional(Type.String({ maxLength: 45 })) }, { additionalProperties: false }),
+    customer: Type.Object({
+      email: Email,
+      ip: Type.Optional(Type.String({ maxLength: 45, description: 'IPv4 or IPv6 address the order was placed from; blank means unknown' })),
+    }, { additionalProperties: false }),
     billing: Address,
     shipping: Type.Optional(Address),
     items: Type.Array(ItemInput, { minItems: 1, maxItems: 500 }),

@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { type Executor, readerOf } from '../db/database.js';
 import { transact } from '../db/transact.js';
+import { assertMayViewStage } from '../auth/stage-access.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { findOrderByNumber } from '../orders/orders.repository.js';
@@ -21,9 +22,10 @@ import {
 
 const tags = ['Payments'];
 
-export async function orderPayments(db: Executor, orderNumber: string) {
+export async function orderPayments(db: Executor, orderNumber: string, caller?: Parameters<typeof assertMayViewStage>[0]) {
   const order = await findOrderByNumber(db, orderNumber);
   if (!order) throw notFound('order', orderNumber);
+  if (caller) assertMayViewStage(caller, order.stage);
   return toOrderPaymentsDto(order, await listLedgerRows(db, order.id));
 }
 
@@ -35,7 +37,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
   r.get('/orders/:orderId/payments', {
     schema: { tags, summary: 'The order\'s payment ledger: every gateway operation with its result, and the totals derived from it', params: OrderIdParams, response: withProblems({ 200: OrderPaymentsOut }, 404) },
     config: { permission: 'orders:view' },
-  }, async (request) => orderPayments(reader, request.params.orderId));
+  }, async (request) => orderPayments(reader, request.params.orderId, principalOf(request)));
 
   r.post('/orders/:orderId/payments/capture', {
     schema: { tags, summary: 'Capture the order\'s open authorization (all of it unless an amount is given)', params: OrderIdParams, body: CaptureBody, response: withProblems({ 200: OrderPaymentsOut }, 404, 409) },

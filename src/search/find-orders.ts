@@ -1,9 +1,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js';
+import { hiddenStagesError } from '../auth/stage-access.js';
 import type { Executor } from '../db/database.js';
 import { toOrderListItem } from '../orders/orders.mapper.js';
 import type { OrderListItemDto } from '../orders/orders.schemas.js';
 import { invalid } from '../shared/errors.js';
+import type { Stage } from '../stages/stages.js';
 import { normalizeTerm, phoneDigits, postalTerm, FREE_TEXT_KINDS, type TermKind, words } from './search-terms.js';
 import { type Keyset, type OrderNumberFilter, type OrderSearch, prefixUpperBound, type Range, type TermFilter } from './search-sql.js';
 import { findOrderPage } from './search.repository.js';
@@ -18,9 +20,13 @@ export interface SearchSettings {
   orderNumberPrefix: string;
 }
 
-/** Search and list orders ("View All Orders", "Review Orders"): one keyset page. */
-export async function findOrders(db: Executor, query: SearchOrdersQueryT, settings: SearchSettings): Promise<OrderPageDto> {
-  const search = toOrderSearch(query, settings);
+/**
+ * Search and list orders ("View All Orders", "Review Orders"): one keyset page. `visible`: the stages the
+ * caller may see (auth/stage-access.ts), undefined for all; it restricts the search only when given.
+ */
+export async function findOrders(db: Executor, query: SearchOrdersQueryT, settings: SearchSettings, visible?: readonly Stage[]): Promise<OrderPageDto> {
+  const search = toOrderSearch(query, settings, visible);
+  if (visible?.length === 0) return { items: [], nextCursor: null };
   const rows = await findOrderPage(db, search);
   const page = rows.slice(0, search.limit);
   const last = page[page.length - 1];
@@ -34,8 +40,13 @@ const keysetOf = (sort: SearchSort, row: { created_at: number; id: number; total
   sort.startsWith('created') ? [row.created_at, row.id] : sort.startsWith('total') ? [row.total, row.id]
     : sort.startsWith('stage_entered') ? [row.stage_entered_at, row.id] : [row.order_number];
 
-export function toOrderSearch(q: SearchOrdersQueryT, settings: SearchSettings): OrderSearch {
+export function toOrderSearch(q: SearchOrdersQueryT, settings: SearchSettings, visible?: readonly Stage[]): OrderSearch {
   const sort = q.sort ?? 'created_desc';
+  const requested = splitList(q.stage) as Stage[];
+  // A stage named outright is refused if hidden; without one, the search covers only the visible stages.
+  const hidden = visible ? requested.filter((stage) => !visible.includes(stage)) : [];
+  if (hidden.length) throw hiddenStagesError(hidden, 'querystring:/stage');
+  const stages = requested.length || !visible ? requested : [...visible];
   // Time in stage is only comparable inside a queue, and only the stage index holds it in order.
   if (sort.startsWith('stage_entered') && !q.stage?.length) throw invalid('querystring:/sort', 'sorting by time in stage needs a stage filter');
   const terms: TermFilter[] = [];
@@ -60,7 +71,7 @@ export function toOrderSearch(q: SearchOrdersQueryT, settings: SearchSettings): 
     for (const w of freeTextWords(q.q)) terms.push({ kinds: FREE_TEXT_KINDS, prefix: w });
   }
   return {
-    stages: splitList(q.stage), paymentStatuses: splitList(q.paymentStatus), paymentMethods: splitList(q.paymentMethod),
+    stages, paymentStatuses: splitList(q.paymentStatus), paymentMethods: splitList(q.paymentMethod),
     orderNumber: q.orderId === undefined ? undefined : orderNumberFilter(q.orderId, settings.orderNumberPrefix),
     terms,
     created: range(q.createdFrom, q.createdTo, 'createdFrom', 'createdTo'),

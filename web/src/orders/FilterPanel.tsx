@@ -1,5 +1,6 @@
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
-import type { Stage } from '../app/departments';
+import { departmentOfStage, type Stage } from '../app/departments';
+import { useSession } from '../app/session';
 import { changesFromDraft, draftFromParams, TOTAL_CURRENCIES, type Draft, type DraftLists } from './filter-draft';
 import { PAYMENT_METHOD_LABEL, PAYMENT_STATUS_LABEL, STAGES, stageLabel } from './labels';
 import { MultiSelect } from './MultiSelect';
@@ -21,7 +22,10 @@ const SECONDARY = ['company', 'phone', 'postalCode', 'country', 'tag', 'paymentM
 const options = (labels: Record<string, string>) => Object.entries(labels).map(([value, label]) => ({ value, label }));
 
 /** Every filter of GET /orders; applied on Enter or "Search", so typing never fires a request per key. */
-export function FilterPanel({ params, onApply, stages = STAGES, compact = false, serverError }: Props) {
+export function FilterPanel({ params, onApply, stages: given, compact = false, serverError }: Props) {
+  const { can } = useSession();
+  // Only the stages this user may view: the server refuses a filter naming another (403).
+  const stages = given ?? STAGES.filter((stage) => can(departmentOfStage(stage)?.permission ?? 'orders:view'));
   const initial = useMemo(() => draftFromParams(params), [params]);
   const [draft, setDraft] = useState<Draft>(initial.draft);
   const [lists, setLists] = useState<DraftLists>(initial.lists);
