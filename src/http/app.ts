@@ -9,6 +9,7 @@ import type { Db } from '../db/database.js';
 import { createMetrics } from '../ops/metrics.js';
 import { createPaymentServices, type PaymentServices } from '../payments/payment-services.js';
 import { openVaultKeyring } from '../vault/open-keyring.js';
+import { containsCardNumber, redactCardNumbers } from '../shared/card-number.js';
 import { Problem } from '../shared/schemas.js';
 import { OrderListItem, OrderOut } from '../orders/orders.schemas.js';
 import { registerAuthentication } from './authenticate.js';
@@ -28,17 +29,27 @@ export interface BuildAppOptions {
 
 /**
  * Log lines carry ids, never secrets or personal data: a request is logged by method and path only,
- * because query strings hold searched emails, names and phone numbers; no headers, no client address;
- * pay-link tokens are masked.
+ * because query strings hold searched emails, names and phone numbers (and a card number there is
+ * refused, see authenticate.ts); no headers, no client address; pay-link tokens and any card number
+ * in the path are masked.
  */
 export const loggerOptions = (level: string): FastifyServerOptions['logger'] => ({
   level,
   serializers: {
     // A pay link's token is a bearer credential for paying an order: it never reaches the log.
-    req: (req: { method: string; url: string }) => ({ method: req.method, path: req.url.split('?')[0]!.replace(/\/pay\/[^/]+/, '/pay/[token]') }),
+    req: (req: { method: string; url: string }) => ({ method: req.method, path: loggedPath(req.url.split('?')[0]!.replace(/\/pay\/[^/]+/, '/pay/[token]')) }),
     res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
   },
 });
+
+/**
+ * The path as logged: as it came, unless it holds a card number (a path parameter, a mistyped URL),
+ * looked for with ASCII escapes decoded ("4111%201111…" is "4111 1111…"); then that, with the number masked.
+ */
+function loggedPath(path: string): string {
+  const decoded = path.includes('%') ? path.replace(/%([0-7][0-9a-f])/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))) : path;
+  return containsCardNumber(decoded) ? redactCardNumbers(decoded) : path;
+}
 
 export async function buildApp({ config, db, logger = false, payments = createPaymentServices(openVaultKeyring(config)) }: BuildAppOptions): Promise<FastifyInstance> {
   const app = Fastify({

@@ -8,7 +8,7 @@ import { createApiKey, createUser } from '../auth/users.service.js';
 import { closeDatabase, createDatabase, type Db } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { buildApp, loggerOptions } from '../http/app.js';
-import { luhnValid } from '../shared/card-number.js';
+import { cardNumberSpans } from '../shared/card-number.js';
 import { testConfig } from '../test-support/app.js';
 import { grouped, testCardNumber } from '../test-support/cards.js';
 import { createTestDatabase, type DialectName, testDialects } from '../test-support/databases.js';
@@ -24,20 +24,20 @@ import { sandboxCard, uniqueApprovedCard } from '../test-support/payments.js';
  * The PAN scan: cards go in through the API (and bad requests carrying card numbers), orders are made
  * with their tokens, the gateway path reveals one; then the database's own bytes (SQLite file and WAL,
  * or a text dump of every PostgreSQL table), every response and every log line are searched for any
- * Luhn-valid run of 13–19 digits. Nothing may turn up: the vault's ciphertext is the only place a
- * number exists, and random bytes do not spell one.
+ * Luhn-valid sequence of 13–19 digits, with the request check's own logic (cardNumberSpans: digit groups
+ * joined by single spaces or dashes, any whole groups of them, so a number next to other digits counts).
+ * Nothing may turn up: the vault's ciphertext is the only place a number exists, and random bytes do not
+ * spell one.
  */
 const startedAt = Date.now();
 const year = new Date().getUTCFullYear() + 3;
 
-/** Luhn-valid 13–19 digit runs (spaces or dashes allowed between digits), minus this run's epoch-ms timestamps. */
+/** What the request check would refuse (cardNumberSpans), minus this run's epoch-ms timestamps and pieces of digests. */
 function pansIn(text: string): string[] {
   const found: string[] = [];
-  for (const match of text.matchAll(/\d(?:[ -]?\d)*/g)) {
-    const digits = match[0].replace(/[ -]/g, '');
-    if (digits.length < 13 || digits.length > 19 || !luhnValid(digits)) continue;
+  for (const { digits, start, end } of cardNumberSpans(text)) {
     if (digits.length === 13 && Math.abs(Number(digits) - startedAt) < 7 * 86_400_000) continue; // an epoch-ms time near this run (log "time", created_at, a session's expiry)
-    if (insideHexDigest(text, match.index!, match.index! + match[0].length)) continue;
+    if (insideHexDigest(text, start, end)) continue;
     found.push(digits);
   }
   return found;
@@ -136,9 +136,12 @@ for (const dialect of testDialects()) {
         await call({ method: 'POST', url: '/api/v1/vault/cards', payload: { number: pan, expMonth: 1, expYear: year }, auth: false }),
         await call({ method: 'POST', url: '/api/v1/customers', payload: { email: 'holder@example.com', company: pan } }),
         await call({ method: 'POST', url: '/api/v1/orders', payload: orderInput({ notes: [`card ${grouped(pan)}`] }) }),
-        await call({ method: 'GET', url: `/api/v1/customers?name=${pan}` }),
+        await call({ method: 'POST', url: '/api/v1/orders', payload: orderInput({ notes: [`ref 99 ${grouped(pan)} 12/26`] }) }), // next to other digits
+        await call({ method: 'GET', url: `/api/v1/customers?name=${pan}` }), // a query string is part of the URL
+        await call({ method: 'GET', url: `/api/v1/orders?q=${encodeURIComponent(`ref 99 ${grouped(pan)}`)}` }),
+        await call({ method: 'POST', url: `/api/v1/orders?ref=${pan}`, payload: orderInput(), headers: { 'idempotency-key': 'scan-query-pan' } }), // the key's record would keep the URL
       ];
-      expect(refused.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400, 401, 400, 400, 200]);
+      expect(refused.map((r) => r.statusCode)).toEqual([400, 400, 400, 400, 400, 401, 400, 400, 400, 400, 400, 400]);
 
       for (const card of tokens.slice(0, 4)) {
         const payment = { method: 'credit_card' as const, status: 'processed' as const, card: { token: card.token, brand: card.brand, last4: card.last4, expMonth: card.expMonth, expYear: card.expYear } };
@@ -207,11 +210,15 @@ for (const dialect of testDialects()) {
       const number = testCardNumber('4', 16, 42);
       expect(pansIn(JSON.stringify({ note: `pay with ${grouped(number, '-')}` }))).toEqual([number]);
       expect(pansIn(`card${number}`)).toEqual([number]); // a card number packed next to a short word
+      // Next to other digits: a reference before it, an expiry or a security code after it.
+      expect(pansIn(`ref 99 ${grouped(number)} 12/26`)).toContain(number);
+      expect(pansIn(`${number} 123`)).toContain(number);
+      expect(pansIn(`order 12 ${grouped(number, '-')} exp 12 26`)).toContain(number);
       expect(pansIn(`${'ab12'.repeat(6)}${number}${'cd'.repeat(4)}`)).toEqual([]); // inside a digest-long hex value
       if (dialect !== 'sqlite') return;
       const scratchDir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-pan-control-'));
       const scratch = await openDatabase('sqlite', scratchDir);
-      await scratch.db.insertInto('settings').values({ key: 'control', value_json: JSON.stringify(grouped(number)) }).execute();
+      await scratch.db.insertInto('settings').values({ key: 'control', value_json: JSON.stringify(`ref 99 ${grouped(number)} 12/26`) }).execute();
       expect(pansIn(await databaseText(scratch.db, 'sqlite', scratchDir))).toContain(number);
       await scratch.destroy();
       fs.rmSync(scratchDir, { recursive: true, force: true });

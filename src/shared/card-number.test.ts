@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { cardNumberSpans, containsCardNumber, findCardNumber, luhnValid, redactCardNumbers } from './card-number.js';
+
+describe('card numbers in free text', () => {
+  it('finds a card number written next to other numbers (the audit cases)', () => {
+    for (const text of [
+      '4111111111111111 123', // a security code after it
+      '4111 1111 1111 1111 12/26', // an expiry after it
+      'order 12 4111111111111111', // a number before it
+      '4111-1111-1111-1111 exp 12 26',
+      'ref 99 4111 1111 1111 1111',
+      'ref 99 4111 1111 1111 1111 12 26', // numbers on both sides
+      '1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 4111 1111 1111 1111', // far along a long run
+    ]) {
+      expect(containsCardNumber(text), text).toBe(true);
+      expect(findCardNumber({ notes: ['ok', text] }), text).toBe('/notes/1');
+    }
+  });
+
+  it('still finds what it found before: whole numbers, grouped or packed next to letters, strings or JSON numbers', () => {
+    expect(containsCardNumber('4111111111111111')).toBe(true);
+    expect(containsCardNumber('card 4242 4242 4242 4242 thanks')).toBe(true);
+    expect(containsCardNumber('5555-5555-5555-4444')).toBe(true);
+    expect(containsCardNumber('card4111111111111111')).toBe(true);
+    expect(containsCardNumber('4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1')).toBe(true); // spaced digit by digit
+    expect(containsCardNumber('3782 822463 10005')).toBe(true); // 15 digits, grouped 4-6-5
+    expect(findCardNumber({ n: 4111111111111111 })).toBe('/n');
+  });
+
+  it('does not refuse prices, dates, phone numbers, order numbers or 10–12 digit numbers', () => {
+    for (const text of [
+      'Total 1,299.00 EUR; 2 x 12.50 and 3 x 4.99',
+      '$1,234,567.89',
+      'delivered 2024-05-01 12:30, due 01/06/2024',
+      'from 2024-05-01 to 2024-06-30',
+      '2024-05-01 - 2024-06-30',
+      'call +44 20 7946 0958',
+      'call +1 415 555 2671 or +1 (415) 555-2672',
+      '+44 20 7946 0958, +1 415 555 2671',
+      'order OD-1000042',
+      'orders OD-1000042 and OD-1000043, ACME-1000001',
+      'invoice 2024-000123, PO 4500012345',
+      '1234567890',
+      '12345678901',
+      '123456789012',
+      'account 0123456789 or 098765432112',
+      'tracking 1Z999AA10123456784',
+    ]) {
+      expect(containsCardNumber(text), text).toBe(false);
+    }
+  });
+
+  it('does not cut a long continuous number into windows', () => {
+    // 22 digits that hold a Luhn-valid 16-digit number inside: one number, not a card number.
+    const tracking = `12${'4111111111111111'}1234`;
+    expect(tracking).toHaveLength(22);
+    expect(luhnValid(tracking.slice(2, 18))).toBe(true);
+    expect(containsCardNumber(`tracking ${tracking}`)).toBe(false);
+    expect(containsCardNumber('7'.repeat(100_000))).toBe(false);
+  });
+
+  it('does not count a wrong check digit, even with numbers around it', () => {
+    expect(containsCardNumber('4111111111111112')).toBe(false);
+    expect(containsCardNumber('card 4111 1111 1111 1112 exp 12/26')).toBe(false);
+  });
+
+  it('reports each card number as written, and masks them for log lines', () => {
+    const text = 'pay 12 4111 1111 1111 1111 12/26 or 5555-5555-5555-4444.';
+    expect(cardNumberSpans(text).map((s) => [text.slice(s.start, s.end), s.digits])).toEqual([
+      ['4111 1111 1111 1111', '4111111111111111'],
+      ['5555-5555-5555-4444', '5555555555554444'],
+    ]);
+    expect(redactCardNumbers(text)).toBe('pay 12 [card number] 12/26 or [card number].');
+    expect(redactCardNumbers('/api/v1/orders/4111111111111111/items', '*')).toBe('/api/v1/orders/*/items');
+    expect(redactCardNumbers('nothing to hide 2024-05-01')).toBe('nothing to hide 2024-05-01');
+  });
+
+  it('scans a long input in one pass, without a regular expression stack overflow', () => {
+    // Half a million single-digit groups in one run, then a card number: found, and nothing before it.
+    const text = `${'1 '.repeat(500_000)}x 4111111111111111`;
+    expect(cardNumberSpans(text).map((s) => s.digits)).toEqual(['4111111111111111']);
+  });
+});
