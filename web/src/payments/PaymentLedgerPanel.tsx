@@ -9,8 +9,9 @@ import type { Order } from '../orders/types';
 import { Panel } from '../orders/detail/form-bits';
 import { ArOrderActions } from './ArOrderActions';
 import { avsText, cvvText, isOutgoing, LEDGER_KIND_LABEL, LEDGER_STATUS_LABEL, ledgerTone } from './labels';
-import { capturePayment, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
+import { capturePayment, isResolvableByHand, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
 import { RefundDialog } from './RefundDialog';
+import { ResolveChargeDialog } from './ResolveChargeDialog';
 import './payments.css';
 
 interface Props {
@@ -22,12 +23,15 @@ interface Props {
 
 /**
  * The order's money: what was taken, held and given back, and every operation in the ledger with the
- * gateway's answer. Capture and refund live here; in Accounts Receivable so do the A/R actions.
+ * gateway's answer. Capture and refund live here; in Accounts Receivable so do the A/R actions. A charge
+ * whose outcome Orderdeck cannot learn (unknown, or pending with no notification) is recorded by hand
+ * from its row, by those who may act on the order's stage (as the server requires).
  */
 export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
   const ledger = useApiData<OrderPayments>(paymentsPath(order.orderId));
   const [refunding, setRefunding] = useState(false);
   const [capturing, setCapturing] = useState(false);
+  const [resolving, setResolving] = useState<LedgerEntry | null>(null);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   // The order changed (a move, a colleague's refund seen on reload): the ledger may have too.
   const { reload } = ledger;
@@ -40,6 +44,7 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
 
   const p = ledger.data;
   const canEdit = can('orders:edit');
+  const canAct = can(actPermissionOf(order.stage) ?? '');
   const changed = (text: string) => {
     setNotice({ tone: 'success', text });
     reload(true);
@@ -86,9 +91,17 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
       )}
       {ledger.error && !p ? <ErrorState error={ledger.error} onRetry={() => reload()} title="Could not load the payment ledger" />
         : !p ? <Loading label="Loading the payment ledger…" />
-          : <LedgerTable entries={p.entries} />}
+          : <LedgerTable entries={p.entries} onResolve={canAct ? (e) => { setNotice(null); setResolving(e); } : undefined} />}
+      {resolving && (
+        <ResolveChargeDialog orderId={order.orderId} paymentMethod={order.payment.method} entry={resolving} onClose={() => setResolving(null)}
+          onStale={() => { reload(true); onOrderChanged(); }}
+          onDone={(after, outcome) => {
+            setResolving(null);
+            changed(resolvedText(resolving, outcome, after.entries.find((e) => e.id === resolving.id)));
+          }} />
+      )}
       {refunding && p && (
-        <RefundDialog order={order} payments={p} canReject={can(actPermissionOf(order.stage) ?? '') && order.allowedMoves.includes('rejected')}
+        <RefundDialog order={order} payments={p} canReject={canAct && order.allowedMoves.includes('rejected')}
           onClose={() => setRefunding(false)}
           onDone={(result) => {
             setRefunding(false);
@@ -99,6 +112,15 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
       )}
     </Panel>
   );
+}
+
+/** The status message after recording a charge's outcome: an accepted e-check may still be waiting to clear. */
+function resolvedText(entry: LedgerEntry, outcome: 'approved' | 'failed', now: LedgerEntry | undefined): string {
+  const what = `the ${(LEDGER_KIND_LABEL[entry.kind] ?? entry.kind).toLowerCase()} of ${formatMoney(entry.amount, entry.currency)} (entry ${entry.id})`;
+  if (outcome === 'failed') return `Recorded ${what} as failed.`;
+  return now?.status === 'pending'
+    ? `Recorded ${what} as accepted by the gateway; it now waits for the gateway's clearing notification.`
+    : `Recorded ${what} as approved.`;
 }
 
 function PaymentFacts({ order, payments: p }: { order: Order; payments: OrderPayments | undefined }) {
@@ -130,8 +152,11 @@ function PaymentFacts({ order, payments: p }: { order: Order; payments: OrderPay
 
 const SHORT: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour: 'numeric', minute: '2-digit' };
 
-/** Newest first; five columns so it fits beside the side panels: what, outcome, amount, the gateway's side, when and who. */
-function LedgerTable({ entries }: { entries: readonly LedgerEntry[] }) {
+/**
+ * Newest first; five columns so it fits beside the side panels: what, outcome, amount, the gateway's side, when and who.
+ * `onResolve`, given to those who may act on the order, puts "Record outcome…" on each open charge.
+ */
+function LedgerTable({ entries, onResolve }: { entries: readonly LedgerEntry[]; onResolve?: ((entry: LedgerEntry) => void) | undefined }) {
   if (!entries.length) return <p className="muted">No payment operations yet.</p>;
   const sorted = [...entries].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
   return (
@@ -150,6 +175,12 @@ function LedgerTable({ entries }: { entries: readonly LedgerEntry[] }) {
               <td>
                 <span className={`badge badge-${ledgerTone(e.status)}`}>{LEDGER_STATUS_LABEL[e.status] ?? e.status}</span>
                 {e.attempts > 1 && <div className="muted pay-small">{e.attempts} attempts</div>}
+                {onResolve && isResolvableByHand(e) && (
+                  <div className="pay-resolve">
+                    <button type="button" className="btn btn-secondary btn-sm" onClick={() => onResolve(e)}
+                      title="Record what the gateway says happened to this charge">Record outcome…</button>
+                  </div>
+                )}
               </td>
               <td className="num">{isOutgoing(e.kind) ? '−' : ''}{formatMoney(e.amount, e.currency)}</td>
               <td className="pay-answer">

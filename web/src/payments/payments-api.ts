@@ -105,6 +105,25 @@ export const refundOrder = (orderId: string, body: RefundRequest & {
   reason: string; method: 'gateway' | 'external'; externalReference?: string; rejectAfter?: boolean; version: number;
 }, key: string) => api<RefundResult>(`${order(orderId)}/refunds`, { method: 'POST', body, headers: { 'idempotency-key': key } });
 
+/** What the gateway says happened to a charge whose answer Orderdeck never got. */
+export interface HandResolution {
+  outcome: 'approved' | 'failed';
+  /** Required for `approved` when the entry has no gateway reference. */
+  gatewayReference?: string;
+  /** How it was confirmed; goes into the order's history. */
+  note: string;
+}
+
+/** A second try after success is refused (409: the entry is no longer open), so no idempotency key is needed. */
+export const resolveCharge = (orderId: string, ledgerId: number, body: HandResolution) =>
+  api<OrderPayments>(`${order(orderId)}/payments/${ledgerId}/resolve`, { method: 'POST', body });
+
+/**
+ * A sale or authorization whose answer was lost, so a person who checked with the gateway records its
+ * outcome. A pending one is not: only the gateway's notification takes it out of Pending Clearance.
+ */
+export const isResolvableByHand = (e: LedgerEntry): boolean => (e.kind === 'sale' || e.kind === 'authorize') && e.status === 'unknown';
+
 export const retryCharge = (orderId: string) =>
   api<RetryResult>(`${order(orderId)}/payments/retry`, { method: 'POST', body: {} });
 
