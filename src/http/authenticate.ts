@@ -60,6 +60,14 @@ async function resolvePrincipal(db: Db, writer: Db, request: FastifyRequest): Pr
 export function registerAuthentication(app: FastifyInstance, writer: Db) {
   const db = readerOf(writer);
   app.decorateRequest('principal', null);
+  // The request budget per client IP (@fastify/rate-limit) is checked by a hook of each route, which runs
+  // after this one: a request refused here would never be counted, so wrong keys could be tried without
+  // limit. Refusals count against the same budget first (and answer 429 once it is spent).
+  const countRefusal = app.hasDecorator('rateLimit') ? app.rateLimit() : undefined;
+  const refuse = async (reply: FastifyReply, request: FastifyRequest, status: number, code: string, detail: string, extra: { field?: string } = {}) => {
+    await countRefusal?.call(app, request, reply);
+    return sendProblem(reply, status, code, detail, extra);
+  };
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const config = request.routeOptions.config;
     // Only the API is private; the docs page and the web app's static files are not.
@@ -70,12 +78,12 @@ export function registerAuthentication(app: FastifyInstance, writer: Db) {
       return;
     }
     const principal = await resolvePrincipal(db, writer, request);
-    if (!principal) return sendProblem(reply, 401, 'unauthenticated', 'sign in, or send "Authorization: Bearer <api key>"');
+    if (!principal) return refuse(reply, request, 401, 'unauthenticated', 'sign in, or send "Authorization: Bearer <api key>"');
     if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== principal.csrfToken) {
-      return sendProblem(reply, 403, 'csrf_failed', 'missing or wrong X-CSRF-Token header for a cookie-authenticated write', { field: 'X-CSRF-Token' });
+      return refuse(reply, request, 403, 'csrf_failed', 'missing or wrong X-CSRF-Token header for a cookie-authenticated write', { field: 'X-CSRF-Token' });
     }
     if (config.permission && !principal.permissions.has(config.permission)) {
-      return sendProblem(reply, 403, 'forbidden', `this needs the "${config.permission}" permission`);
+      return refuse(reply, request, 403, 'forbidden', `this needs the "${config.permission}" permission`);
     }
     request.principal = principal;
   });

@@ -31,7 +31,7 @@ export function canonicalJson(value: unknown): string {
   });
 }
 
-async function findStored(db: Db, principal: string, key: string) {
+async function findStored(db: Db | Trx, principal: string, key: string) {
   return db.selectFrom('idempotency_keys').selectAll().where('principal', '=', principal).where('key', '=', key).executeTakeFirst();
 }
 
@@ -52,8 +52,10 @@ export async function runInTransaction<T>(
   }
   const principal = principalOf(request).key;
   const hash = requestHash(request);
-  const replay = async (): Promise<Outcome<T> | undefined> => {
-    const stored = await findStored(db, principal, key);
+  // `queued`: read on the writer, behind the writes queued before it (on SQLite, a racing request's
+  // transaction may still be in the group commit this one failed in; the reader would not see it yet).
+  const replay = async (queued = false): Promise<Outcome<T> | undefined> => {
+    const stored = queued ? await transact(db, (trx) => findStored(trx, principal, key)) : await findStored(db, principal, key);
     if (!stored) return undefined;
     if (stored.request_hash !== hash && stored.request_hash !== legacyRequestHash(request)) {
       throw new AppError('idempotency_key_reused', 'this Idempotency-Key was already used for a different request', { field: 'Idempotency-Key' });
@@ -74,9 +76,11 @@ export async function runInTransaction<T>(
       return outcome;
     });
   } catch (error) {
-    // A concurrent request with the same key committed first; our transaction rolled back whole.
-    if (isUniqueViolation(error)) {
-      const winner = await replay();
+    // The same request racing itself (a double click, a client retrying too soon): if the other one
+    // committed first, this attempt rolled back whole, having failed either on the key itself or on the
+    // other's effect (an order already moved: 409). Either way the first answer is the one to give.
+    if (isUniqueViolation(error) || error instanceof AppError) {
+      const winner = await replay(true);
       if (winner) return winner;
     }
     throw error;

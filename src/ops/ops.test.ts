@@ -1,5 +1,6 @@
 import { Writable } from 'node:stream';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../config.js';
 import { buildApp, loggerOptions } from '../http/app.js';
 import { describeEachDatabase } from '../test-support/databases.js';
 import { buildTestApp, testConfig, type TestApp } from '../test-support/app.js';
@@ -61,5 +62,75 @@ describeEachDatabase('operations endpoints', (getDb) => {
     expect(all).not.toContain('secret-cookie');
     expect(all).not.toContain('private.person');
     expect(all).toContain('"path":"/api/v1/orders"');
+  });
+  describe('request rate limit (ORDERDECK_RATE_LIMIT: per client IP, per process)', () => {
+    const LIMIT = 3;
+    let limited: TestApp;
+    beforeAll(async () => {
+      const { rateLimitPerMinute } = loadConfig({ ORDERDECK_RATE_LIMIT: String(LIMIT) });
+      expect(rateLimitPerMinute).toBe(LIMIT);
+      limited = await buildTestApp(getDb().db, { rateLimitPerMinute });
+    });
+    afterAll(async () => limited?.close());
+
+    const health = (ip: string, headers: Record<string, string> = {}) => limited.app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: ip, headers });
+    const readOrders = async (ip: string, role: 'admin' | 'read_only') =>
+      limited.app.inject({ method: 'GET', url: '/api/v1/orders', remoteAddress: ip, headers: { authorization: `Bearer ${await limited.keyFor(role)}` } });
+    const expectRateLimited = (res: Awaited<ReturnType<typeof health>>) => {
+      expect(res.statusCode, res.body).toBe(429);
+      expect(res.headers['content-type']).toContain('application/problem+json');
+      expect(res.json()).toEqual({
+        type: 'https://orderdeck.dev/problems/rate_limited', title: 'Too Many Requests', status: 429, code: 'rate_limited',
+        detail: expect.stringMatching(/too many requests/i), requestId: res.headers['x-request-id'],
+      });
+      expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+    };
+
+    it('answers 429 with a problem body once one client IP has used its requests, and only for that IP', async () => {
+      for (let i = 1; i <= LIMIT; i++) {
+        const res = await health('10.77.0.1');
+        expect(res.statusCode, `request ${i}`).toBe(200);
+        expect(res.headers['x-ratelimit-limit']).toBe(String(LIMIT));
+        expect(res.headers['x-ratelimit-remaining']).toBe(String(LIMIT - i));
+      }
+      expectRateLimited(await health('10.77.0.1'));
+      expectRateLimited(await health('10.77.0.1'));
+      // Keyed by IP, not by credential: another API key from the same address shares the spent budget …
+      expectRateLimited(await readOrders('10.77.0.1', 'read_only'));
+      // … while another address is unaffected, authenticated or not.
+      expect((await health('10.77.0.2')).statusCode).toBe(200);
+      expect((await readOrders('10.77.0.3', 'admin')).statusCode).toBe(200);
+    });
+
+    it('counts every route against the same budget, including unknown paths', async () => {
+      expect((await readOrders('10.77.1.1', 'admin')).statusCode).toBe(200);
+      expect((await limited.app.inject({ method: 'GET', url: '/api/v1/no-such-route', remoteAddress: '10.77.1.1' })).statusCode).toBe(404);
+      expect((await health('10.77.1.1')).statusCode).toBe(200);
+      expectRateLimited(await readOrders('10.77.1.1', 'admin'));
+    });
+
+    it('cannot be dodged with X-Forwarded-For when no proxy is trusted', async () => {
+      for (let i = 0; i < LIMIT; i++) expect((await health('10.77.2.1', { 'x-forwarded-for': `192.0.2.${i}` })).statusCode).toBe(200);
+      expectRateLimited(await health('10.77.2.1', { 'x-forwarded-for': '192.0.2.200' }));
+    });
+
+    it('behind a trusted proxy, limits each forwarded client separately', async () => {
+      const proxied = await buildTestApp(getDb().db, { rateLimitPerMinute: LIMIT, trustProxy: true });
+      try {
+        const via = (client: string) => proxied.app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: '10.0.0.10', headers: { 'x-forwarded-for': client } });
+        for (let i = 0; i < LIMIT; i++) expect((await via('198.51.100.1')).statusCode).toBe(200);
+        expectRateLimited(await via('198.51.100.1'));
+        expect((await via('198.51.100.2')).statusCode).toBe(200);
+      } finally {
+        await proxied.close();
+      }
+    });
+
+    // Authentication answers before the routes' rate-limit hook would run: its refusals are counted first.
+    it('limits requests that fail authentication too', async () => {
+      const bad = () => limited.app.inject({ method: 'GET', url: '/api/v1/orders', remoteAddress: '10.77.3.1', headers: { authorization: 'Bearer odk_nope_nope' } });
+      for (let i = 0; i < LIMIT; i++) expect((await bad()).statusCode).toBe(401);
+      expectRateLimited(await bad());
+    });
   });
 });

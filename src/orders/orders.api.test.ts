@@ -190,6 +190,90 @@ describeEachDatabase('orders API', (getDb) => {
     });
   });
 
+  describe('outbox events of edits, notes and tags', () => {
+    const events = async (orderId: string) => (await listEventsFor(t.db, 'order', orderId)).map((e) => ({
+      topic: e.topic, aggregateType: e.aggregate_type, aggregateId: e.aggregate_id, payload: JSON.parse(e.payload_json) as unknown,
+      createdAt: Number(e.created_at), delivered: e.delivered_at !== null,
+    }));
+    const read = async (orderId: string) => (await t.as('admin', { method: 'GET', url: `/api/v1/orders/${orderId}` })).json();
+    /** The event was written with the change: same instant as the history row it describes, not yet delivered. */
+    const expectWrittenWith = (event: { createdAt: number; delivered: boolean } | undefined, history: { at: string }) => {
+      expect(event).toBeDefined();
+      expect(event!.createdAt).toBe(Date.parse(history.at));
+      expect(event!.delivered).toBe(false);
+    };
+
+    it('writes order.updated with the changed parts on an edit, and nothing for a refused edit', async () => {
+      const order = await create();
+      const url = `/api/v1/orders/${order.orderId}`;
+      expect((await events(order.orderId)).map((e) => e.topic)).toEqual(['order.created']);
+      const address = { firstName: 'Grace', lastName: 'Hopper', line1: '1 Navy Yard', city: 'Arlington', region: 'VA', postalCode: '22202', country: 'US' };
+
+      // Refused at each point of the edit: stale version (before anything), bad country (service check), a discount above the
+      // line value (after the new items were written, so only a rolled-back transaction leaves no trace), missing version.
+      const refused = [
+        [{ customFields: { custom1: 'x' } }, { 'if-match': '"v9"' }, 412],
+        [{ shipping: { ...address, country: 'XX' } }, { 'if-match': '"v1"' }, 400],
+        [{ items: [{ sku: 'BOOK-9', quantity: 1, unitPrice: 100, discount: 101 }], tags: ['lost'] }, { 'if-match': '"v1"' }, 422],
+        [{ customFields: { custom1: 'x' } }, {}, 428],
+      ] as const;
+      for (const [payload, headers, status] of refused) {
+        const res = await t.as('admin', { method: 'PATCH', url, payload, headers });
+        expect(res.statusCode, res.body).toBe(status);
+      }
+      const unchanged = await read(order.orderId);
+      expect(unchanged).toEqual({ ...order, allowedMoves: unchanged.allowedMoves });
+      expect((await events(order.orderId)).map((e) => e.topic)).toEqual(['order.created']);
+
+      const ok = await t.as('admin', { method: 'PATCH', url, headers: { 'if-match': '"v1"' }, payload: { shipping: address, tags: ['rush'], customFields: { custom2: 'PO-9' } } });
+      expect(ok.statusCode, ok.body).toBe(200);
+      const all = await events(order.orderId);
+      expect(all.map((e) => e.topic)).toEqual(['order.created', 'order.updated']);
+      expect(all[1]).toMatchObject({ aggregateType: 'order', aggregateId: order.orderId, payload: { orderId: order.orderId, changes: ['shipping', 'tags', 'customFields'] } });
+      expectWrittenWith(all[1], ok.json().history.at(-1));
+    });
+
+    it('writes order.note_added for a note', async () => {
+      const order = await create();
+      const res = await t.as('customer_service', { method: 'POST', url: `/api/v1/orders/${order.orderId}/notes`, payload: { body: '  called the customer  ' } });
+      expect(res.statusCode, res.body).toBe(201);
+      const all = await events(order.orderId);
+      expect(all.map((e) => e.topic)).toEqual(['order.created', 'order.note_added']);
+      expect(all[1]).toMatchObject({ aggregateType: 'order', aggregateId: order.orderId, payload: { orderId: order.orderId } });
+      expectWrittenWith(all[1], res.json().history.at(-1));
+      // A refused note (empty body) writes neither note nor event.
+      expect((await t.as('customer_service', { method: 'POST', url: `/api/v1/orders/${order.orderId}/notes`, payload: { body: '' } })).statusCode).toBe(400);
+      expect(await events(order.orderId)).toHaveLength(2);
+    });
+
+    it('writes order.tags_changed with what was added and removed, and nothing when the tags do not change or are refused', async () => {
+      const order = await create({ tags: ['vip'] });
+      const tagsUrl = `/api/v1/orders/${order.orderId}/tags`;
+      const added = await t.as('admin', { method: 'POST', url: tagsUrl, payload: { tags: ['gift', 'vip', ' rush '] } });
+      expect(added.statusCode, added.body).toBe(200);
+      const removed = await t.as('admin', { method: 'DELETE', url: `${tagsUrl}/vip` });
+      expect(removed.statusCode, removed.body).toBe(200);
+      const all = await events(order.orderId);
+      expect(all.map((e) => e.topic)).toEqual(['order.created', 'order.tags_changed', 'order.tags_changed']);
+      expect(all[1]).toMatchObject({ aggregateType: 'order', aggregateId: order.orderId, payload: { orderId: order.orderId, added: ['gift', 'rush'], removed: [] } });
+      expect(all[2]).toMatchObject({ aggregateType: 'order', aggregateId: order.orderId, payload: { orderId: order.orderId, added: [], removed: ['vip'] } });
+      expectWrittenWith(all[1], added.json().history.at(-1));
+      expectWrittenWith(all[2], removed.json().history.at(-1));
+
+      // No change (already there / not there): no history row, no event. Over 50 tags: refused, nothing written.
+      const version = removed.json().version;
+      expect((await t.as('admin', { method: 'POST', url: tagsUrl, payload: { tags: ['gift'] } })).statusCode).toBe(200);
+      expect((await t.as('admin', { method: 'DELETE', url: `${tagsUrl}/absent` })).statusCode).toBe(200);
+      const tooMany = await t.as('admin', { method: 'POST', url: tagsUrl, payload: { tags: Array.from({ length: 49 }, (_, i) => `t${i}`) } });
+      expect(tooMany.statusCode, tooMany.body).toBe(400);
+      expect(tooMany.json()).toMatchObject({ code: 'validation_failed', field: '/tags' });
+      const now = await read(order.orderId);
+      expect(now.version).toBe(version);
+      expect(now.tags).toEqual(['gift', 'rush']);
+      expect(await events(order.orderId)).toHaveLength(3);
+    });
+  });
+
   describe('deleting', () => {
     it('deletes test orders only, and only for admins', async () => {
       const real = await create();

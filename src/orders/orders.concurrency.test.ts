@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listEventsFor } from '../outbox/outbox.repository.js';
 import { describeEachDatabase } from '../test-support/databases.js';
 import { buildTestApp, type TestApp } from '../test-support/app.js';
 import { orderInput } from '../test-support/factories.js';
@@ -76,6 +77,94 @@ describeEachDatabase('idempotency and concurrent writers', (getDb) => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/orders', payload: orderInput(), headers: { authorization: `Bearer ${other}`, 'idempotency-key': 'shared-key' } });
     expect(res.statusCode).toBe(201);
     expect(res.headers['idempotent-replayed']).toBeUndefined();
+  });
+
+  describe('on stage moves and rejects', () => {
+    type Kind = 'stage' | 'reject';
+    const act = (orderId: string, kind: Kind, payload: object, idempotencyKey?: string) => t.app.inject({
+      method: 'POST', url: `/api/v1/orders/${orderId}/${kind}`, payload,
+      headers: { authorization: `Bearer ${key}`, ...(idempotencyKey ? { 'idempotency-key': idempotencyKey } : {}) },
+    });
+    const read = async (orderId: string) => (await t.app.inject({ method: 'GET', url: `/api/v1/orders/${orderId}`, headers: { authorization: `Bearer ${key}` } })).json();
+    const stageRows = async (orderId: string) => (await read(orderId)).history.filter((h: { kind: string }) => h.kind === 'stage');
+    const stageEvents = async (orderId: string) => (await listEventsFor(t.db, 'order', orderId)).filter((e) => e.topic === 'order.stage_changed');
+    /** A paid, shippable order: it starts in the Shipping Department, from where both completing and rejecting are allowed once. */
+    const freshOrder = async () => {
+      const res = await post(orderInput());
+      expect(res.statusCode, res.body).toBe(201);
+      return res.json() as { orderId: string; stage: string };
+    };
+    const cases: [Kind, object, object, string][] = [
+      ['stage', { stage: 'completed_order', reason: 'delivered' }, { stage: 'completed_order', reason: 'delivered by hand' }, 'completed_order'],
+      ['reject', { reason: 'customer cancelled' }, { reason: 'duplicate order' }, 'rejected'],
+    ];
+
+    it.each(cases)('%s: a retry with the same key and body replays the first answer and moves the order once', async (kind, body, _other, stage) => {
+      const order = await freshOrder();
+      const idem = `${kind}-retry-${order.orderId}`;
+      const first = await act(order.orderId, kind, body, idem);
+      expect(first.statusCode, first.body).toBe(200);
+      expect(first.headers['idempotent-replayed']).toBeUndefined();
+      expect(first.json()).toMatchObject({ stage, version: 2 });
+      // Without the key the same request would now be refused (the order is no longer where it was): the replay proves the key worked.
+      const second = await act(order.orderId, kind, body, idem);
+      expect(second.statusCode, second.body).toBe(200);
+      expect(second.headers['idempotent-replayed']).toBe('true');
+      expect(second.json()).toEqual(first.json());
+      expect(second.headers.etag).toBe(first.headers.etag);
+      expect((await act(order.orderId, kind, body)).statusCode).toBe(409);
+      const now = await read(order.orderId);
+      expect(now).toMatchObject({ stage, version: 2 });
+      expect(await stageRows(order.orderId)).toHaveLength(1);
+      expect(await stageEvents(order.orderId)).toHaveLength(1);
+    });
+
+    it.each(cases)('%s: the same key with a different body is refused with 422 and changes nothing', async (kind, body, other, stage) => {
+      const order = await freshOrder();
+      const idem = `${kind}-reuse-${order.orderId}`;
+      const first = await act(order.orderId, kind, body, idem);
+      expect(first.statusCode, first.body).toBe(200);
+      const before = await read(order.orderId);
+      const reused = await act(order.orderId, kind, other, idem);
+      expect(reused.statusCode, reused.body).toBe(422);
+      expect(reused.headers['content-type']).toContain('application/problem+json');
+      expect(reused.headers['idempotent-replayed']).toBeUndefined();
+      expect(reused.json()).toMatchObject({ code: 'idempotency_key_reused', field: 'Idempotency-Key', status: 422 });
+      expect(await read(order.orderId)).toEqual(before);
+      expect(before).toMatchObject({ stage, version: 2 });
+      expect(await stageRows(order.orderId)).toHaveLength(1);
+      expect(await stageEvents(order.orderId)).toHaveLength(1);
+    });
+
+    it('refuses a key used for a stage move when it comes back on the reject endpoint of the same order', async () => {
+      const order = await freshOrder();
+      expect((await act(order.orderId, 'stage', { stage: 'hold', reason: 'check address' }, 'cross-1')).statusCode).toBe(200);
+      const res = await act(order.orderId, 'reject', { reason: 'check address' }, 'cross-1');
+      expect(res.statusCode).toBe(422);
+      expect(res.json()).toMatchObject({ code: 'idempotency_key_reused' });
+      expect(await read(order.orderId)).toMatchObject({ stage: 'hold', version: 2 });
+    });
+
+    it('does not store a refused move, so the key can be used again for a corrected one', async () => {
+      const order = await freshOrder();
+      const refused = await act(order.orderId, 'stage', { stage: 'quote_sent', reason: 'wrong' }, 'fix-stage-1');
+      expect(refused.statusCode).toBe(409);
+      const ok = await act(order.orderId, 'stage', { stage: 'completed_order', reason: 'right' }, 'fix-stage-1');
+      expect(ok.statusCode, ok.body).toBe(200);
+      expect(ok.headers['idempotent-replayed']).toBeUndefined();
+      expect(ok.json().stage).toBe('completed_order');
+    });
+
+    // Each loser runs the move again after the winner (under the order's lock, or later in the same SQLite
+    // write batch), finds the order moved and fails; it must answer with the winner's response instead.
+    it.each(cases)('%s: the same request racing itself gets the first answer every time and moves the order once', async (kind, body, _other, stage) => {
+      const order = await freshOrder();
+      const idem = `${kind}-race-${order.orderId}`;
+      const responses = await Promise.all(Array.from({ length: 6 }, () => act(order.orderId, kind, body, idem)));
+      expect(await stageRows(order.orderId)).toHaveLength(1);
+      expect(responses.map((r) => r.statusCode), responses.map((r) => r.body.slice(0, 200)).join('\n')).toEqual(Array(6).fill(200));
+      for (const r of responses) expect(r.json()).toMatchObject({ stage, version: 2 });
+    });
   });
 
   it('lets exactly one of many concurrent stale edits win; the rest get 412 and nothing is lost', async () => {
