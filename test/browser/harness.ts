@@ -12,6 +12,7 @@ import { seedOrders } from '../../src/demo/seed-orders.js';
 import { buildApp } from '../../src/http/app.js';
 import { findWebRoot } from '../../src/http/web-app.js';
 import { testConfig } from '../../src/test-support/app.js';
+import { createTestDatabase, type DialectName, testDialects, type TestDatabase } from '../../src/test-support/databases.js';
 
 /**
  * Browser tests drive Debian's Chromium (never a downloaded browser) against a real server on a free
@@ -28,16 +29,22 @@ function browserPrerequisites(): string | null {
   return null;
 }
 
-/** describe() for browser tests: skipped with a loud warning locally, failing under CI, when it cannot run. */
-export function describeInBrowser(name: string, body: () => void): void {
+/**
+ * describe() for browser tests, once per test database (SQLite, and PostgreSQL when DATABASE_URL is set):
+ * skipped with a loud warning locally, failing under CI, when it cannot run.
+ */
+export function describeInBrowser(name: string, body: (dialect: DialectName) => void): void {
   const missing = browserPrerequisites();
-  if (!missing) {
-    describe(name, body);
-    return;
+  for (const dialect of testDialects()) {
+    const title = `${name} [${dialect}]`;
+    if (!missing) {
+      describe(title, () => body(dialect));
+      continue;
+    }
+    if (process.env.CI === 'true') throw new Error(`browser tests cannot run under CI: ${missing}`);
+    console.warn(`\n*** SKIPPING BROWSER TESTS "${title}": ${missing} ***\n`);
+    describe.skip(title, () => body(dialect));
   }
-  if (process.env.CI === 'true') throw new Error(`browser tests cannot run under CI: ${missing}`);
-  console.warn(`\n*** SKIPPING BROWSER TESTS "${name}": ${missing} ***\n`);
-  describe.skip(name, body);
 }
 
 export const PASSWORD = 'correct horse battery staple';
@@ -57,6 +64,8 @@ export interface BrowserEnv {
 }
 
 let users = 0;
+/** Browsers of the PostgreSQL runs: the README's pictures are taken once, on SQLite. */
+const notPictured = new WeakSet<Browser>();
 
 /** The two sizes the back office is built for: a laptop and a tablet held upright. */
 export const DESKTOP: ViewportSize = { width: 1280, height: 800 };
@@ -70,11 +79,16 @@ export interface PageOptions {
   timezoneId?: string;
 }
 
-/** A file SQLite database seeded with `orders` demo orders across every stage, a server and a browser. */
-export async function startBrowserEnv({ orders = 300 }: { orders?: number } = {}): Promise<BrowserEnv> {
+/**
+ * A database seeded with `orders` demo orders across every stage (a SQLite file, or a PostgreSQL schema of
+ * its own), a server and a browser.
+ */
+export async function startBrowserEnv({ orders = 300, dialect = 'sqlite' }: { orders?: number; dialect?: DialectName } = {}): Promise<BrowserEnv> {
   const dir = mkdtempSync(join(tmpdir(), 'orderdeck-browser-'));
-  const db = createDatabase({ sqlitePath: join(dir, 'orderdeck.db') });
-  await migrateToLatest(db);
+  let database: TestDatabase | undefined;
+  if (dialect === 'postgres') database = await createTestDatabase('postgres');
+  const db = database?.db ?? createDatabase({ sqlitePath: join(dir, 'orderdeck.db') });
+  if (!database) await migrateToLatest(db);
   if (orders > 0) await seedOrders(db, { orders, orderNumberPrefix: 'OD-', batchSize: 1000 });
   const app = await buildApp({ config: testConfig(), db });
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -82,6 +96,7 @@ export async function startBrowserEnv({ orders = 300 }: { orders?: number } = {}
   if (!address || typeof address === 'string') throw new Error('server did not bind a TCP port');
   const baseUrl = `http://127.0.0.1:${address.port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: LAUNCH_ARGS });
+  if (dialect !== 'sqlite') notPictured.add(browser);
 
   const user = async (role: Role, name = `Test ${role}`) => {
     const email = `${role}.${++users}.${Date.now().toString(36)}@browser.orderdeck.dev`;
@@ -100,7 +115,7 @@ export async function startBrowserEnv({ orders = 300 }: { orders?: number } = {}
     close: async () => {
       await browser.close();
       await app.close();
-      await db.destroy();
+      await (database ? database.destroy() : db.destroy());
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -121,6 +136,8 @@ export async function signIn(page: Page, baseUrl: string, email: string, passwor
  * beyond the viewport.
  */
 export async function screenshot(page: Page, name: string, { fullPage = false }: { fullPage?: boolean } = {}): Promise<void> {
+  const browser = page.context().browser();
+  if (browser && notPictured.has(browser)) return; // the same screens again, on the other database
   const dir = join(import.meta.dirname, '../../docs/screenshots');
   mkdirSync(dir, { recursive: true });
   await page.screenshot({ path: join(dir, `${name}.png`), fullPage, animations: 'disabled', caret: 'hide' });

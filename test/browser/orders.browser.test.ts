@@ -10,9 +10,9 @@ import { describeInBrowser, PASSWORD, screenshot, startBrowserEnv, type BrowserE
 
 interface OrderDto { orderId: string; stage: string; version: number; billing: Record<string, string>; allowedMoves: string[] }
 
-describeInBrowser('orders: search, queues, order detail', () => {
+describeInBrowser('orders: search, queues, order detail', (dialect) => {
   let env: BrowserEnv;
-  beforeAll(async () => { env = await startBrowserEnv({ orders: 300 }); });
+  beforeAll(async () => { env = await startBrowserEnv({ orders: 300, dialect }); });
   afterAll(async () => { await env?.close(); });
 
   /** Runs `body` with a page signed in as a fresh user, and closes it whatever happens. */

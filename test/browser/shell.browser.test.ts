@@ -18,10 +18,10 @@ interface Dashboard {
 
 const EXPIRED = 'Your session has expired — sign in again';
 
-describeInBrowser('back office shell', () => {
+describeInBrowser('back office shell', (dialect) => {
   let env: BrowserEnv;
   // Enough orders that the last 30 days have several a day in more than one currency.
-  beforeAll(async () => { env = await startBrowserEnv({ orders: 4000 }); });
+  beforeAll(async () => { env = await startBrowserEnv({ orders: 4000, dialect }); });
   afterAll(async () => { await env?.close(); });
 
   /** A GET with the page's own session cookie. */
