@@ -34,7 +34,7 @@ export function createMetrics(app: FastifyInstance, db: Db): Registry {
   });
   new Gauge({
     name: 'orderdeck_outbox_backlog',
-    help: 'Events written but not yet delivered',
+    help: 'Events written but not yet delivered (the span of their ids: exact while they are delivered in order)',
     aggregator: 'first',
     registers: [registry],
     async collect() {

@@ -42,7 +42,13 @@ describeEachDatabase('operations endpoints', (getDb) => {
     expect(res.statusCode).toBe(200);
     expect(res.body).toMatch(/orderdeck_http_request_duration_seconds_bucket\{[^}]*route="\/api\/v1\/orders"/);
     expect(res.body).toMatch(/orderdeck_orders_by_stage\{stage="shipping_department"\} [1-9]/);
-    expect(res.body).toMatch(/orderdeck_outbox_backlog [1-9]/);
+    const pending = await t.db.selectFrom('outbox').select((eb) => eb.fn.countAll<number>().as('n')).where('delivered_at', 'is', null).executeTakeFirstOrThrow();
+    expect(Number(pending.n)).toBeGreaterThan(0);
+    expect(res.body).toContain(`orderdeck_outbox_backlog ${Number(pending.n)}\n`);
+    // Delivered events leave the backlog.
+    const [oldest] = await t.db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).orderBy('id').limit(1).execute();
+    await t.db.updateTable('outbox').set({ delivered_at: Date.now() }).where('id', '=', oldest!.id).execute();
+    expect((await t.as('admin', { method: 'GET', url: '/api/v1/metrics' })).body).toContain(`orderdeck_outbox_backlog ${Number(pending.n) - 1}\n`);
     expect((await t.as('read_only', { method: 'GET', url: '/api/v1/metrics' })).statusCode).toBe(403);
   });
 

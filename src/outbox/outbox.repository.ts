@@ -39,13 +39,17 @@ export async function enqueueEvents(trx: Trx, events: readonly OutboxEvent[], at
   await insertEventsQuery(trx, events.length, args);
 }
 
+/**
+ * How many events wait for delivery, as the span of their ids: two reads of the pending index's ends
+ * instead of a count that grows with the backlog (40 ms at a million pending on SQLite, on the server's
+ * one thread, at every metrics scrape). Exact while ids have no gaps and delivery goes in id order; an
+ * upper bound otherwise (PostgreSQL's sequence skips the ids of rolled-back transactions).
+ */
 export async function countPendingEvents(db: Executor): Promise<number> {
-  const row = await db
-    .selectFrom('outbox')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where('delivered_at', 'is', null)
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const end = (direction: 'asc' | 'desc') =>
+    db.selectFrom('outbox').select('id').where('delivered_at', 'is', null).orderBy('id', direction).limit(1).executeTakeFirst();
+  const [first, last] = await Promise.all([end('asc'), end('desc')]);
+  return first && last ? Number(last.id) - Number(first.id) + 1 : 0;
 }
 
 export async function listEventsFor(db: Executor, aggregateType: string, aggregateId: string) {
