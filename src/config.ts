@@ -24,6 +24,9 @@ export interface Config {
   gatewayUrl: string | undefined;
   /** The gateway API secret and notification signing secret; absent means one kept in `dataDir`. */
   gatewaySecret: string | undefined;
+  /** Per attempt at the gateway, and attempts in all before an operation is left `unknown` for recovery. */
+  gatewayTimeoutMs: number;
+  gatewayAttempts: number;
   /** Port of the in-process sandbox gateway (0 picks a free one). */
   sandboxPort: number;
   /** ORDERDECK_VAULT_KEY: the card vault's AES-256 keys, current first; absent means the key file in `dataDir`. */
@@ -54,6 +57,12 @@ function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number
   return value;
 }
 
+function between(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
+  const value = intFrom(env, name, fallback);
+  if (value < min || value > max) throw new Error(`${name} must be a whole number from ${min} to ${max}, got "${env[name]}"`);
+  return value;
+}
+
 function workersFrom(env: NodeJS.ProcessEnv): number {
   const raw = env.ORDERDECK_WORKERS;
   if (raw === 'auto') return os.availableParallelism();
@@ -80,6 +89,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     trustProxy: env.ORDERDECK_TRUST_PROXY === '1',
     gatewayUrl: env.ORDERDECK_GATEWAY_URL || undefined,
     gatewaySecret: env.ORDERDECK_GATEWAY_SECRET || undefined,
+    gatewayTimeoutMs: between(env, 'ORDERDECK_GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
+    gatewayAttempts: between(env, 'ORDERDECK_GATEWAY_ATTEMPTS', 3, 1, 10),
     sandboxPort: intFrom(env, 'ORDERDECK_SANDBOX_PORT', 3100),
     vaultKeys: parseVaultKeyList(env.ORDERDECK_VAULT_KEY),
     vaultFingerprintKey: env.ORDERDECK_VAULT_FINGERPRINT_KEY

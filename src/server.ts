@@ -88,7 +88,7 @@ export async function serve(loaded: Config): Promise<FastifyInstance> {
   const ownPort = address && typeof address === 'object' ? address.port : config.port;
   const gateway = await startServedGateway(config, localUrl(config.host, ownPort), app.log);
   closeGateway = gateway.close;
-  payments.useGateway(createConfiguredGateway(gateway.baseUrl, config.gatewaySecret, !config.gatewayUrl));
+  payments.useGateway(createConfiguredGateway(gateway.baseUrl, config.gatewaySecret, !config.gatewayUrl, config));
   // Only against the sandbox: demo charges never go to a real gateway.
   if (seeded && !config.gatewayUrl) await placeDemoPayments(db, config, payments, log);
   // Periodic jobs (payment recovery, the A/R retry schedule) once money can move; leases keep several servers from running one twice.

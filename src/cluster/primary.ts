@@ -28,7 +28,7 @@ export async function servePrimary(loaded: Config): Promise<void> {
   // The sandbox must know where to send notifications before any worker listens, so PORT=0 is resolved here.
   const port = config.port || (await freePort(config.host));
   const gateway = await startServedGateway(config, localUrl(config.host, port), log);
-  payments.useGateway(createConfiguredGateway(gateway.baseUrl, config.gatewaySecret, !config.gatewayUrl));
+  payments.useGateway(createConfiguredGateway(gateway.baseUrl, config.gatewaySecret, !config.gatewayUrl, config));
 
   let scheduler: Scheduler | undefined;
   let stopping = false;

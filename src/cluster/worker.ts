@@ -19,7 +19,7 @@ export async function serveWorker(loaded: Config): Promise<void> {
   const db = openDatabase(config);
   const payments = createPaymentServices(openVaultKeyring(config));
   const gatewayUrl = process.env[WORKER_GATEWAY_URL_ENV] || config.gatewayUrl;
-  if (gatewayUrl) payments.useGateway(createConfiguredGateway(gatewayUrl, config.gatewaySecret, !config.gatewayUrl));
+  if (gatewayUrl) payments.useGateway(createConfiguredGateway(gatewayUrl, config.gatewaySecret, !config.gatewayUrl, config));
   const app = await buildApp({ config, db, logger: loggerOptions(config.logLevel), payments });
   const stop = onStopSignal(async (reason) => {
     app.log.info({ reason }, 'shutting down: finishing in-flight requests');

@@ -23,7 +23,7 @@ export async function runJobs(
   const log = pino({ level: config.logLevel }, pino.destination(2));
   const secret = ensureGatewaySecret(config);
   const payments = createPaymentServices(openVaultKeyring(config));
-  payments.useGateway(createConfiguredGateway(config.gatewayUrl ?? localUrl(config.host, config.sandboxPort), secret, !config.gatewayUrl));
+  payments.useGateway(createConfiguredGateway(config.gatewayUrl ?? localUrl(config.host, config.sandboxPort), secret, !config.gatewayUrl, config));
   const db = openDatabase(config);
   try {
     await migrateToLatest(db);

@@ -1,4 +1,4 @@
-import type { PaymentGateway } from './gateway/gateway.js';
+import type { GatewayConnection, PaymentGateway } from './gateway/gateway.js';
 import type { VaultKeyring } from '../vault/vault-keys.js';
 
 /**
@@ -10,6 +10,8 @@ export interface PaymentServices {
   gateway(): PaymentGateway;
   /** The connected gateway's name (stored on ledger rows); `sandbox` until one is connected, as `serve` connects the sandbox by default. */
   gatewayName(): string;
+  /** Where the connected gateway is reached and how patiently, when it says (for the settings page). */
+  gatewayConnection(): GatewayConnection | undefined;
   keys: VaultKeyring;
 }
 
@@ -22,6 +24,7 @@ export function createPaymentServices(keys: VaultKeyring, gateway?: PaymentGatew
       return current;
     },
     gatewayName: () => current?.name ?? 'sandbox',
+    gatewayConnection: () => current?.connection,
     useGateway(g) {
       current = g;
     },

@@ -52,6 +52,8 @@ describeEachDatabase('payments through the sandbox gateway', (get) => {
 
   it('authorizes instead of selling when configured, and captures later', async () => {
     const settings = (await env.t.as('admin', { method: 'GET', url: '/api/v1/payments/settings' })).json();
+    // The connection is the server's configuration, shown as it is (the test env's adapter: 2 s, 3 attempts).
+    expect(settings).toMatchObject({ gateway: 'sandbox', connection: { url: env.sandbox.url, timeoutMs: 2_000, attempts: 3 } });
     const put = await env.t.as('admin', { method: 'PUT', url: '/api/v1/payments/settings', payload: { cardMode: 'authorize', version: settings.version } });
     expect(put.statusCode, put.body).toBe(200);
     const stale = await env.t.as('admin', { method: 'PUT', url: '/api/v1/payments/settings', payload: { cardMode: 'sale', version: settings.version } });

@@ -33,6 +33,7 @@ export async function orderPayments(db: Executor, orderNumber: string, caller?: 
 export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
   const reader = readerOf(db);
+  const connected = () => ({ gateway: payments.gatewayName(), connection: payments.gatewayConnection() ?? null });
 
   r.get('/orders/:orderId/payments', {
     schema: { tags, summary: 'The order\'s payment ledger: every gateway operation with its result, and the totals derived from it', params: OrderIdParams, response: withProblems({ 200: OrderPaymentsOut }, 404) },
@@ -66,7 +67,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
   r.get('/payments/settings', {
     schema: { tags, summary: 'How cards are charged when an order is placed', response: withProblems({ 200: PaymentSettingsOut }) },
     config: { permission: 'orders:view' },
-  }, async () => ({ ...(await readPaymentSettings(db)), gateway: payments.gatewayName() }));
+  }, async () => ({ ...(await readPaymentSettings(db)), ...connected() }));
 
   r.put('/payments/settings', {
     schema: { tags, summary: 'Change how cards are charged; needs the version you read', body: PaymentSettingsBody, response: withProblems({ 200: PaymentSettingsOut }, 409) },
@@ -75,7 +76,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
     const { version, ...change } = request.body;
     const next = await transact(db, (trx) => updatePaymentSettings(trx, change, version, actorLabel(principalOf(request).actor)));
     request.log.info({ actor: principalOf(request).actor.id, cardMode: next.cardMode }, 'payment settings changed');
-    return { ...next, gateway: payments.gatewayName() };
+    return { ...next, ...connected() };
   });
 }
 

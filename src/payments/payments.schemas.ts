@@ -46,6 +46,11 @@ export const CaptureBody = Type.Object({
 export const PaymentSettingsOut = Type.Object({
   cardMode: Type.Union([Type.Literal('sale'), Type.Literal('authorize')], { description: 'sale: charge when the order is placed; authorize: hold the money, capture later' }),
   gateway: Type.String({ description: 'The connected gateway' }),
+  connection: Type.Union([Type.Object({
+    url: Type.String({ description: 'Where it is reached (ORDERDECK_GATEWAY_URL, or the built-in sandbox), without credentials' }),
+    timeoutMs: Type.Integer({ description: 'Per attempt (ORDERDECK_GATEWAY_TIMEOUT_MS)' }),
+    attempts: Type.Integer({ description: 'Attempts before an operation is left unknown for recovery (ORDERDECK_GATEWAY_ATTEMPTS)' }),
+  }), Type.Null()], { description: 'Set in the server\'s configuration, not here' }),
   version: Type.Integer(),
 });
 export const PaymentSettingsBody = Type.Object({

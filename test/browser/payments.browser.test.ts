@@ -219,6 +219,9 @@ describeInBrowser('payments: payment panel, refunds, A/R, Fraud Review, settings
       await page.waitForURL('**/settings/payments');
       const payments = page.getByRole('form', { name: 'Payments' });
       await payments.getByText('sandbox').waitFor();
+      const connection = payments.getByLabel('Gateway connection');
+      await connection.getByText(env.sandbox.url).waitFor();
+      expect(await connection.textContent()).toContain('3 attempts of 2 s each');
       await payments.getByLabel('Authorize, capture later').check();
       await payments.getByRole('button', { name: 'Save' }).click();
       await payments.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();

@@ -68,6 +68,8 @@ export async function startServedGateway(
 }
 
 /** The adapter Orderdeck charges through (the payment step will take it from here). */
-export function createConfiguredGateway(baseUrl: string, secret: string, sandbox: boolean): PaymentGateway {
-  return createHttpGateway({ baseUrl, secret, name: sandbox ? 'sandbox' : 'http' });
+export function createConfiguredGateway(
+  baseUrl: string, secret: string, sandbox: boolean, config: Pick<Config, 'gatewayTimeoutMs' | 'gatewayAttempts'>,
+): PaymentGateway {
+  return createHttpGateway({ baseUrl, secret, name: sandbox ? 'sandbox' : 'http', timeoutMs: config.gatewayTimeoutMs, maxAttempts: config.gatewayAttempts });
 }

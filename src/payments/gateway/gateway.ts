@@ -67,9 +67,18 @@ export type GatewayOutcome =
    */
   | { kind: 'unknown'; reason: string };
 
+export interface GatewayConnection {
+  /** Without credentials. */
+  url: string;
+  timeoutMs: number;
+  attempts: number;
+}
+
 export interface PaymentGateway {
   /** Short name stored with ledger rows and used in the notification URL, e.g. `sandbox`. */
   readonly name: string;
+  /** Where and how patiently it is called, for the settings page (an adapter over HTTP says). */
+  readonly connection?: GatewayConnection;
   authorize(request: AuthorizeRequest): Promise<GatewayOutcome>;
   capture(request: CaptureRequest): Promise<GatewayOutcome>;
   sale(request: SaleRequest): Promise<GatewayOutcome>;

@@ -80,6 +80,14 @@ function outcomeOfResponse(status: number, body: WireResult | undefined): Attemp
   return { done: true, outcome: { kind: 'declined', code, message: body.error?.message ?? `gateway refused the request (HTTP ${status})`, ...(body.id ? { reference: body.id } : {}) } };
 }
 
+/** A URL as it may be shown: credentials in it (`https://user:pass@…`) are dropped. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.href.replace(/\/+$/, '');
+}
+
 export function createHttpGateway(options: HttpGatewayOptions): PaymentGateway {
   const base = options.baseUrl.replace(/\/+$/, '');
   const timeoutMs = options.timeoutMs ?? 10_000;
@@ -128,6 +136,7 @@ export function createHttpGateway(options: HttpGatewayOptions): PaymentGateway {
   const tx = (id: string) => `/v1/transactions/${encodeURIComponent(id)}`;
   return {
     name: options.name ?? 'http',
+    connection: { url: withoutCredentials(base), timeoutMs, attempts: maxAttempts },
     authorize: (r: AuthorizeRequest) => send('/v1/authorizations', r.idempotencyKey, { amount: r.amount, currency: r.currency, reference: r.reference, source: wireSource(r.source) }),
     sale: (r: SaleRequest) => send('/v1/sales', r.idempotencyKey, { amount: r.amount, currency: r.currency, reference: r.reference, source: wireSource(r.source) }),
     capture: (r: CaptureRequest) => send(`${tx(r.transaction)}/capture`, r.idempotencyKey, { amount: r.amount, currency: r.currency, reference: r.reference }),
