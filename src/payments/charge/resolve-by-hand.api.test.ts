@@ -86,6 +86,16 @@ describeEachDatabase('resolving a charge by hand', (get) => {
     expect(events).toEqual([{ status: 'applied', outcome: expect.stringMatching(/cleared .*applied once the reference was recorded/) }]);
   });
 
+  it('a card charge whose answer was lost is left to recovery, which can ask the gateway again', async () => {
+    const order = await place(lost, await lost.card());
+    const [charge] = await entries(lost, order.orderId);
+    expect(charge).toMatchObject({ kind: 'sale', status: 'unknown' });
+    const refused = await resolve(lost, 'admin', order.orderId, charge.id, { outcome: 'failed', note: 'not on the dashboard' });
+    expect(refused.statusCode).toBe(409);
+    expect(refused.json().detail).toMatch(/card charge: recovery asks the gateway again/);
+    expect((await entries(lost, order.orderId))[0].status).toBe('unknown');
+  });
+
   it('a pending e-check is never resolved by hand: only its notification takes it out of Pending Clearance', async () => {
     const order = await place(quiet, echeck('000123456784'));
     expect(order.stage).toBe('pending_clearance');

@@ -44,6 +44,10 @@ export async function resolveChargeByHand(
     throw new AppError('transition_refused', `entry ${ledgerId} is pending: it clears or fails only by the gateway's signed notification`);
   }
   if (row.status !== 'unknown') throw new AppError('transition_refused', `entry ${ledgerId} is ${row.status}: only a charge whose outcome is unknown is resolved by hand`);
+  // A card's charge is asked about again by recovery, with the same key, until the gateway answers.
+  if (row.source_token !== null) {
+    throw new AppError('transition_refused', `entry ${ledgerId} is a card charge: recovery asks the gateway again with its idempotency key until it answers`);
+  }
   const note = input.note.trim();
   if (!note) throw invalid('/note', 'say how the outcome was confirmed (gateway dashboard, support ticket…)');
   const reference = input.gatewayReference?.trim() || row.gateway_reference;

@@ -91,7 +91,7 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
       )}
       {ledger.error && !p ? <ErrorState error={ledger.error} onRetry={() => reload()} title="Could not load the payment ledger" />
         : !p ? <Loading label="Loading the payment ledger…" />
-          : <LedgerTable entries={p.entries} onResolve={canAct ? (e) => { setNotice(null); setResolving(e); } : undefined} />}
+          : <LedgerTable entries={p.entries} paymentMethod={order.payment.method} onResolve={canAct ? (e) => { setNotice(null); setResolving(e); } : undefined} />}
       {resolving && (
         <ResolveChargeDialog orderId={order.orderId} paymentMethod={order.payment.method} entry={resolving} onClose={() => setResolving(null)}
           onStale={() => { reload(true); onOrderChanged(); }}
@@ -154,9 +154,11 @@ const SHORT: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour
 
 /**
  * Newest first; five columns so it fits beside the side panels: what, outcome, amount, the gateway's side, when and who.
- * `onResolve`, given to those who may act on the order, puts "Record outcome…" on each open charge.
+ * `onResolve`, given to those who may act on the order, puts "Record outcome…" on each charge whose answer was lost for good.
  */
-function LedgerTable({ entries, onResolve }: { entries: readonly LedgerEntry[]; onResolve?: ((entry: LedgerEntry) => void) | undefined }) {
+function LedgerTable({ entries, paymentMethod, onResolve }: {
+  entries: readonly LedgerEntry[]; paymentMethod: string; onResolve?: ((entry: LedgerEntry) => void) | undefined;
+}) {
   if (!entries.length) return <p className="muted">No payment operations yet.</p>;
   const sorted = [...entries].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
   return (
@@ -175,7 +177,7 @@ function LedgerTable({ entries, onResolve }: { entries: readonly LedgerEntry[]; 
               <td>
                 <span className={`badge badge-${ledgerTone(e.status)}`}>{LEDGER_STATUS_LABEL[e.status] ?? e.status}</span>
                 {e.attempts > 1 && <div className="muted pay-small">{e.attempts} attempts</div>}
-                {onResolve && isResolvableByHand(e) && (
+                {onResolve && isResolvableByHand(e, paymentMethod) && (
                   <div className="pay-resolve">
                     <button type="button" className="btn btn-secondary btn-sm" onClick={() => onResolve(e)}
                       title="Record what the gateway says happened to this charge">Record outcome…</button>

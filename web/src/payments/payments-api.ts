@@ -122,7 +122,9 @@ export const resolveCharge = (orderId: string, ledgerId: number, body: HandResol
  * A sale or authorization whose answer was lost, so a person who checked with the gateway records its
  * outcome. A pending one is not: only the gateway's notification takes it out of Pending Clearance.
  */
-export const isResolvableByHand = (e: LedgerEntry): boolean => (e.kind === 'sale' || e.kind === 'authorize') && e.status === 'unknown';
+/** A charge whose answer was lost and cannot be asked for again: an e-check's (its account is not kept). Cards are asked again by recovery. */
+export const isResolvableByHand = (e: LedgerEntry, paymentMethod: string): boolean =>
+  (e.kind === 'sale' || e.kind === 'authorize') && e.status === 'unknown' && paymentMethod === 'e_check';
 
 export const retryCharge = (orderId: string) =>
   api<RetryResult>(`${order(orderId)}/payments/retry`, { method: 'POST', body: {} });
