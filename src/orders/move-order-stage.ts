@@ -44,7 +44,10 @@ export async function changeOrderStage(
 ): Promise<number> {
   const from = row.stage as Stage;
   const holdFrom = to === 'hold' ? from : null;
-  if (!(await updateOrderRow(trx, row.id, row.version, { ...patch, stage: to, stage_entered_at: now, hold_from_stage: holdFrom, updated_at: now }))) {
+  // Until shipments are recorded on their own (tracking, packing slips), Shipping handing an order on to
+  // Completed is its shipment: the time "shipped between" searches and the order's shippedAt show.
+  const shipped = from === 'shipping_department' && to === 'completed_order' && row.shipped_at === null ? { shipped_at: now } : {};
+  if (!(await updateOrderRow(trx, row.id, row.version, { ...patch, ...shipped, stage: to, stage_entered_at: now, hold_from_stage: holdFrom, updated_at: now }))) {
     throw staleVersion('order', expected ?? { version: row.version, source: 'body' }, row.version + 1);
   }
   // One round trip on PostgreSQL (db/statement-batch.ts). A move onto the same stage leaves the counts

@@ -209,4 +209,18 @@ describeEachDatabase('order search API', (getDb) => {
     expect(otherSort.statusCode).toBe(400);
     expect(otherSort.json().detail).toMatch(/sort/);
   });
+
+  it('finds an order by when it shipped: Shipping handing it on to Completed records the time', async () => {
+    const shippedOne = fillers[0]!;
+    const moved = await t.as('admin', { method: 'POST', url: `/api/v1/orders/${shippedOne.orderId}/stage`, payload: { stage: 'completed_order', reason: 'handed to the carrier' } });
+    expect(moved.statusCode, moved.body).toBe(200);
+    const shippedAt = moved.json().shippedAt as string;
+    expect(Date.parse(shippedAt)).toBeGreaterThan(Date.parse(shippedOne.createdAt) - 1);
+    expect(await find(`shippedFrom=${shippedAt}&shippedTo=${shippedAt}`)).toEqual([shippedOne.orderId]);
+    expect(await find('shippedFrom=2000-01-01T00:00:00Z')).toEqual([shippedOne.orderId]);
+    expect(await find(`shippedTo=${new Date(Date.parse(shippedAt) - 1).toISOString()}`)).toEqual([]);
+    // An order that never went through Shipping has no shipping time.
+    const quote = (await t.as('admin', { method: 'GET', url: `/api/v1/orders/${placed.quote!.orderId}` })).json();
+    expect(quote.shippedAt).toBeNull();
+  });
 });
