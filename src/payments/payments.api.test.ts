@@ -3,15 +3,8 @@ import { recoverOpenOperations } from './charge/recover-operations.js';
 import { SANDBOX_TEST_ACCOUNTS } from './sandbox/test-cards.js';
 import { describeEachDatabase } from '../test-support/databases.js';
 import { orderInput } from '../test-support/factories.js';
-import { type PaymentTestEnv, startPaymentTestEnv } from '../test-support/payments.js';
+import { type PaymentTestEnv, startPaymentTestEnv, waitFor } from '../test-support/payments.js';
 
-const waitFor = async (check: () => Promise<boolean>, ms = 5_000) => {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describeEachDatabase('payments through the sandbox gateway', (get) => {
   let env: PaymentTestEnv;

@@ -73,3 +73,12 @@ export async function startPaymentTestEnv(
     },
   };
 }
+
+/** Polls `check` until it holds (a notification delivered, a job done), failing after `ms`. */
+export async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

@@ -1,17 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { orderInput } from '../../test-support/factories.js';
-import { type PaymentTestEnv, startPaymentTestEnv } from '../../test-support/payments.js';
+import { type PaymentTestEnv, startPaymentTestEnv, waitFor } from '../../test-support/payments.js';
 import { SANDBOX_TEST_ACCOUNTS } from '../sandbox/test-cards.js';
 
 /** Notifications applied to real orders: arriving out of order, and from a configured (not in-process) gateway. */
-const waitFor = async (check: () => Promise<boolean>, ms = 10_000) => {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 const echeck = (accountNumber: string) => ({
   method: 'e_check', echeck: { routingNumber: SANDBOX_TEST_ACCOUNTS.routingNumber, accountNumber, accountType: 'checking' },
 });

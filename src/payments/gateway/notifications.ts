@@ -63,8 +63,7 @@ export async function recordGatewayEvent(
 
 /** Applies a new event to its order and records how that went on the event row. */
 export async function onGatewayEvent(trx: Trx, gateway: string, event: GatewayEvent, log: FastifyBaseLogger, now = Date.now()): Promise<void> {
-  const result = await applyGatewayEvent(trx, gateway, event, now);
-  await trx.updateTable('gateway_events').set({ status: result.status, outcome: result.reason }).where('gateway', '=', gateway).where('event_id', '=', event.eventId).execute();
+  const result = await applyAndRecord(trx, gateway, event, now);
   const line = { gateway, eventId: event.eventId, type: event.type, reference: event.reference, reason: result.reason };
   if (result.status === 'applied') log.info(line, 'gateway event applied');
   else log.warn(line, 'gateway event ignored');
@@ -84,13 +83,17 @@ export async function reapplyIgnoredEvents(trx: Trx, gateway: string, reference:
       eventId: row.event_id, type: row.type as GatewayEventType, reference: row.reference, amount: Number(row.amount), currency: row.currency,
       ...(row.reason !== null ? { reason: row.reason } : {}), occurredAt: Number(row.occurred_at),
     };
-    const result = await applyGatewayEvent(trx, gateway, event, now);
-    if (result.status !== 'applied') continue;
-    await trx.updateTable('gateway_events').set({ status: 'applied', outcome: `${result.reason} (applied once the reference was recorded)` })
-      .where('gateway', '=', gateway).where('event_id', '=', row.event_id).execute();
-    applied++;
+    if ((await applyAndRecord(trx, gateway, event, now, ' (applied once the reference was recorded)')).status === 'applied') applied++;
   }
   return applied;
+}
+
+/** Applies one event and records on its row what that did (`note` is added to an applied event's outcome). */
+async function applyAndRecord(trx: Trx, gateway: string, event: GatewayEvent, now: number, note = '') {
+  const result = await applyGatewayEvent(trx, gateway, event, now);
+  await trx.updateTable('gateway_events').set({ status: result.status, outcome: result.status === 'applied' ? `${result.reason}${note}` : result.reason })
+    .where('gateway', '=', gateway).where('event_id', '=', event.eventId).execute();
+  return result;
 }
 
 export type NotificationResult =

@@ -1,19 +1,12 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { orderInput } from '../../test-support/factories.js';
-import { type PaymentTestEnv, startPaymentTestEnv } from '../../test-support/payments.js';
+import { type PaymentTestEnv, startPaymentTestEnv, waitFor } from '../../test-support/payments.js';
 import { insertLedgerRow } from '../ledger/ledger.repository.js';
 import { transact } from '../../db/transact.js';
 import { syncOrderPayment } from '../charge/sync-order-payment.js';
 import { findOrderByNumber } from '../../orders/orders.repository.js';
 
-const waitFor = async (check: () => Promise<boolean>, ms = 5_000) => {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 /** Line 1: 3 × 1000 − 100 discount + 300 tax = 3200; line 2: 2500 + 250 tax = 2750; shipping 600 + 60 tax. Total 6610. */
 const ITEMS = [
