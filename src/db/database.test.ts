@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { closeDatabase, createDatabase, readerOf } from './database.js';
 import { migrateToLatest } from './migrate.js';
@@ -54,5 +55,28 @@ describe('SQLite file database', () => {
     const db = createDatabase({ sqlitePath: ':memory:' });
     expect(readerOf(db)).toBe(db);
     return db.destroy();
+  });
+});
+
+describe.skipIf(!process.env.DATABASE_URL)('PostgreSQL connection pool', () => {
+  it('survives the server closing its idle connections: a warning, then a new connection for the next query', async () => {
+    const db = createDatabase({ databaseUrl: process.env.DATABASE_URL!, pgPoolSize: 2 });
+    const admin = createDatabase({ databaseUrl: process.env.DATABASE_URL!, pgPoolSize: 1 });
+    const warnings: string[] = [];
+    const onWarning = (w: Error) => void warnings.push(w.message);
+    process.on('warning', onWarning);
+    try {
+      const { pid } = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!;
+      // Idle in the pool now; the server ends it (as a restart or failover would).
+      await sql`select pg_terminate_backend(${pid})`.execute(admin);
+      for (let i = 0; i < 100 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(warnings).toEqual([expect.stringMatching(/^PostgreSQL closed an idle connection: /)]);
+      const again = (await sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db)).rows[0]!;
+      expect(again.pid).not.toBe(pid);
+    } finally {
+      process.off('warning', onWarning);
+      await db.destroy();
+      await admin.destroy();
+    }
   });
 });

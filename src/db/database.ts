@@ -45,6 +45,10 @@ export function createDatabase(opts: DatabaseOptions): Db {
       max: opts.pgPoolSize ?? 10,
       ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
     });
+    // An idle connection the server closes (a restart, a failover, an administrator) is reported on the
+    // pool, and unheard node-postgres makes that an uncaught exception that stops the process. The pool has
+    // already dropped the connection and opens another when one is needed: a warning is all it takes.
+    pool.on('error', (error) => process.emitWarning(`PostgreSQL closed an idle connection: ${error.message}`, 'OrderdeckDatabaseWarning'));
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
   }
   const file = opts.sqlitePath ?? ':memory:';
