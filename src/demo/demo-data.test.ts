@@ -10,7 +10,7 @@ import { migrateToLatest } from '../db/migrate.js';
 import { STAGES } from '../stages/stages.js';
 import { createTestDatabase, type DialectName, describeEachDatabase, testDialects } from '../test-support/databases.js';
 import { testConfig } from '../test-support/app.js';
-import { DEMO_ORDER_COUNT, seedDemoDataIfEmpty } from './demo-data.js';
+import { ABANDONED_CLAIM_MS, DEMO_ORDER_COUNT, seedDemoDataIfEmpty } from './demo-data.js';
 import { getArSchedule } from '../payments/receivables/ar-schedule.js';
 import { runArSchedule } from '../payments/receivables/run-ar-schedule.js';
 import { createPaymentServices } from '../payments/payment-services.js';
@@ -39,6 +39,24 @@ describeEachDatabase('seedDemoDataIfEmpty', (get) => {
     await seedDemoDataIfEmpty(db, testConfig({ demoData: true }), log);
     const again = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
     expect(Number(again.n)).toBe(DEMO_ORDER_COUNT);
+  });
+});
+
+describeEachDatabase('seedDemoDataIfEmpty after a server died while seeding', (get) => {
+  it('leaves a fresh claim of another server alone, and takes over one abandoned by a server that died while seeding', async () => {
+    const { db } = get();
+    const now = Date.now();
+    const claim = (since: number) => db.insertInto('settings').values({ key: 'demo_data.seeding', value_json: JSON.stringify({ since }) }).execute();
+    await claim(now - 60_000);
+    expect(await seedDemoDataIfEmpty(db, testConfig({ demoData: true }), log, now)).toBe(false);
+    expect(await db.selectFrom('orders').select('id').executeTakeFirst()).toBeUndefined();
+
+    await db.deleteFrom('settings').where('key', '=', 'demo_data.seeding').execute();
+    await claim(now - ABANDONED_CLAIM_MS - 1);
+    expect(await seedDemoDataIfEmpty(db, testConfig({ demoData: true }), log, now)).toBe(true);
+    const seeded = await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(Number(seeded.n)).toBe(DEMO_ORDER_COUNT);
+    expect(await db.selectFrom('settings').select('key').where('key', '=', 'demo_data.seeding').executeTakeFirst()).toBeUndefined();
   });
 });
 

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
-import { type Db, sqliteHandleOf } from '../db/database.js';
+import { type Db, isPostgres, sqliteHandleOf } from '../db/database.js';
 import { transact } from '../db/transact.js';
 
 export const DEMO_ORDER_COUNT = 300;
@@ -11,10 +11,10 @@ export const DEMO_ORDER_COUNT = 300;
  * normal start does not pay for loading it.
  */
 /** True when it seeded (the database was empty), so the caller adds the demo payments once the gateway is up. */
-export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): Promise<boolean> {
+export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger, now = Date.now()): Promise<boolean> {
   if (!config.demoData) return false;
   if (await db.selectFrom('orders').select('id').limit(1).executeTakeFirst()) return false;
-  if (!(await claimDemoSeed(db))) {
+  if (!(await claimDemoSeed(db, now))) {
     log.info('demo data not seeded: the database has orders, or another server is seeding it');
     return false;
   }
@@ -29,6 +29,21 @@ export async function seedDemoDataIfEmpty(db: Db, config: Config, log: Logger): 
 
 /** The marker a seeding server holds in `settings`; never read as a setting. */
 const SEED_CLAIM = 'demo_data.seeding';
+/**
+ * A claim older than this was left by a server that died while seeding (the demo set takes about a
+ * second): it is taken over, or an installation whose first start crashed would never get its demo data.
+ */
+export const ABANDONED_CLAIM_MS = 10 * 60_000;
+
+function abandoned(valueJson: string | undefined, now: number): boolean {
+  if (valueJson === undefined) return false;
+  try {
+    const since = (JSON.parse(valueJson) as { since?: unknown }).since;
+    return typeof since !== 'number' || since < now - ABANDONED_CLAIM_MS;
+  } catch {
+    return true; // not a marker this code wrote: nobody holds it
+  }
+}
 
 /**
  * Servers starting together on one empty database (PostgreSQL, or several processes on one SQLite file)
@@ -37,13 +52,15 @@ const SEED_CLAIM = 'demo_data.seeding';
  * unique-key lock on PostgreSQL, the write lock on SQLite) and then finds either the marker or, once the
  * first has finished, its orders. Only a claim that inserted the marker and found no orders seeds.
  */
-async function claimDemoSeed(db: Db): Promise<boolean> {
-  const marker = JSON.stringify({ since: Date.now() });
+async function claimDemoSeed(db: Db, now = Date.now()): Promise<boolean> {
+  const marker = JSON.stringify({ since: now });
   const sqlite = sqliteHandleOf(db);
   if (sqlite) {
     // One synchronous `begin immediate` transaction: the write lock is never held across an await, where
     // another connection's synchronous write (the seeder's) would wait on it while the event loop stands still.
     return sqlite.transaction(() => {
+      const held = sqlite.prepare('select value_json from settings where key = ?').get(SEED_CLAIM) as { value_json: string } | undefined;
+      if (abandoned(held?.value_json, now)) sqlite.prepare('delete from settings where key = ?').run(SEED_CLAIM);
       if (sqlite.prepare('insert into settings (key, value_json) values (?, ?) on conflict (key) do nothing').run(SEED_CLAIM, marker).changes !== 1) return false;
       if (!sqlite.prepare('select 1 from orders limit 1').get()) return true;
       sqlite.prepare('delete from settings where key = ?').run(SEED_CLAIM);
@@ -51,6 +68,10 @@ async function claimDemoSeed(db: Db): Promise<boolean> {
     }).immediate();
   }
   return transact(db, async (trx) => {
+    // `for update` so that two servers finding the same abandoned claim take it over one after the other.
+    const held = await trx.selectFrom('settings').select('value_json').where('key', '=', SEED_CLAIM)
+      .$if(isPostgres(trx), (q) => q.forUpdate()).executeTakeFirst();
+    if (abandoned(held?.value_json, now)) await trx.deleteFrom('settings').where('key', '=', SEED_CLAIM).where('value_json', '=', held!.value_json).execute();
     const claimed = await trx.insertInto('settings').values({ key: SEED_CLAIM, value_json: marker })
       .onConflict((oc) => oc.column('key').doNothing()).executeTakeFirst();
     if (Number(claimed.numInsertedOrUpdatedRows ?? 0) !== 1) return false;
