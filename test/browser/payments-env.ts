@@ -21,7 +21,7 @@ import { PASSWORD, signIn, startBrowserEnv, type BrowserEnv } from './harness.js
  */
 
 export interface Ledger {
-  paid: number; refunded: number; refundable: number;
+  paid: number; refunded: number; refundable: number; refundBlocked: boolean;
   entries: { id: number; kind: string; status: string; amount: number; gatewayReference: string | null; declineCode: string | null; message: string | null }[];
 }
 export interface OrderDto { orderId: string; stage: string; version: number; payment: { status: string } }

@@ -57,6 +57,37 @@ describeInBrowser('payments: payment panel, refunds, A/R, Fraud Review, settings
     await other.close();
   }, FLOWS_MS);
 
+  it('blocks refunds on an order with a reason, and lifts the block again', async () => {
+    const other = await env.colleague();
+    const placed = await other.cardOrder();
+    await env.withPage('manager', async (page) => {
+      await page.goto(`${env.baseUrl}/orders/${placed.orderId}`);
+      const panel = page.getByRole('region', { name: 'Payment', exact: true });
+      await panel.getByRole('button', { name: 'Block refunds…' }).click();
+      const dialog = page.getByRole('dialog', { name: 'Block refunds' });
+      await dialog.getByRole('button', { name: 'Block refunds' }).click();
+      await dialog.getByText('Say why refunds must stop').waitFor(); // nothing sent without a reason
+      await dialog.getByLabel('Reason').fill('customer opened dispute 4471 with their bank');
+      await dialog.getByRole('button', { name: 'Block refunds' }).click();
+      await panel.getByRole('status').filter({ hasText: 'Refunds are now blocked' }).waitFor();
+      await panel.getByText('Refunds are blocked').first().waitFor();
+      expect(await panel.getByRole('button', { name: 'Refund…' }).isDisabled()).toBe(true);
+      expect((await other.send<Ledger>('GET', `/orders/${placed.orderId}/payments`)).refundBlocked).toBe(true);
+
+      await panel.getByRole('button', { name: 'Lift refund block…' }).click();
+      const lift = page.getByRole('dialog', { name: 'Lift the refund block' });
+      await lift.getByLabel('Reason').fill('dispute 4471 won');
+      await lift.getByRole('button', { name: 'Lift block' }).click();
+      await panel.getByRole('status').filter({ hasText: 'The refund block was lifted' }).waitFor();
+      await expect.poll(() => panel.getByRole('button', { name: 'Refund…' }).isEnabled()).toBe(true);
+      const history = page.getByRole('region', { name: 'History' });
+      await history.getByText('dispute 4471 won').waitFor();
+    });
+    const after = await other.send<Ledger>('GET', `/orders/${placed.orderId}/payments`);
+    expect(after.refundBlocked).toBe(false);
+    await other.close();
+  }, FLOWS_MS);
+
   it('approves an order in the Fraud Review queue: the card is charged and the order moves on', async () => {
     const other = await env.colleague();
     const held = await other.cardOrder({ fraudHold: true });

@@ -140,6 +140,41 @@ describeEachDatabase('refunds through the sandbox gateway', (get) => {
     expect(res.json().detail).toContain('chargeback');
   });
 
+  it('staff place a refund block and a manager lifts it, each with a reason in the history and an event', async () => {
+    const order = await place();
+    const block = (payload: object, role: 'admin' | 'customer_service' | 'read_only' = 'admin', headers: Record<string, string> = {}) =>
+      env.t.as(role, { method: 'PUT', url: `/api/v1/orders/${order.orderId}/refund-block`, payload, headers });
+
+    expect((await block({ blocked: true, reason: 'dispute opened' }, 'read_only')).statusCode).toBe(403);
+    const blank = await block({ blocked: true, reason: '   ' });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json().field).toBe('/reason');
+    const stale = await block({ blocked: true, reason: 'dispute opened' }, 'admin', { 'if-match': `"${order.version + 7}"` });
+    expect(stale.statusCode).toBe(412);
+
+    const placed = await block({ blocked: true, reason: 'customer told us they opened a dispute' }, 'customer_service');
+    expect(placed.statusCode, placed.body).toBe(200);
+    expect(placed.json()).toMatchObject({ refundBlocked: true, refundable: 0 });
+    expect((await refund(order.orderId, { amount: 100 })).statusCode).toBe(409);
+
+    // Lifting it could pay the money out twice: not for customer service, and for a manager only with a reason.
+    const refused = await block({ blocked: false, reason: 'dispute won' }, 'customer_service');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().detail).toContain('settings:manage');
+    const lifted = await block({ blocked: false, reason: 'dispute won' });
+    expect(lifted.statusCode, lifted.body).toBe(200);
+    expect(lifted.json()).toMatchObject({ refundBlocked: false, refundable: TOTAL });
+    expect((await block({ blocked: false, reason: 'again' })).statusCode).toBe(200); // already lifted: nothing changes
+
+    const after = await getOrder(order.orderId);
+    const entries = after.history.filter((h: { changes: string[] | null }) => h.changes?.[0]?.startsWith('refund block')).map((h: { reason: string; changes: string[] }) => [h.changes[0], h.reason]);
+    expect(entries).toEqual([['refund block placed', 'customer told us they opened a dispute'], ['refund block lifted', 'dispute won']]);
+    const events = await get().db.selectFrom('outbox').select('payload_json').where('topic', '=', 'order.refund_block_changed')
+      .where('aggregate_id', '=', order.orderId).orderBy('id').execute();
+    expect(events.map((e) => JSON.parse(e.payload_json).blocked)).toEqual([true, false]);
+    expect((await refund(order.orderId, { amount: 100 })).statusCode).toBe(200);
+  });
+
   it('a refund the gateway declines gives its units back', async () => {
     const order = await place();
     const sale = (await env.t.as('admin', { method: 'GET', url: `/api/v1/orders/${order.orderId}/payments` })).json().entries[0];

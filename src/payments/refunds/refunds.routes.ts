@@ -14,7 +14,10 @@ import { withProblems } from '../../shared/schemas.js';
 import type { Stage } from '../../stages/stages.js';
 import { refundOrder } from './refund-order.js';
 import { readRefundReasons, requireRefundReason, updateRefundReasons } from './refund-reasons.js';
-import { RefundBody, RefundBreakdownOut, RefundOut, RefundPreviewBody, RefundReasonsBody, RefundReasonsOut } from './refunds.schemas.js';
+import { RefundBlockBody, RefundBody, RefundBreakdownOut, RefundOut, RefundPreviewBody, RefundReasonsBody, RefundReasonsOut } from './refunds.schemas.js';
+import { setRefundBlock } from './refund-block.js';
+import { orderPayments } from '../payments.routes.js';
+import { OrderPaymentsOut } from '../payments.schemas.js';
 import { previewRefund } from './start-refund.js';
 
 const tags = ['Payments'];
@@ -60,6 +63,20 @@ export async function refundRoutes(app: FastifyInstance, { db, payments }: AppCo
         }
       },
     }, principal.actor);
+  });
+
+  r.put('/orders/:orderId/refund-block', {
+    schema: {
+      tags, summary: 'Place or lift the order\'s refund block (a chargeback notification places it on its own); lifting needs settings:manage',
+      params: OrderIdParams, body: RefundBlockBody, response: withProblems({ 200: OrderPaymentsOut }, 403, 404, 409, 412),
+    },
+    config: { permission: 'orders:edit' },
+  }, async (request) => {
+    const principal = principalOf(request);
+    const { blocked, reason, version } = request.body;
+    await transact(db, (trx) => setRefundBlock(trx, request.params.orderId, { blocked, reason, expected: expectedVersionOf(request, version) },
+      { actor: actorLabel(principal.actor), permissions: principal.permissions }));
+    return orderPayments(db, request.params.orderId);
   });
 
   r.get('/payments/refund-reasons', {

@@ -55,3 +55,9 @@ export const RefundReasonsBody = Type.Object({
   reasons: Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { minItems: 1, maxItems: 100 }),
   version: Type.Integer({ minimum: 0, description: 'The version you read' }),
 }, { additionalProperties: false });
+
+export const RefundBlockBody = Type.Object({
+  blocked: Type.Boolean({ description: 'true places the block (refunds are refused), false lifts it (needs settings:manage)' }),
+  reason: Type.String({ minLength: 1, maxLength: 500, description: 'Why, for the order\'s history: the dispute, its outcome' }),
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'The order version you read (or send If-Match)' })),
+}, { additionalProperties: false });

@@ -10,6 +10,7 @@ import { Panel } from '../orders/detail/form-bits';
 import { ArOrderActions } from './ArOrderActions';
 import { avsText, cvvText, isOutgoing, LEDGER_KIND_LABEL, LEDGER_STATUS_LABEL, ledgerTone } from './labels';
 import { capturePayment, isResolvableByHand, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
+import { RefundBlockDialog } from './RefundBlockDialog';
 import { RefundDialog } from './RefundDialog';
 import { ResolveChargeDialog } from './ResolveChargeDialog';
 import './payments.css';
@@ -32,6 +33,7 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
   const [refunding, setRefunding] = useState(false);
   const [capturing, setCapturing] = useState(false);
   const [resolving, setResolving] = useState<LedgerEntry | null>(null);
+  const [blocking, setBlocking] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   // The order changed (a move, a colleague's refund seen on reload): the ledger may have too.
   const { reload } = ledger;
@@ -76,6 +78,11 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
           title={p.refundBlocked ? 'Refunds are blocked while a chargeback is open' : p.refundable <= 0 ? 'Everything paid has been refunded' : undefined}
           onClick={() => { setNotice(null); setRefunding(true); }}>Refund…</button>
       )}
+      {p.paid > 0 && (!p.refundBlocked || can('settings:manage')) && (
+        <button type="button" className="btn btn-secondary btn-sm" onClick={() => { setNotice(null); setBlocking(true); }}>
+          {p.refundBlocked ? 'Lift refund block…' : 'Block refunds…'}
+        </button>
+      )}
     </>
   );
 
@@ -83,7 +90,7 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
     <Panel title="Payment" className="pay-panel" actions={actions}>
       <PaymentFacts order={order} payments={p} />
       {p?.refundBlocked && (
-        <p className="alert alert-warning pay-blocked" role="note"><strong>Refunds are blocked</strong>: a chargeback is open on this order. They are possible again once it is resolved.</p>
+        <p className="alert alert-warning pay-blocked" role="note"><strong>Refunds are blocked</strong>: a chargeback is open on this order, or one was reported. They are possible again once a manager lifts the block.</p>
       )}
       {notice && <p className={`alert alert-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>{notice.text}</p>}
       {order.stage === 'accounts_receivable' && p && can(actPermissionOf('accounts_receivable') ?? '') && (
@@ -98,6 +105,14 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
           onDone={(after, outcome) => {
             setResolving(null);
             changed(resolvedText(resolving, outcome, after.entries.find((e) => e.id === resolving.id)));
+          }} />
+      )}
+      {blocking && p && (
+        <RefundBlockDialog orderId={order.orderId} version={order.version} blocked={p.refundBlocked} onClose={() => setBlocking(false)}
+          onStale={() => { reload(true); onOrderChanged(); }}
+          onDone={(after) => {
+            setBlocking(false);
+            changed(after.refundBlocked ? 'Refunds are now blocked on this order.' : 'The refund block was lifted.');
           }} />
       )}
       {refunding && p && (

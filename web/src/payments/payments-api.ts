@@ -144,3 +144,7 @@ export const isVersionConflict = (e: unknown): boolean =>
 
 /** Methods paid outside the gateway, which A/R marks paid by hand (the server's OFFLINE_METHODS). */
 export const OFFLINE_METHODS = new Set(['check', 'purchase_order', 'wire', 'cod', 'cash']);
+
+/** Places or lifts the refund block; the order's version makes a decision on a stale page fail instead of land. */
+export const setRefundBlock = (orderId: string, body: { blocked: boolean; reason: string; version: number }) =>
+  api<OrderPayments>(`${order(orderId)}/refund-block`, { method: 'PUT', body });

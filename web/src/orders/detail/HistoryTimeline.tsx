@@ -16,6 +16,7 @@ function What({ entry }: { entry: HistoryEntry }) {
     case 'note': return <>Note added</>;
     case 'tags': return <>Tags changed{entry.changes?.length ? `: ${entry.changes.join(', ')}` : ''}</>;
     case 'updated': return <>Edited {entry.changes?.map((c) => CHANGE_LABEL[c] ?? c).join(', ') || 'the order'}</>;
+    case 'payment': return <>Payment{entry.changes?.length ? `: ${entry.changes.join(', ')}` : ''}</>;
     default: return <>{entry.kind}</>;
   }
 }
