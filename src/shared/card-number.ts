@@ -1,3 +1,4 @@
+import { AppError } from './errors.js';
 /**
  * Card numbers (PAN) never enter Orderdeck outside the vault. This finds any Luhn-valid sequence of
  * 13–19 digits in free text, allowing the spaces and dashes people type between digit groups.
@@ -157,24 +158,33 @@ export function redactCardNumbers(text: string, mask = '[card number]'): string 
 }
 
 /**
- * Walks any JSON-like value and returns the path of the first string holding a card number, or
- * undefined. Numbers are checked too: a PAN sent as a JSON number is still a PAN.
+ * Bodies nested deeper than this are refused before anything walks them: no request Orderdeck takes
+ * needs more than a few levels, and a recursive walk of thousands would exhaust the stack (a 500).
  */
-export function findCardNumber(value: unknown, path = ''): string | undefined {
+export const MAX_BODY_DEPTH = 64;
+
+/**
+ * Walks any JSON-like value and returns the path of the first string holding a card number, or
+ * undefined. Numbers are checked too: a PAN sent as a JSON number is still a PAN. A value nested more
+ * than MAX_BODY_DEPTH levels is a validation error naming where the limit was crossed.
+ */
+export function findCardNumber(value: unknown, path = '', depth = 0): string | undefined {
   if (typeof value === 'string') return containsCardNumber(value) ? path || '/' : undefined;
   if (typeof value === 'number') return Number.isInteger(value) && containsCardNumber(String(value)) ? path || '/' : undefined;
+  if (!value || typeof value !== 'object') return undefined;
+  if (depth >= MAX_BODY_DEPTH) {
+    throw new AppError('validation_failed', `the value is nested more than ${MAX_BODY_DEPTH} levels deep`, { field: path || '/' });
+  }
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findCardNumber(value[i], `${path}/${i}`);
+      const hit = findCardNumber(value[i], `${path}/${i}`, depth + 1);
       if (hit) return hit;
     }
     return undefined;
   }
-  if (value && typeof value === 'object') {
-    for (const [key, inner] of Object.entries(value)) {
-      const hit = findCardNumber(inner, `${path}/${key}`);
-      if (hit) return hit;
-    }
+  for (const [key, inner] of Object.entries(value)) {
+    const hit = findCardNumber(inner, `${path}/${key}`, depth + 1);
+    if (hit) return hit;
   }
   return undefined;
 }
