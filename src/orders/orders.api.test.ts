@@ -65,7 +65,10 @@ describeEachDatabase('orders API', (getDb) => {
       ['pre-order item', { items: [{ sku: 'SOON', quantity: 1, unitPrice: 100, preorder: true, expectedDate: '2027-03-01' }] }, 'pre_ordered'],
       ['fraud hold', { fraudHold: true }, 'fraud_review'],
       ['declined card', { payment: { ...card, status: 'declined' } }, 'accounts_receivable'],
-      ['e-check awaiting clearance', { payment: { method: 'e_check', status: 'unprocessed' } }, 'pending_clearance'],
+      ['e-check submitted by the storefront, awaiting clearance', { payment: { method: 'e_check', status: 'unprocessed', reference: 'ach_77' } }, 'pending_clearance'],
+      // Nothing submitted means no notification can ever come: Pending Clearance would hold it for good.
+      ['e-check with nothing submitted yet', { payment: { method: 'e_check', status: 'unprocessed' } }, 'accounts_receivable'],
+      ['PayPal with nothing submitted yet', { payment: { method: 'paypal' } }, 'accounts_receivable'],
       ['check by mail', { payment: { method: 'check' } }, 'accounts_receivable'],
       ['nothing to ship', { items: [{ sku: 'EBOOK', quantity: 1, unitPrice: 900, shippable: false }] }, 'completed_order'],
     ] as [string, Partial<CreateOrderInput>, string][])('%s → %s', async (_name, overrides, stage) => {
