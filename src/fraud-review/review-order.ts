@@ -7,9 +7,8 @@ import { lockOrderForChange } from '../orders/order-lock.js';
 import type { OrderRow } from '../orders/orders.table.js';
 import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
 import { startPaymentStep } from '../payments/charge/payment-step.js';
-import { insertLedgerRow, listLedgerRows } from '../payments/ledger/ledger.repository.js';
+import { startVoidsOfOpenAuthorizations } from '../payments/charge/void-authorizations.js';
 import { refundableOf } from '../payments/ledger/ledger.mapper.js';
-import { openAuthorizations } from '../payments/ledger/payment-state.js';
 import type { PaymentServices } from '../payments/payment-services.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
 import { refundOrder } from '../payments/refunds/refund-order.js';
@@ -63,14 +62,7 @@ export async function rejectReviewedOrder(
   const { voids, refundable, blocked } = await transact(db, async (trx) => {
     const order = await lockInReview(trx, cmd);
     await changeOrderStage(trx, order, 'rejected', `fraud review rejected: ${cmd.reason}`, who, now, { fraud_hold: 0 });
-    const rows = await listLedgerRows(trx, order.id);
-    const ids: number[] = [];
-    for (const auth of openAuthorizations(rows)) {
-      ids.push(await insertLedgerRow(trx, {
-        order_id: order.id, kind: 'void', amount: 0, currency: order.currency, gateway: auth.gateway, parent_id: auth.id, status: 'started',
-        idempotency_key: `fraud-reject:${order.order_number}:void:${auth.id}`, actor: who, reason: cmd.reason, created_at: now, next_attempt_at: now + 30_000,
-      }));
-    }
+    const ids = await startVoidsOfOpenAuthorizations(trx, order, { actor: who, reason: cmd.reason, keyPrefix: 'fraud-reject' }, now);
     const added = cmd.block ? (await blockOrderCustomer(trx, await blockableOf(trx, order), who, `fraud review rejected ${order.order_number}: ${cmd.reason}`, now)).added : [];
     return { voids: ids, refundable: refundableOf(order), blocked: added };
   });

@@ -37,6 +37,8 @@ export function describeValidationError(error: ErrorObject, part: string): { fie
   if (error.keyword === 'additionalProperties') {
     field = `${field}/${(error.params as { additionalProperty: string }).additionalProperty}`;
     message = 'is not a known field';
+  } else if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === '\\S') {
+    message = 'must not be blank';
   } else if (error.keyword === 'required') {
     field = `${field}/${(error.params as { missingProperty: string }).missingProperty}`;
     message = 'is required';

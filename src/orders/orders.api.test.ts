@@ -109,6 +109,12 @@ describeEachDatabase('orders API', (getDb) => {
 
   it('rejects an order, which stays readable, and can un-reject it', async () => {
     const order = await create();
+    // The reason is the audit record: whitespace alone is refused, for a reject, a move and a note alike.
+    const blank = await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/reject`, payload: { reason: ' \t ' } });
+    expect(blank.statusCode).toBe(400);
+    expect(blank.json()).toMatchObject({ field: '/reason', detail: expect.stringContaining('must not be blank') });
+    expect((await move(order.orderId, 'hold', '   ')).statusCode).toBe(400);
+    expect((await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/notes`, payload: { body: '  ' } })).statusCode).toBe(400);
     const res = await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/reject`, payload: { reason: 'customer cancelled' } });
     expect(res.json()).toMatchObject({ stage: 'rejected', allowedMoves: ['quote_request', 'accounts_receivable', 'fraud_review', 'hold'] });
     expect((await move(order.orderId, 'accounts_receivable', 'customer changed their mind')).json().stage).toBe('accounts_receivable');

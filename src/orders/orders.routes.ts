@@ -14,6 +14,10 @@ import { withProblems } from '../shared/schemas.js';
 import type { Stage } from '../stages/stages.js';
 import type { OrderDto } from './orders.schemas.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
+import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
+import { startVoidsOfOpenAuthorizations } from '../payments/charge/void-authorizations.js';
+import { actorLabel } from '../shared/actor.js';
+import { findOrderByNumber } from './orders.repository.js';
 import { type CreatedOrder, createOrder } from './create-order.js';
 import { takeNewOrderPayment } from './place-order.js';
 import { deleteTestOrder } from './delete-order.js';
@@ -88,6 +92,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
 
   const move = async (request: FastifyRequest, reply: import('fastify').FastifyReply, orderId: string, to: Stage, reason: string, version?: number) => {
     const principal = principalOf(request);
+    let voids: number[] = [];
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
       await moveOrderStage(trx, {
         orderNumber: orderId, to, reason, expected: expectedVersionOf(request, version),
@@ -97,8 +102,12 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
           }
         },
       }, principal.actor);
+      // A rejected order keeps no money on hold: its open authorizations are voided (after commit).
+      const order = to === 'rejected' ? await findOrderByNumber(trx, orderId) : undefined;
+      if (order) voids = await startVoidsOfOpenAuthorizations(trx, order, { actor: actorLabel(principal.actor), reason, keyPrefix: 'reject' }, Date.now());
       return { status: 200, body: await getOrder(trx, orderId) };
     });
+    for (const id of voids) await performLedgerOperation(db, payments, id);
     return reply.code(outcome.status).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
   };
 

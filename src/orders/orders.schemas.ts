@@ -2,6 +2,9 @@ import { Type, type Static } from 'typebox';
 import { CountryCode, CurrencyCode, Email, ExpectedVersionField, IsoDate, IsoInstant, MinorUnits, Page, ShortText } from '../shared/schemas.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, STAGES } from '../stages/stages.js';
 
+/** A reason or note is the audit record: whitespace alone says nothing, so it is refused like an empty one. */
+const NOT_BLANK = '\\S';
+
 export const StageSchema = Type.Enum(STAGES, { description: 'Order stage (department queue)' });
 export const PaymentMethodSchema = Type.Enum(PAYMENT_METHODS);
 export const PaymentStatusSchema = Type.Enum(PAYMENT_STATUSES);
@@ -96,7 +99,7 @@ export const CreateOrderBody = Type.Object(
     fraudHold: Type.Optional(Type.Boolean({ description: 'Send to Fraud Review before any payment is taken' })),
     tags: Type.Optional(Tags),
     customFields: Type.Optional(CustomFields),
-    notes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 5000 }), { maxItems: 20 })),
+    notes: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 5000, pattern: NOT_BLANK }), { maxItems: 20 })),
     isTest: Type.Optional(Type.Boolean()),
     expectedTotal: Type.Optional(Type.Integer({ minimum: 0, description: 'If given, the computed total must equal it (catches price drift between storefront and back office)' })),
   },
@@ -123,13 +126,13 @@ export type UpdateOrderInput = Static<typeof UpdateOrderBody>;
 export const MoveStageBody = Type.Object(
   {
     stage: StageSchema,
-    reason: Type.String({ minLength: 1, maxLength: 1000 }),
+    reason: Type.String({ minLength: 1, maxLength: 1000, pattern: NOT_BLANK }),
     version: Type.Optional(Type.Integer({ minimum: 1 })),
   },
   { additionalProperties: false },
 );
-export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false });
-export const NoteBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 5000 }) }, { additionalProperties: false });
+export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000, pattern: NOT_BLANK }) }, { additionalProperties: false });
+export const NoteBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 5000, pattern: NOT_BLANK }) }, { additionalProperties: false });
 export const TagsBody = Type.Object({ tags: Tags }, { additionalProperties: false });
 
 const AddressOut = Type.Object({

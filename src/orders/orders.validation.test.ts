@@ -37,6 +37,7 @@ describeEachDatabase('order input validation', (getDb) => {
     ['a discount above the line value', { ...orderInput(), items: [{ sku: 'A', quantity: 1, unitPrice: 100, discount: 101 }] }, 422, 'totals_mismatch', '/items/0/discount'],
     ['a card number in a note', { ...orderInput(), notes: ['my card is 4111 1111 1111 1111'] }, 400, 'card_number_refused', '/notes/0'],
     ['a card number as the card token', { ...orderInput(), payment: { method: 'credit_card', card: { token: '4242424242424242', brand: 'visa', last4: '4242', expMonth: 1, expYear: 2030 } } }, 400, 'card_number_refused', '/payment/card/token'],
+    ['a note of whitespace only', { ...orderInput(), notes: [' \t\n '] }, 400, 'validation_failed', '/notes/0'],
     ['a body nested thousands of levels deep', `${'['.repeat(5000)}${']'.repeat(5000)}`, 400, 'validation_failed', `${'/0'.repeat(64)}`],
     ['a note nested too deep', { ...orderInput(), notes: [JSON.parse(`${'['.repeat(100)}"x"${']'.repeat(100)}`)] }, 400, 'validation_failed', `/notes${'/0'.repeat(63)}`],
     ['card details on a non-card payment', { ...orderInput(), payment: { method: 'check', card: orderInput().payment.card } }, 400, 'validation_failed', '/payment/card'],

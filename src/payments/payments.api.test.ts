@@ -60,6 +60,18 @@ describeEachDatabase('payments through the sandbox gateway', (get) => {
       expect(captured.json()).toMatchObject({ status: 'processed', paid: order.summary.total, authorized: 0 });
       const again = await env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/payments/capture`, payload: {} });
       expect(again.statusCode).toBe(409);
+
+      // Rejecting (cancelling) an authorized order releases the hold on the customer's money, and nothing is captured after.
+      const cancelled = await place(await env.card('approved'));
+      expect(cancelled.payment.status).toBe('authorized');
+      const rejected = await env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${cancelled.orderId}/reject`, payload: { reason: 'customer cancelled' } });
+      expect(rejected.statusCode, rejected.body).toBe(200);
+      const after = await ledger(cancelled.orderId);
+      expect(after.entries.map((e: { kind: string; status: string }) => [e.kind, e.status])).toEqual([['authorize', 'approved'], ['void', 'approved']]);
+      expect(after).toMatchObject({ status: 'voided', authorized: 0, paid: 0 });
+      const late = await env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${cancelled.orderId}/payments/capture`, payload: {} });
+      expect(late.statusCode).toBe(409);
+      expect(late.json().detail).toContain('rejected');
     } finally {
       await env.t.as('admin', { method: 'PUT', url: '/api/v1/payments/settings', payload: { cardMode: 'sale', version: put.json().version } });
     }

@@ -6,6 +6,17 @@ import { insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js'
 import { openAuthorizations } from '../ledger/payment-state.js';
 
 /**
+ * Stages whose order must not have its money taken: it has not passed fraud review or been accepted, or
+ * it was cancelled (rejecting voids the authorization; one kept by a failed void must not be taken).
+ */
+const NOT_CAPTURABLE_IN: Partial<Record<string, string>> = {
+  fraud_review: 'approve it in Fraud Review, which takes the payment',
+  rejected: 'a rejected order is cancelled',
+  quote_request: 'a quote is not an order yet',
+  quote_sent: 'a quote is not an order yet',
+};
+
+/**
  * Writes a `started` capture of the order's open authorization (perform it after commit). Refused unless
  * money is authorized, and never beyond the authorized amount. One capture at a time: a second request
  * while one is in flight is refused instead of racing it.
@@ -13,6 +24,8 @@ import { openAuthorizations } from '../ledger/payment-state.js';
 export async function startCapture(trx: Trx, orderNumber: string, amount: number | undefined, actor: string, now = Date.now()): Promise<number> {
   const order = await lockOrderByNumber(trx, orderNumber);
   if (!order) throw notFound('order', orderNumber);
+  const notYet = NOT_CAPTURABLE_IN[order.stage];
+  if (notYet) throw new AppError('transition_refused', `${orderNumber}: not captured while the order is in ${order.stage}: ${notYet}`);
   const rows = await listLedgerRows(trx, order.id);
   if (rows.some((r) => r.kind === 'capture' && (r.status === 'started' || r.status === 'unknown'))) {
     throw new AppError('conflict', `${orderNumber}: a capture is already in progress`);
