@@ -186,3 +186,18 @@ function calculateRefundOrNull(o: RefundableOrder, r: RefundRequest) {
     return null;
   }
 }
+
+describe('units refunded after tax was refunded on its own', () => {
+  it('returns their tax only as far as it was not returned already, and still refunds exactly what was paid', () => {
+    // Line 1: 3 × 1000 + 240 tax; line 2: 1000 + 160 tax; shipping 500 + 40 tax. Paid 4940.
+    // Refunded before: 1 unit of line 1 (1080), line 2 (1160), shipping (540) and 50 of extra tax: 2830.
+    const o = order({
+      lines: [line({ tax: 240, quantityRefunded: 1 }), line({ lineNo: 2, quantity: 1, tax: 160, quantityRefunded: 1 })],
+      shippingTotal: 500, shippingTax: 40, shippingRefunded: 500, extraTaxRefunded: 50, refundable: 4940 - 2830,
+    });
+    const rest = calculateRefund(o, { items: [{ lineNo: 1, quantity: 2 }] });
+    expect(rest.total).toBe(4940 - 2830); // the two units' 2160 less the 50 of their tax already returned
+    expect(rest.tax).toBe(0);
+    expect(fieldOf(() => calculateRefund(o, { items: [{ lineNo: 1, quantity: 2 }], tax: 1 }))).toBe('/tax');
+  });
+});

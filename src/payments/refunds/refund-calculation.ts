@@ -103,10 +103,14 @@ export function calculateRefund(order: RefundableOrder, request: RefundRequest):
 
   const tax = request.tax ?? 0;
   const taxTotal = order.lines.reduce((sum, l) => sum + l.tax, 0) + order.shippingTax;
-  const taxLeft = taxTotal - taxRefundedOf(order) - lineTax - shippingTax;
-  if (tax > taxLeft) throw invalid('/tax', `${Math.max(0, taxLeft)} of the tax is left to refund, not ${tax}`);
+  const unrefundedTax = taxTotal - taxRefundedOf(order);
+  // Tax refunded earlier on its own ("extra tax") may already have returned the tax of these units:
+  // that part is not returned again, so everything refunded step by step still adds up to what was paid.
+  const alreadyReturned = Math.max(0, lineTax + shippingTax - unrefundedTax);
+  const taxLeft = Math.max(0, unrefundedTax - lineTax - shippingTax);
+  if (tax > taxLeft) throw invalid('/tax', `${taxLeft} of the tax is left to refund, not ${tax}`);
 
-  const computed = lines.reduce((sum, l) => sum + l.amount, 0) + shipping + shippingTax + tax;
+  const computed = lines.reduce((sum, l) => sum + l.amount, 0) + shipping + shippingTax + tax - alreadyReturned;
   const total = request.amount ?? computed;
   const field = request.amount !== undefined ? '/amount' : lines.length || !shipping && !tax ? '/items' : shipping ? '/shipping' : '/tax';
   if (total <= 0) {
