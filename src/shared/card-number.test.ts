@@ -11,6 +11,11 @@ describe('card numbers in free text', () => {
       'ref 99 4111 1111 1111 1111',
       'ref 99 4111 1111 1111 1111 12 26', // numbers on both sides
       '1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 4111 1111 1111 1111', // far along a long run
+      '4111\u00a01111\u00a01111\u00a01111', // non-breaking spaces, as pasted from a document
+      '4111\t1111\t1111\t1111',
+      '4111\u20091111\u202f1111 1111', // thin and narrow non-breaking spaces
+      '4111\u20131111\u20131111\u20131111', // en dashes
+      '4111\u20111111\u20111111\u20111111', // non-breaking hyphens
     ]) {
       expect(containsCardNumber(text), text).toBe(true);
       expect(findCardNumber({ notes: ['ok', text] }), text).toBe('/notes/1');

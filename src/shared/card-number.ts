@@ -1,7 +1,7 @@
 import { AppError } from './errors.js';
 /**
  * Card numbers (PAN) never enter Orderdeck outside the vault. This finds any Luhn-valid sequence of
- * 13–19 digits in free text, allowing the spaces and dashes people type between digit groups.
+ * 13–19 digits in free text, allowing the spaces and dashes people type (or paste) between digit groups.
  *
  * How: the text is split into runs of digit groups joined by a single space or dash ("ref 99 4111 1111
  * 1111 1111 12/26" holds the run "99 4111 1111 1111 1111 12"), and within a run every contiguous
@@ -38,11 +38,14 @@ export function luhnValid(digits: string): boolean {
 }
 
 /**
- * Stretches of digits, spaces and dashes starting with a digit; the runs are cut out of them below. A
+ * Stretches of digits and separators starting with a digit; the runs are cut out of them below. The one
+ * character that may join two groups is a space or a dash, including those pasted from documents (tab,
+ * non-breaking and thin spaces, non-breaking hyphen, en dash). One only, so that numbers merely listed
+ * near each other ("2024-05-01 - 2024-06-30") do not join into a card number they only add up to. A
  * single-class loop: no backtracking state per character, so it is fast and does not overflow the
  * regular expression stack on a long input, as a pattern repeating "separator, digits" does.
  */
-const DIGIT_STRETCH = /\d[\d -]*/g;
+const DIGIT_STRETCH = /\d[\d \t\u00a0\u2009\u202f\u2011\u2013-]*/g;
 const RING = 32; // > MAX_DIGITS + 1: holds every group a sequence ending at the current one can start at
 const SLOT = RING - 1;
 // Scratch per group of the current run (slot k & SLOT); scan() is synchronous and never re-entered.
@@ -104,7 +107,7 @@ function scan(text: string, found: (start: number, end: number) => boolean): voi
         const before = (digits & 1) === 0 ? sumBeforeEven[slot]! : sumBeforeOdd[slot]!;
         if (sum === before && found(offset + groupStartChar[slot]!, offset + i)) return;
       }
-      // One space or dash followed by a digit joins the next group to the run; anything else ends it.
+      // One separator followed by a digit joins the next group to the run; anything else ends it.
       const next = i + 1 < n ? stretch.charCodeAt(i + 1) : -1;
       if (next >= 48 && next <= 57) {
         k++;
@@ -125,7 +128,7 @@ export function cardNumberSpans(text: string): CardNumberSpan[] {
   const spans: CardNumberSpan[] = [];
   if (text.length >= MIN_DIGITS) {
     scan(text, (start, end) => {
-      spans.push({ start, end, digits: text.slice(start, end).replace(/[ -]/g, '') });
+      spans.push({ start, end, digits: text.slice(start, end).replace(/\D/g, '') });
       return false;
     });
   }
