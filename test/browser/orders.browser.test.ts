@@ -202,9 +202,25 @@ describeInBrowser('orders: search, queues, order detail', (dialect) => {
       const totals = await env.db.selectFrom('orders').select(['order_number', 'total']).where('stage', '=', 'hold').orderBy('total', 'desc').orderBy('id', 'desc').execute();
       await expect.poll(() => resultIds(page, 'Review Orders')).toEqual(totals.map((o) => o.order_number));
 
+      // Two views of the same search: the one picked is the one shown and acted on.
+      await page.getByRole('button', { name: 'Save view…' }).click();
+      await page.getByLabel('View name').fill('Held, a copy');
+      await page.getByRole('button', { name: 'Save', exact: true }).click();
+      await page.getByRole('button', { name: 'Save view…' }).waitFor();
+      const picker = page.getByLabel('Saved view', { exact: true });
+      const shown = () => picker.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? null);
+      await picker.selectOption({ label: 'Held, biggest first' });
+      await expect.poll(shown).toBe('Held, biggest first');
+      await picker.selectOption({ label: 'Held, a copy' });
+      await expect.poll(shown).toBe('Held, a copy');
       await page.getByRole('button', { name: 'Delete…' }).click();
       await page.getByRole('alertdialog', { name: 'Delete view' }).getByRole('button', { name: 'Delete' }).click();
-      await expect.poll(() => page.getByLabel('Saved view', { exact: true }).locator('option').allTextContents()).toEqual(['No saved views yet']);
+      await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['Choose a view…', 'Held, biggest first']);
+
+      await picker.selectOption({ label: 'Held, biggest first' });
+      await page.getByRole('button', { name: 'Delete…' }).click();
+      await page.getByRole('alertdialog', { name: 'Delete view' }).getByRole('button', { name: 'Delete' }).click();
+      await expect.poll(() => picker.locator('option').allTextContents()).toEqual(['No saved views yet']);
     });
   });
 

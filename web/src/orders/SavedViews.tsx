@@ -30,9 +30,13 @@ export function SavedViews({ scope, params, onApply }: Props) {
 
   const query = viewQueryOf(params);
   const columns = params.get(COLUMNS_PARAM)?.split(',').filter(Boolean) ?? [];
-  const current = views?.find((v) => normalize(v.query) === query && sameList(v.columns, columns)) ?? null;
   const [selectedId, setSelectedId] = useState<number | null>(null);
-  const selected = current ?? views?.find((v) => v.id === selectedId) ?? null;
+  const matches = (v: SavedView) => normalize(v.query) === query && sameList(v.columns, columns);
+  const chosen = views?.find((v) => v.id === selectedId) ?? null;
+  // The view picked last, while the list still shows it; else any view that shows this list (a link, a
+  // reload). Two views may hold the same search: the one the person picked is the one acted on.
+  const current = chosen && matches(chosen) ? chosen : views?.find(matches) ?? null;
+  const selected = current ?? chosen;
 
   const run = async (work: () => Promise<void>) => {
     setWorking(true);
