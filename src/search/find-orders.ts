@@ -4,6 +4,7 @@ import { hiddenStagesError } from '../auth/stage-access.js';
 import type { Executor } from '../db/database.js';
 import { toOrderListItem } from '../orders/orders.mapper.js';
 import type { OrderListItemDto } from '../orders/orders.schemas.js';
+import { assertCurrency } from '../orders/order-input.js';
 import { invalid } from '../shared/errors.js';
 import type { Stage } from '../stages/stages.js';
 import { normalizeTerm, phoneDigits, postalTerm, FREE_TEXT_KINDS, type TermKind, words } from './search-terms.js';
@@ -78,6 +79,7 @@ export function toOrderSearch(q: SearchOrdersQueryT, settings: SearchSettings, v
     paid: range(q.paidFrom, q.paidTo, 'paidFrom', 'paidTo'),
     shipped: range(q.shippedFrom, q.shippedTo, 'shippedFrom', 'shippedTo'),
     total: { from: q.totalMin, to: q.totalMax },
+    currency: q.currency === undefined ? undefined : (assertCurrency(q.currency, 'querystring:/currency'), q.currency),
     sort,
     after: q.cursor === undefined ? undefined : decodeCursor(q.cursor, sort),
     limit: q.limit ?? 50,

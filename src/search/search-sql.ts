@@ -46,6 +46,8 @@ export interface OrderSearch {
   paid: Range;
   shipped: Range;
   total: Range;
+  /** Only orders in this currency: a total range means amounts in one currency's minor units. */
+  currency?: string | undefined;
   sort: SearchSort;
   after?: Keyset | undefined;
   limit: number;
@@ -162,6 +164,7 @@ export function conditions(b: Build, s: OrderSearch): Sql[] {
   if (s.orderNumber) out.push(...orderNumberConditions(b.db, s.orderNumber, col(b, 'order_number')));
   out.push(...rangeOn(col(b, 'created_at'), s.created), ...rangeOn(col(b, 'paid_at'), s.paid));
   out.push(...rangeOn(col(b, 'shipped_at'), s.shipped), ...rangeOn(col(b, 'total'), s.total));
+  if (s.currency !== undefined) out.push(sql`${col(b, 'currency')} = ${s.currency}`);
   for (const f of s.terms) out.push(termExists(b.db, f));
   const keyset = keysetCondition(s, 'o.created_at', 'o.id');
   if (keyset) out.push(keyset);

@@ -21,8 +21,9 @@ const SCENARIOS: Record<string, Partial<CreateOrderInput>> = {
     fraudHold: true,
     shipping: { firstName: 'Charles', lastName: 'Babbage', company: 'Analytical Engines Ltd', line1: '5 Rue de Rivoli', city: 'Paris', postalCode: '75001', country: 'FR' },
   },
-  widget: { items: item('WIDGET-9', 333, 3), payment: { method: 'paypal' }, customFields: { custom2: 'Rush' } },
+  widget: { items: item('WIDGET-9', 333, 3), payment: { method: 'paypal', status: 'unprocessed', reference: 'PAYID-WIDGET9' }, customFields: { custom2: 'Rush' } },
   quote: { payment: { method: 'quote_request' } },
+  euro: { currency: 'EUR', items: item('EURO-1', 1200) },
 };
 
 describeEachDatabase('order search API', (getDb) => {
@@ -71,8 +72,8 @@ describeEachDatabase('order search API', (getDb) => {
   });
 
   it('finds exactly the orders each filter names', async () => {
-    const { grace, alan, charles, widget, quote } = placed as Record<string, Placed>;
-    const defaults = [charles!, widget!, quote!, ...fillers];
+    const { grace, alan, charles, widget, quote, euro } = placed as Record<string, Placed>;
+    const defaults = [charles!, widget!, quote!, euro!, ...fillers];
     const cases: [string, Placed[]][] = [
       ['', all()],
       ['email=GRACE.HOPPER@NAVY.MIL', [grace!]],
@@ -104,6 +105,11 @@ describeEachDatabase('order search API', (getDb) => {
       ['paymentMethod=check,paypal', [alan!, widget!]],
       ['totalMin=10000', [grace!, alan!]],
       ['totalMin=1000&totalMax=1500', [widget!, ...fillers.filter((f) => f.total <= 1500)]],
+      ['totalMin=10000&currency=USD', [grace!, alan!]],
+      ['totalMin=1000&totalMax=1500&currency=USD', [widget!, ...fillers.filter((f) => f.total <= 1500)]],
+      ['currency=EUR', [euro!]],
+      ['totalMin=1000&totalMax=5000&currency=EUR', [euro!]],
+      ['totalMin=1000&totalMax=5000&currency=GBP', []],
       [`orderId=${grace!.orderId}`, [grace!]],
       [`orderId=${grace!.orderId.toLowerCase()}`, [grace!]],
       [`orderId=${grace!.orderId.replace('OD-', '')}`, [grace!]],
@@ -121,13 +127,13 @@ describeEachDatabase('order search API', (getDb) => {
   });
 
   it('combines filters', async () => {
-    const { grace, alan } = placed as Record<string, Placed>;
+    const { grace, alan, euro } = placed as Record<string, Placed>;
     expect(await find('tag=vip&stage=accounts_receivable')).toEqual([alan!.orderId]);
     expect(await find('tag=vip&country=us&paymentStatus=processed')).toEqual([grace!.orderId]);
     expect(await find('name=lovel&stage=shipping_department&totalMax=1600')).toEqual(ids(fillers.filter((f) => f.total <= 1600)));
     expect(await find('q=lovel&sku=fill-1')).toEqual(ids(fillers.filter((_, i) => i % 3 === 1)));
     expect(await find(`createdFrom=${alan!.createdAt}&createdTo=${alan!.createdAt}`)).toEqual(ids(all().filter((o) => o.createdAt === alan!.createdAt)));
-    expect(await find('paidFrom=2000-01-01T00:00:00Z&stage=shipping_department')).toEqual(ids([grace!, ...fillers]));
+    expect(await find('paidFrom=2000-01-01T00:00:00Z&stage=shipping_department')).toEqual(ids([grace!, euro!, ...fillers]));
     expect(await find('shippedFrom=2000-01-01T00:00:00Z')).toEqual([]);
   });
 
@@ -185,7 +191,7 @@ describeEachDatabase('order search API', (getDb) => {
       ['limit=0', 'querystring:/limit'], ['limit=201', 'querystring:/limit'], ['limit=ten', 'querystring:/limit'],
       ['createdFrom=yesterday', 'querystring:/createdFrom'], ['totalMin=-1', 'querystring:/totalMin'], ['colour=red', 'querystring:/colour'],
       ['orderId=*42', 'querystring:/orderId'], ['paymentStatus=paid', 'querystring:/paymentStatus/0'], ['country=USA', 'querystring:/country'],
-      ['q=!!!', 'querystring:/q'], ['phone=12', 'querystring:/phone'], ['email=a&email=b', 'querystring:/email'],
+      ['q=!!!', 'querystring:/q'], ['currency=usd', 'querystring:/currency'], ['currency=ABC', 'querystring:/currency'], ['phone=12', 'querystring:/phone'], ['email=a&email=b', 'querystring:/email'],
     ];
     for (const [query, field] of cases) {
       const res = await t.as('read_only', { method: 'GET', url: `/api/v1/orders?${query}` });

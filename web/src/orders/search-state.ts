@@ -47,6 +47,9 @@ export function apiQueryOf(params: URLSearchParams, opts: { stages?: readonly St
     stages = inside.length ? inside : [...opts.stages];
   }
   if (stages.length) out.set('stage', stages.join(','));
+  // A total range is in one currency's minor units: only that currency's orders are compared with it.
+  const currency = params.get(CURRENCY_PARAM);
+  if (currency && (params.has('totalMin') || params.has('totalMax'))) out.set('currency', currency);
   out.set('sort', sortOf(params, opts.defaultSort));
   return out.toString();
 }
