@@ -56,7 +56,7 @@ export async function startRetry(
   const token = opts.cardToken ?? payment.card?.token;
   const card = token ? await findVaultCard(trx, token) : undefined;
   if (opts.cardToken && !card) throw invalid('/cardToken', 'no card with this token is in the vault; store the card first (POST /vault/cards)');
-  if (!card) throw new AppError('conflict', `${orderNumber} has no card in the vault to charge; send cardToken with a newly vaulted card`, { field: '/cardToken' });
+  if (!card) throw new AppError('conflict', `${orderNumber} has no saved card to charge: send the customer a payment request, or retry with a new card (cardToken)`, { field: '/cardToken' });
   if (card.token !== payment.card?.token) {
     const stored: StoredPayment = { ...payment, card: { token: card.token, brand: card.brand, last4: card.last4, expMonth: card.exp_month, expYear: card.exp_year } };
     if (!(await updateOrderRow(trx, order.id, order.version, { payment_json: JSON.stringify(stored), updated_at: opts.now }))) {
