@@ -1,4 +1,5 @@
 import { AppError, invalid } from '../../shared/errors.js';
+import { formatMoney } from '../../shared/money.js';
 
 /** An order line as a refund sees it: what was sold and how many units are already refunded (or being refunded). */
 export interface RefundableLine {
@@ -23,6 +24,8 @@ export interface RefundableOrder {
   extraTaxRefunded: number;
   /** Money that may still go back: paid less refunded (0 while refunds are blocked). */
   refundable: number;
+  /** For the messages: amounts are shown as money ("$4.95") to the person who typed them as money. */
+  currency?: string | undefined;
 }
 
 export interface RefundRequest {
@@ -96,9 +99,10 @@ export function calculateRefund(order: RefundableOrder, request: RefundRequest):
     lineTax += slice(line.tax, line.quantityRefunded, item.quantity, line.quantity);
   });
 
+  const money = (n: number) => (order.currency ? formatMoney(n, order.currency) : String(n));
   const shipping = request.shipping ?? 0;
   const shippingLeft = order.shippingTotal - order.shippingRefunded;
-  if (shipping > shippingLeft) throw invalid('/shipping', `${shippingLeft} of the shipping is left to refund, not ${shipping}`);
+  if (shipping > shippingLeft) throw invalid('/shipping', `${money(shippingLeft)} of the shipping is left to refund, not ${money(shipping)}`);
   const shippingTax = slice(order.shippingTax, order.shippingRefunded, shipping, order.shippingTotal);
 
   const tax = request.tax ?? 0;
@@ -108,7 +112,7 @@ export function calculateRefund(order: RefundableOrder, request: RefundRequest):
   // that part is not returned again, so everything refunded step by step still adds up to what was paid.
   const alreadyReturned = Math.max(0, lineTax + shippingTax - unrefundedTax);
   const taxLeft = Math.max(0, unrefundedTax - lineTax - shippingTax);
-  if (tax > taxLeft) throw invalid('/tax', `${taxLeft} of the tax is left to refund, not ${tax}`);
+  if (tax > taxLeft) throw invalid('/tax', `${money(taxLeft)} of the tax is left to refund, not ${money(tax)}`);
 
   const computed = lines.reduce((sum, l) => sum + l.amount, 0) + shipping + shippingTax + tax - alreadyReturned;
   const total = request.amount ?? computed;
@@ -119,7 +123,7 @@ export function calculateRefund(order: RefundableOrder, request: RefundRequest):
       : 'nothing to refund: choose items, shipping, tax or an amount');
   }
   if (total > order.refundable) {
-    throw new AppError('validation_failed', `${total} is more than the ${order.refundable} that may still be refunded`, { field, details: { refundable: order.refundable } });
+    throw new AppError('validation_failed', `${money(total)} is more than the ${money(order.refundable)} that may still be refunded`, { field, details: { refundable: order.refundable } });
   }
   return { lines, shipping, shippingTax, tax, computed, total, refundable: order.refundable };
 }

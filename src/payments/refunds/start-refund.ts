@@ -51,6 +51,7 @@ export async function refundableOrderOf(db: Executor, order: OrderRow, rows: rea
     shippingRefunded: extras.shipping,
     extraTaxRefunded: extras.extraTax,
     refundable: Math.max(0, Number(order.paid_total) - Number(order.refunded_total)),
+    currency: order.currency,
   };
 }
 
