@@ -10,6 +10,7 @@ import * as fraud from './migrations/2026-11-26T1210-fraud.js';
 import * as receivables from './migrations/2026-11-26T1230-receivables.js';
 import * as payLinks from './migrations/2026-11-26T1240-pay-links.js';
 import * as gatewayEventOutcome from './migrations/2026-11-27T0900-gateway-event-outcome.js';
+import * as searchTermsRevision from './migrations/2026-11-27T2200-search-terms-revision.js';
 import type { Db } from './database.js';
 
 /** Migrations are listed here by name, oldest first; names sort by time so order never depends on the file system. */
@@ -25,6 +26,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-26T1230-receivables': receivables,
   '2026-11-26T1240-pay-links': payLinks,
   '2026-11-27T0900-gateway-event-outcome': gatewayEventOutcome,
+  '2026-11-27T2200-search-terms-revision': searchTermsRevision,
 };
 
 class StaticProvider implements MigrationProvider {

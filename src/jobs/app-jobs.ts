@@ -7,8 +7,9 @@ import type { JobDefinition } from './scheduler.js';
 import { deliverPendingEmails } from '../mail/deliver-emails.js';
 import { createConfiguredTransport } from '../mail/transport.js';
 import { deleteFraudSignalsBefore } from '../fraud/fraud.repository.js';
+import { upgradeSearchTerms } from '../search/search-terms-upgrade.js';
 
-export const JOB_NAMES = ['payment-recovery', 'ar-schedule', 'email-delivery', 'fraud-signal-pruning'] as const;
+export const JOB_NAMES = ['payment-recovery', 'ar-schedule', 'email-delivery', 'fraud-signal-pruning', 'search-terms-refresh'] as const;
 
 /** Velocity windows are at most 30 days (the settings' bound); a day more keeps every window whole. */
 const SIGNAL_RETENTION_MS = 31 * 86_400_000;
@@ -57,6 +58,14 @@ export function appJobs(
       intervalMs: 3_600_000,
       leaseMs: 600_000,
       run: async ({ now }) => ({ deleted: await deleteFraudSignalsBefore(db, now - SIGNAL_RETENTION_MS) }),
+    },
+    {
+      // After an upgrade whose search word rules changed: existing orders get the new terms in small
+      // batches, resumable, while the server runs; a single settings read when nothing is due.
+      name: 'search-terms-refresh',
+      intervalMs: 300_000,
+      leaseMs: 600_000,
+      run: async ({ signal }) => ({ ...(await upgradeSearchTerms(db, { signal })) }),
     },
   ];
 }

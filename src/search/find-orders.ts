@@ -1,5 +1,4 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { getCountries, getCountryCallingCode } from 'libphonenumber-js';
 import { hiddenStagesError } from '../auth/stage-access.js';
 import type { Executor } from '../db/database.js';
 import { toOrderListItem } from '../orders/orders.mapper.js';
@@ -7,7 +6,8 @@ import type { OrderListItemDto } from '../orders/orders.schemas.js';
 import { assertCurrency } from '../orders/order-input.js';
 import { invalid } from '../shared/errors.js';
 import type { Stage } from '../stages/stages.js';
-import { normalizeTerm, phoneDigits, postalTerm, FREE_TEXT_KINDS, type TermKind, words } from './search-terms.js';
+import { freeTextFilters, phoneCandidates } from './query-terms.js';
+import { normalizeTerm, postalTerm, type TermKind, words } from './search-terms.js';
 import { type Keyset, type OrderNumberFilter, type OrderSearch, prefixUpperBound, type Range, type TermFilter } from './search-sql.js';
 import { findOrderPage } from './search.repository.js';
 import type { SearchOrdersQueryT, SearchSort } from './search.schemas.js';
@@ -69,7 +69,7 @@ export function toOrderSearch(q: SearchOrdersQueryT, settings: SearchSettings, v
     for (const w of requireWords(q.name, 'name')) terms.push({ kinds: ['name'], prefix: w });
   }
   if (q.q !== undefined) {
-    for (const w of freeTextWords(q.q)) terms.push({ kinds: FREE_TEXT_KINDS, prefix: w });
+    terms.push(...freeTextFilters(q.q));
   }
   return {
     stages, paymentStatuses: splitList(q.paymentStatus), paymentMethods: splitList(q.paymentMethod),
@@ -99,34 +99,11 @@ function requireWords(value: string, field: string): string[] {
   return found;
 }
 
-/** Free text split as the writer splits it; a phone typed with spaces or dashes becomes one digit run. */
-function freeTextWords(text: string): string[] {
-  if (/^[+\d\s().-]+$/.test(text) && phoneDigits(text).length >= 7) return [phoneDigits(text)];
-  return requireWords(text, 'q');
-}
-
 function range(from: string | undefined, to: string | undefined, fromField: string, toField: string): Range {
   const r: Range = { from: from === undefined ? undefined : Date.parse(from), to: to === undefined ? undefined : Date.parse(to) };
   if (Number.isNaN(r.from)) throw invalid(`querystring:/${fromField}`, 'is not a date-time');
   if (Number.isNaN(r.to)) throw invalid(`querystring:/${toField}`, 'is not a date-time');
   return r;
-}
-
-const CALLING_CODES = [...new Set(getCountries().map((c) => getCountryCallingCode(c)))];
-
-/**
- * Phones are indexed as E.164 digits. A number typed with `+` or `00` is matched exactly; any other is
- * matched as typed and also as a national number under every calling code (trunk 0 dropped), which
- * is how "020 7946 0958" finds +44 20 7946 0958 without a suffix index.
- */
-export function phoneCandidates(input: string): string[] {
-  const trimmed = input.trim();
-  const digits = phoneDigits(trimmed);
-  if (digits.length < 3) throw invalid('querystring:/phone', 'needs at least 3 digits');
-  if (trimmed.startsWith('+')) return [digits];
-  if (digits.startsWith('00')) return [digits.slice(2)];
-  const national = digits.replace(/^0+/, '');
-  return [...new Set([digits, ...CALLING_CODES.map((cc) => `${cc}${national}`)])];
 }
 
 /**

@@ -12,6 +12,11 @@ export interface TermFilter {
   /** Exact terms (any of them matches) or one prefix. */
   exact?: string[];
   prefix?: string;
+  /**
+   * Other readings of the same word, any of which also matches, each exact or a prefix: "1aa" after
+   * "sw1a" may end the postcode "sw1a1aa", "020 7946 0018" is a national phone number (free-text.ts).
+   */
+  or?: readonly TermFilter[];
   /** A prefix expanded into the (term, kind) pairs it covers (term-expansion.ts): walkable in creation order. */
   pairs?: readonly (readonly [string, TermKind])[];
   /** A prefix too wide to expand (many distinct terms); counted over its whole index stretch (wideRange). */
@@ -66,6 +71,11 @@ export const list = (values: readonly (string | number)[]) => sql.join(values.ma
 export const COLUMNS = sql.join(ORDER_LIST_COLUMNS.map((c) => sql.ref(`o.${c}`)));
 
 export function termMatch(f: TermFilter, t: string): Sql {
+  if (!f.or?.length) return readingMatch(f, t);
+  return sql`(${sql.join([f, ...f.or].map((m) => sql`(${readingMatch(m, t)})`), sql` or `)})`;
+}
+
+function readingMatch(f: TermFilter, t: string): Sql {
   const term = sql.ref(`${t}.term`);
   const kind = f.kinds.length === 1 ? sql`${sql.ref(`${t}.kind`)} = ${f.kinds[0]}` : sql`${sql.ref(`${t}.kind`)} in (${list(f.kinds)})`;
   if (f.exact) return f.exact.length === 1 ? sql`${term} = ${f.exact[0]} and ${kind}` : sql`${term} in (${list(f.exact)}) and ${kind}`;
@@ -85,7 +95,7 @@ export function prefixUpperBound(prefix: string): string | null {
 }
 
 /** A single exact (term, kind) pair: its primary-key range is already in creation order. */
-export const isOrderedTerm = (f: TermFilter) => f.exact?.length === 1 && f.kinds.length === 1;
+export const isOrderedTerm = (f: TermFilter) => f.exact?.length === 1 && f.kinds.length === 1 && !f.or?.length;
 
 /**
  * Per-row check that an order carries the term: a point lookup on the primary key, or the order's few

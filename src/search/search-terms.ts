@@ -22,14 +22,42 @@ export function normalizeTerm(value: string): string {
   return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim().slice(0, MAX_TERM);
 }
 
+const SEPARATORS = /[\s,;:/()"!?]+/;
+/** Straight and typographic apostrophes: storefronts send "O’Brien" as often as "O'Brien". */
+const APOSTROPHES = /['\u2018\u2019\u02bc]/g;
+const trimEnds = (word: string) => word.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
+
 /** Splits free text into word terms: letters and digits, keeping inner dots, @, - and _ (emails, SKUs). */
 export function words(value: string): string[] {
   const out: string[] = [];
-  for (const raw of normalizeTerm(value).split(/[\s,;:/()"'!?]+/)) {
-    const word = raw.replace(/^[^\p{L}\p{N}]+|[^\p{L}\p{N}]+$/gu, '');
-    if (word) out.push(word);
+  for (const raw of normalizeTerm(value).split(SEPARATORS)) {
+    for (const part of raw.split(APOSTROPHES)) {
+      const word = trimEnds(part);
+      if (word) out.push(word);
+    }
   }
   return out;
+}
+
+/**
+ * What a name or address is indexed under: its words, plus the later parts of a hyphenated word ("jones"
+ * of "smith-jones"; "smith" is found as the whole's prefix) and an elided word written whole ("obrien"
+ * beside "o" and "brien"), so each way staff type it finds it. Parts without a letter ("14" of "12-14")
+ * and single letters add nothing a search would use, so they are not stored.
+ */
+export function indexedWords(value: string): string[] {
+  const out = words(value);
+  for (const raw of normalizeTerm(value).split(SEPARATORS)) {
+    const joined = trimEnds(raw.replace(APOSTROPHES, ''));
+    if (joined !== trimEnds(raw)) out.push(joined);
+    for (const word of joined.includes('-') ? [joined, ...words(raw)] : []) {
+      for (const part of word.split('-').slice(1)) {
+        const p = trimEnds(part);
+        if (p.length >= 2 && /\p{L}/u.test(p)) out.push(p);
+      }
+    }
+  }
+  return [...new Set(out)];
 }
 
 export const phoneDigits = (phone: string): string => phone.replace(/\D/g, '');
@@ -61,12 +89,12 @@ export function termsForOrder(o: SearchableOrder): Term[] {
   add('order', normalizeTerm(o.orderNumber));
   add('email', normalizeTerm(o.email));
   for (const a of o.addresses) {
-    for (const w of words(`${a.firstName} ${a.lastName}`)) add('name', w);
+    for (const w of indexedWords(`${a.firstName} ${a.lastName}`)) add('name', w);
     if (a.company) add('company', normalizeTerm(a.company));
     if (a.phone) add('phone', phoneDigits(a.phone));
     if (a.postalCode) add('postal', postalTerm(a.postalCode));
     add('country', normalizeTerm(a.country));
-    for (const w of words(`${a.line1} ${a.line2 ?? ''} ${a.city}`)) add('addr', w);
+    for (const w of indexedWords(`${a.line1} ${a.line2 ?? ''} ${a.city}`)) add('addr', w);
   }
   for (const sku of o.skus) add('sku', normalizeTerm(sku));
   for (const tag of o.tags) add('tag', normalizeTerm(tag));

@@ -6,7 +6,7 @@ import {
   and, COLUMNS, conditions, isOrderedTerm, list, listsOf, orderBy, orderNumberConditions, type OrderSearch, perCallPlan, prefixUpperBound, rangeOn, type Sql,
   type TermFilter, termMatch, without,
 } from './search-sql.js';
-import { expandPrefix, MAX_EXPANSION } from './term-expansion.js';
+import { expandReadings, MAX_EXPANSION } from './term-expansion.js';
 
 /*
  * The order search planner. Every page is a keyset walk that stops after limit + 1 rows; the choice is
@@ -43,10 +43,11 @@ const SET_SIZES: SetSizes = { small: SMALL_SET, largeTerm: LARGE_TERM_SET, expan
 
 function sources(db: Executor, s: OrderSearch, sizes: SetSizes): Source[] {
   const byCreated = s.sort.startsWith('created');
+  // By creation the candidates are sorted inside the covering term index, so larger sets stay cheap.
+  const termCap = byCreated ? sizes.largeTerm : sizes.small;
   const out: Source[] = s.terms.map((f) => ({
-    probe: f.broad ? wideRange(f.prefix!) : sql`select 1 from order_search_terms t where ${termMatch(f, 't')}`,
-    // By creation the candidates are sorted inside the covering term index, so larger sets stay cheap.
-    cap: byCreated ? sizes.largeTerm : sizes.small, term: f, ordered: byCreated && (isOrderedTerm(f) || !!f.pairs),
+    probe: f.or?.length ? readingsRange(f, termCap) : f.broad ? wideRange(f.prefix!) : sql`select 1 from order_search_terms t where ${termMatch(f, 't')}`,
+    cap: termCap, term: f, ordered: byCreated && (isOrderedTerm(f) || !!f.pairs),
   }));
   const onOrders = (where: Sql[], ordered = false): Source => ({ probe: sql`select 1 from orders o where ${and(where)}`, cap: sizes.small, orders: where, ordered });
   if (s.orderNumber) out.push(onOrders(orderNumberConditions(db, s.orderNumber)));
@@ -68,6 +69,19 @@ function sources(db: Executor, s: OrderSearch, sizes: SetSizes): Source[] {
 function wideRange(prefix: string): Sql {
   const upper = prefixUpperBound(prefix);
   return sql`select 1 from order_search_terms t where t.term >= ${prefix}${upper === null ? sql`` : sql` and t.term < ${upper}`}`;
+}
+
+/**
+ * A word with several readings is counted reading by reading, each bounded, and the counts added: an upper
+ * bound again. Counted as one OR, PostgreSQL would build a bitmap of every reading's whole range first,
+ * and a short word ("1" of "+1 202…") covers a large one.
+ */
+function readingsRange(f: TermFilter, cap: number): Sql {
+  const each = [f, ...f.or!].map((r, i) => {
+    const range = r.prefix !== undefined ? wideRange(r.prefix) : sql`select 1 from order_search_terms t where ${termMatch({ kinds: r.kinds, exact: r.exact! }, 't')}`;
+    return sql`select 1 as one from (${range} limit ${cap}) ${sql.raw(`r${i}`)}`;
+  });
+  return sql.join(each, sql` union all `);
 }
 
 async function boundedCount(db: Executor, source: Source): Promise<number> {
@@ -128,12 +142,12 @@ async function readCandidates(db: Executor, s: OrderSearch, source: Source, take
 /** Replaces prefix filters by the pairs they cover, where there are few; undefined when one covers none. */
 async function withExpandedPrefixes(db: Executor, s: OrderSearch, max: number): Promise<OrderSearch | undefined> {
   const terms: TermFilter[] = [];
-  const expanded = await Promise.all(s.terms.map((f) => (f.prefix === undefined ? undefined : expandPrefix(db, f, max))));
+  const expanded = await Promise.all(s.terms.map((f) => (f.prefix === undefined ? undefined : expandReadings(db, f, max))));
   for (const [i, f] of s.terms.entries()) {
     const pairs = expanded[i];
     if (pairs?.length === 0) return undefined;
     if (pairs) terms.push({ kinds: [...new Set(pairs.map((p) => p[1]))], exact: [...new Set(pairs.map((p) => p[0]))], pairs });
-    else terms.push(f.prefix !== undefined && max > 0 ? { ...f, broad: true } : f);
+    else terms.push(f.prefix !== undefined && max > 0 && !f.or?.length ? { ...f, broad: true } : f);
   }
   return { ...s, terms };
 }

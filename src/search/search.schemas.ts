@@ -45,7 +45,7 @@ export const SearchOrdersQuery = Type.Object(
     totalMin: Type.Optional(MinorUnits),
     totalMax: Type.Optional(MinorUnits),
     currency: Type.Optional(Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217: only orders in this currency (a total range is in its minor units)' })),
-    q: Type.Optional(Text('Free text: every word must begin an order id, name, email, address word, SKU, phone, company or postal code')),
+    q: Type.Optional(Text('Free text: every word must begin an order id, name, email, address word, SKU, phone, company or postal code; a postal code or phone number may be typed with spaces, a phone nationally or in E.164')),
     sort: Type.Optional(Type.Enum(SORTS, { default: 'created_desc', description: 'stage_entered_*: by time in the current stage (longest waiting first with _asc); needs a stage filter' })),
     limit: Type.Optional(Limit),
     cursor: Type.Optional(Cursor),

@@ -28,6 +28,23 @@ export async function expandPrefix(db: Executor, f: TermFilter, max = MAX_EXPANS
   return pairs.length > max ? undefined : pairs;
 }
 
+/**
+ * A word's filter expanded: the pairs every reading covers (free-text.ts gives all prefix readings of a
+ * word the same kinds, so the pairs' terms and kinds still combine only into pairs that were found).
+ * Undefined when a reading is exact (a phone number's many international forms: few exist, but finding
+ * which would take a seek each) or the readings cover more than `max` pairs.
+ */
+export async function expandReadings(db: Executor, f: TermFilter, max = MAX_EXPANSION): Promise<TermPair[] | undefined> {
+  const readings = [f, ...(f.or ?? [])];
+  if (readings.some((r) => r.prefix === undefined)) return undefined;
+  if (readings.length === 1) return expandPrefix(db, f, max);
+  const each = await Promise.all(readings.map((r) => expandPrefix(db, { kinds: r.kinds, prefix: r.prefix! }, max)));
+  if (each.some((pairs) => pairs === undefined)) return undefined;
+  const seen = new Set<string>();
+  const pairs = each.flatMap((p) => p!).filter(([term, kind]) => !seen.has(`${kind}\u0000${term}`) && !!seen.add(`${kind}\u0000${term}`));
+  return pairs.length > max ? undefined : pairs;
+}
+
 /** Every distinct (term, kind) starting with `prefix`, in index order, in one statement; undefined past MAX_SCAN. */
 async function pairsInRange(db: Executor, prefix: string): Promise<TermPair[] | undefined> {
   const upper = prefixUpperBound(prefix);
