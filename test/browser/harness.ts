@@ -70,6 +70,8 @@ const notPictured = new WeakSet<Browser>();
 /** The two sizes the back office is built for: a laptop and a tablet held upright. */
 export const DESKTOP: ViewportSize = { width: 1280, height: 800 };
 export const TABLET: ViewportSize = { width: 820, height: 1180 };
+/** A phone held upright: the pages must still fit its width, without scrolling sideways. */
+export const PHONE: ViewportSize = { width: 390, height: 844 };
 
 export interface PageOptions {
   viewport?: ViewportSize;

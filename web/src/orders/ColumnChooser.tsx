@@ -1,6 +1,6 @@
 import { useRef } from 'react';
 import { COLUMNS, type Column } from './columns';
-import { useDismissable } from './MultiSelect';
+import { useDismissable, useKeepOnScreen } from './MultiSelect';
 
 interface Props {
   shown: readonly Column[];
@@ -11,6 +11,7 @@ interface Props {
 export function ColumnChooser({ shown, onChange }: Props) {
   const ref = useRef<HTMLDetailsElement>(null);
   useDismissable(ref);
+  useKeepOnScreen(ref);
   const keys = shown.map((c) => c.key);
   const hidden = COLUMNS.filter((c) => !keys.includes(c.key));
   const move = (key: string, by: number) => {

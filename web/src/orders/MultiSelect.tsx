@@ -23,11 +23,36 @@ export function useDismissable(ref: RefObject<HTMLDetailsElement | null>): void 
   }, [ref]);
 }
 
+/**
+ * Opens a <details> popover towards whichever side keeps it on screen. It hangs from one edge of its
+ * summary; on a phone a summary in the right-hand column would push it past the viewport and make the
+ * whole page scroll sideways. The side is chosen each time it opens (`data-align` = start | end).
+ */
+export function useKeepOnScreen(ref: RefObject<HTMLDetailsElement | null>): void {
+  useEffect(() => {
+    const details = ref.current;
+    if (!details) return;
+    const place = () => {
+      if (!details.open) return;
+      const popup = details.querySelector<HTMLElement>(':scope > :not(summary)');
+      if (!popup) return;
+      details.removeAttribute('data-align');
+      const viewport = document.documentElement.clientWidth;
+      const box = popup.getBoundingClientRect();
+      if (box.right > viewport) details.setAttribute('data-align', 'end');
+      else if (box.left < 0) details.setAttribute('data-align', 'start');
+    };
+    details.addEventListener('toggle', place);
+    return () => details.removeEventListener('toggle', place);
+  }, [ref]);
+}
+
 /** A dropdown of checkboxes (a native <details>, so keyboard and screen readers work without a library). */
 export function MultiSelect({ label, options, selected, onChange, anyLabel = 'Any' }: Props) {
   const ref = useRef<HTMLDetailsElement>(null);
   const id = useId();
   useDismissable(ref);
+  useKeepOnScreen(ref);
 
   const picked = options.filter((o) => selected.includes(o.value));
   const summary = picked.length === 0 ? anyLabel : picked.length <= 2 ? picked.map((o) => o.label).join(', ') : `${picked.length} selected`;

@@ -71,50 +71,52 @@ function ArScheduleForm({ settings, readOnly }: { settings: ReturnType<typeof us
     <SettingsForm settings={settings} title="A/R retry schedule" readOnly={readOnly} onSubmit={submit} fields={['/days', ...rowFields]}
       description="Day N is N whole days after the order entered Accounts Receivable. Charges retry the card on file; a reject ends the wait.">
       <label className="checkbox st-line"><input type="checkbox" checked={enabled} onChange={(e) => setEnabled(e.target.checked)} /> Run the schedule</label>
-      <table className="table table-compact st-days" aria-label="Schedule days">
-        <thead><tr><th scope="col">Day</th><th scope="col">Action</th><th scope="col">Coupon</th><th scope="col"><span className="visually-hidden">Remove</span></th></tr></thead>
-        <tbody>
-          {rows.map((r, i) => (
-            <tr key={r.key}>
-              <td>
-                <select className="select" aria-label={`Day of row ${i + 1}`} value={r.day} onChange={(e) => change(r.key, { day: e.target.value })}>
-                  {DAYS.map((d) => <option key={d} value={d} disabled={d !== Number(r.day) && used.has(String(d))}>Day {d}</option>)}
-                </select>
-                {problem(`/days/${i}/day`) && <span className="field-error">{problem(`/days/${i}/day`)}</span>}
-              </td>
-              <td>
-                <select className="select" aria-label={`Action on day ${r.day}`} value={r.action} onChange={(e) => change(r.key, { action: e.target.value as DayDraft['action'] })}>
-                  <option value="charge">Retry the charge</option>
-                  <option value="reject">Reject the order</option>
-                </select>
-              </td>
-              <td>
-                {r.action === 'charge' ? (
-                  <div className="st-coupon">
-                    <select className="select" aria-label={`Coupon on day ${r.day}`} value={r.coupon} onChange={(e) => change(r.key, { coupon: e.target.value as DayDraft['coupon'] })}>
-                      <option value="none">No coupon</option>
-                      <option value="percent">Percent off</option>
-                      <option value="amount">Amount off</option>
-                    </select>
-                    {r.coupon !== 'none' && (
-                      <input className="input" inputMode="decimal" aria-label={`Coupon ${r.coupon === 'percent' ? 'percent' : 'amount'} on day ${r.day}`}
-                        value={r.value} onChange={(e) => change(r.key, { value: e.target.value })}
-                        aria-invalid={problem(`/days/${i}/coupon${r.coupon === 'percent' ? 'Percent' : 'Amount'}`) ? true : undefined} />
-                    )}
-                    {r.coupon === 'amount' && (
-                      <input className="input st-currency" maxLength={3} aria-label={`Coupon currency on day ${r.day}`} value={r.currency}
-                        onChange={(e) => change(r.key, { currency: e.target.value.toUpperCase() })}
-                        aria-invalid={problem(`/days/${i}/couponCurrency`) ? true : undefined} />
-                    )}
-                  </div>
-                ) : <span className="muted">—</span>}
-                {(['couponAmount', 'couponCurrency', 'couponPercent'] as const).map((f) => problem(`/days/${i}/${f}`) && <span key={f} className="field-error">{problem(`/days/${i}/${f}`)}</span>)}
-              </td>
-              <td><button type="button" className="btn btn-ghost btn-sm" aria-label={`Remove day ${r.day}`} onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}>Remove</button></td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <div className="st-days-wrap">
+        <table className="table table-compact st-days" aria-label="Schedule days">
+          <thead><tr><th scope="col">Day</th><th scope="col">Action</th><th scope="col">Coupon</th><th scope="col"><span className="visually-hidden">Remove</span></th></tr></thead>
+          <tbody>
+            {rows.map((r, i) => (
+              <tr key={r.key}>
+                <td>
+                  <select className="select" aria-label={`Day of row ${i + 1}`} value={r.day} onChange={(e) => change(r.key, { day: e.target.value })}>
+                    {DAYS.map((d) => <option key={d} value={d} disabled={d !== Number(r.day) && used.has(String(d))}>Day {d}</option>)}
+                  </select>
+                  {problem(`/days/${i}/day`) && <span className="field-error">{problem(`/days/${i}/day`)}</span>}
+                </td>
+                <td>
+                  <select className="select" aria-label={`Action on day ${r.day}`} value={r.action} onChange={(e) => change(r.key, { action: e.target.value as DayDraft['action'] })}>
+                    <option value="charge">Retry the charge</option>
+                    <option value="reject">Reject the order</option>
+                  </select>
+                </td>
+                <td>
+                  {r.action === 'charge' ? (
+                    <div className="st-coupon">
+                      <select className="select" aria-label={`Coupon on day ${r.day}`} value={r.coupon} onChange={(e) => change(r.key, { coupon: e.target.value as DayDraft['coupon'] })}>
+                        <option value="none">No coupon</option>
+                        <option value="percent">Percent off</option>
+                        <option value="amount">Amount off</option>
+                      </select>
+                      {r.coupon !== 'none' && (
+                        <input className="input" inputMode="decimal" aria-label={`Coupon ${r.coupon === 'percent' ? 'percent' : 'amount'} on day ${r.day}`}
+                          value={r.value} onChange={(e) => change(r.key, { value: e.target.value })}
+                          aria-invalid={problem(`/days/${i}/coupon${r.coupon === 'percent' ? 'Percent' : 'Amount'}`) ? true : undefined} />
+                      )}
+                      {r.coupon === 'amount' && (
+                        <input className="input st-currency" maxLength={3} aria-label={`Coupon currency on day ${r.day}`} value={r.currency}
+                          onChange={(e) => change(r.key, { currency: e.target.value.toUpperCase() })}
+                          aria-invalid={problem(`/days/${i}/couponCurrency`) ? true : undefined} />
+                      )}
+                    </div>
+                  ) : <span className="muted">—</span>}
+                  {(['couponAmount', 'couponCurrency', 'couponPercent'] as const).map((f) => problem(`/days/${i}/${f}`) && <span key={f} className="field-error">{problem(`/days/${i}/${f}`)}</span>)}
+                </td>
+                <td><button type="button" className="btn btn-ghost btn-sm" aria-label={`Remove day ${r.day}`} onClick={() => setRows((rs) => rs.filter((x) => x.key !== r.key))}>Remove</button></td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
       {rows.length === 0 && <p className="muted">No days: orders wait in Accounts Receivable until someone acts.</p>}
       {rows.length < DAYS.length && (
         <button type="button" className="btn btn-secondary btn-sm st-add"
