@@ -89,3 +89,13 @@ const upsertFromOrderQuery = prepared((db, p: CustomerFromOrder) => db
 export async function upsertCustomer(trx: Trx, customer: CustomerFromOrder): Promise<number> {
   return (await upsertFromOrderQuery(trx, customer)).rows[0]!.id;
 }
+
+/** Takes one order off a customer's count (the order was deleted, or now belongs to someone else). */
+export async function uncountCustomerOrder(trx: Trx, id: number): Promise<void> {
+  await trx.updateTable('customers').set((eb) => ({ order_count: eb('order_count', '-', 1) })).where('id', '=', id).execute();
+}
+
+/** Emails are stored lowercased, so the caller passes a normalised one. */
+export async function findCustomerIdByEmail(db: Executor, email: string): Promise<number | undefined> {
+  return (await db.selectFrom('customers').select('id').where('email', '=', email).executeTakeFirst())?.id;
+}

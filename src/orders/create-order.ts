@@ -15,7 +15,7 @@ import {
 } from './order-input.js';
 import { resolveItems } from './order-items.js';
 import { computeSummary } from './order-totals.js';
-import { upsertCustomer } from '../customers/customers.repository.js';
+import { countOrderOnCustomer } from '../customers/order-customer.js';
 import {
   adjustStageCount, allocateOrderIds, insertOrder, insertOrderHistory, insertOrderItems, insertOrderNote, insertSearchTerms,
 } from './orders.repository.js';
@@ -73,10 +73,7 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     resolveItems(t, input.items, input.currency),
     fraudSettings ? lookUpFraud(t, fraudSettings, fraudDraft, now) : undefined,
     allocateOrderIds(t),
-    upsertCustomer(t, {
-      email, first_name: billing.firstName, last_name: billing.lastName, company: billing.company ?? null, phone: billing.phone ?? null,
-      billing_json: JSON.stringify(billing), shipping_json: JSON.stringify(shipping), now,
-    }),
+    countOrderOnCustomer(t, { email, billing, shipping }, now),
   ] as const);
   const summary = computeSummary(items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount!, tax: i.tax! })), input.shippingCost ?? 0, input.shippingTax ?? 0);
   assertExpectedTotal(input.expectedTotal, summary.total);

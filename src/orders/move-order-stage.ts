@@ -1,6 +1,7 @@
 import type { Trx } from '../db/database.js';
 import { together } from '../db/statement-batch.js';
 import { enqueueEvents, type OutboxEvent } from '../outbox/outbox.repository.js';
+import { startVoidsOfOpenAuthorizations } from '../payments/charge/void-authorizations.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
 import { checkStageMove } from '../stages/stage-machine.js';
@@ -20,8 +21,22 @@ export interface MoveStageInput {
   authorize?: (from: Stage) => void;
 }
 
-/** Moves an order to another stage if the stage table allows it, with history and event in the same transaction. */
-export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Actor, now = Date.now()): Promise<void> {
+/**
+ * The move staff ask for (the stage and reject endpoints): moveOrderStage, and a move to Rejected also
+ * writes a void for each authorization still held, so a cancelled order keeps no money on hold and cannot
+ * be captured. Returns the voids' ledger ids, to be performed after commit (performLedgerOperation).
+ */
+export async function moveOrderToStage(trx: Trx, input: MoveStageInput, actor: Actor, now = Date.now()): Promise<number[]> {
+  const order = await moveOrderStage(trx, input, actor, now);
+  if (input.to !== 'rejected') return [];
+  return startVoidsOfOpenAuthorizations(trx, order, { actor: actorLabel(actor), reason: input.reason, keyPrefix: 'reject' }, now);
+}
+
+/**
+ * Moves an order to another stage if the stage table allows it, with history and event in the same
+ * transaction. Returns the order's row as it was before the move.
+ */
+export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Actor, now = Date.now()): Promise<OrderRow> {
   const row = await lockOrderForChange(trx, input.orderNumber, input.expected);
   const from = row.stage as Stage;
   input.authorize?.(from);
@@ -30,6 +45,7 @@ export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Act
     throw new AppError('transition_refused', `${row.order_number}: ${check.reason}`, { field: '/stage', details: { allowed: check.allowed } });
   }
   await changeOrderStage(trx, row, input.to, input.reason, actorLabel(actor), now, {}, input.expected);
+  return row;
 }
 
 /**

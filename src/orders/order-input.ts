@@ -67,6 +67,18 @@ export function cleanCustomFields(input: Record<string, string | undefined> | un
   return out;
 }
 
+/**
+ * What tags are compared by: "VIP" and "vip" are one tag. NFC first, so an accent typed as one character
+ * or as a letter and a combining mark is the same tag too. The search index folds further (search-terms.ts).
+ */
+export const tagKey = (tag: string): string => tag.normalize('NFC').toLowerCase();
+
+/** Trimmed, blanks dropped, one of each tag whatever its case: the spelling that comes first is kept. */
 export function cleanTags(tags: readonly string[] | undefined): string[] {
-  return [...new Set((tags ?? []).map((t) => t.trim()).filter(Boolean))];
+  const byKey = new Map<string, string>();
+  for (const tag of tags ?? []) {
+    const trimmed = tag.trim();
+    if (trimmed && !byKey.has(tagKey(trimmed))) byKey.set(tagKey(trimmed), trimmed);
+  }
+  return [...byKey.values()];
 }

@@ -3,7 +3,7 @@ import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { normalizeTerm } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
-import { cleanTags } from './order-input.js';
+import { cleanTags, tagKey } from './order-input.js';
 import { lockOrderForChange } from './order-lock.js';
 import { staleVersion } from '../shared/versioning.js';
 import { insertOrderHistory, insertOrderNote, updateOrderRow } from './orders.repository.js';
@@ -23,11 +23,14 @@ export async function changeOrderTags(
 ): Promise<string[]> {
   const row = await lockOrderForChange(trx, orderNumber);
   const before = JSON.parse(row.tags_json) as string[];
-  const removing = new Set(cleanTags(change.remove));
-  const after = cleanTags([...before.filter((t) => !removing.has(t)), ...cleanTags(change.add)]);
+  const removing = new Set(cleanTags(change.remove).map(tagKey));
+  // The tags already there come first, so a tag added again in another case keeps the case it has.
+  const after = cleanTags([...before.filter((t) => !removing.has(tagKey(t))), ...cleanTags(change.add)]);
   if (after.length > 50) throw new AppError('validation_failed', 'an order holds at most 50 tags', { field: '/tags' });
-  const added = after.filter((t) => !before.includes(t));
-  const removed = before.filter((t) => !after.includes(t));
+  const beforeKeys = new Set(before.map(tagKey));
+  const afterKeys = new Set(after.map(tagKey));
+  const added = after.filter((t) => !beforeKeys.has(tagKey(t)));
+  const removed = before.filter((t) => !afterKeys.has(tagKey(t)));
   if (!added.length && !removed.length) return after;
   if (!(await updateOrderRow(trx, row.id, row.version, { tags_json: JSON.stringify(after), updated_at: now }))) {
     throw staleVersion('order', { version: row.version, source: 'body' }, row.version + 1);

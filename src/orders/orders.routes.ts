@@ -15,15 +15,12 @@ import type { Stage } from '../stages/stages.js';
 import type { OrderDto } from './orders.schemas.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
 import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
-import { startVoidsOfOpenAuthorizations } from '../payments/charge/void-authorizations.js';
-import { actorLabel } from '../shared/actor.js';
-import { findOrderByNumber } from './orders.repository.js';
 import { type CreatedOrder, createOrder } from './create-order.js';
 import { takeNewOrderPayment } from './place-order.js';
 import { deleteTestOrder } from './delete-order.js';
 import { getOrder } from './get-order.js';
 import { appendOrderNote, changeOrderTags } from './order-notes-tags.js';
-import { moveOrderStage } from './move-order-stage.js';
+import { moveOrderToStage } from './move-order-stage.js';
 import {
   CreateOrderBody, MoveStageBody, NoteBody, OrderIdParams, RejectBody, TagsBody, UpdateOrderBody,
 } from './orders.schemas.js';
@@ -94,7 +91,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
     const principal = principalOf(request);
     let voids: number[] = [];
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
-      await moveOrderStage(trx, {
+      voids = await moveOrderToStage(trx, {
         orderNumber: orderId, to, reason, expected: expectedVersionOf(request, version),
         authorize: (from) => {
           if (!principal.permissions.has(stageActPermission(from))) {
@@ -102,9 +99,6 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
           }
         },
       }, principal.actor);
-      // A rejected order keeps no money on hold: its open authorizations are voided (after commit).
-      const order = to === 'rejected' ? await findOrderByNumber(trx, orderId) : undefined;
-      if (order) voids = await startVoidsOfOpenAuthorizations(trx, order, { actor: actorLabel(principal.actor), reason, keyPrefix: 'reject' }, Date.now());
       return { status: 200, body: await getOrder(trx, orderId) };
     });
     for (const id of voids) await performLedgerOperation(db, payments, id);

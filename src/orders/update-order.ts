@@ -1,17 +1,18 @@
 import type { Trx } from '../db/database.js';
+import { moveOrderToCustomer } from '../customers/order-customer.js';
 import { noteOrderTotalChanged } from '../dashboard/daily-figures.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
-import { type Address, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail } from './order-input.js';
-import { resolveItems } from './order-items.js';
+import { type Address, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail, tagKey } from './order-input.js';
+import { type ResolvedItem, resolveItems } from './order-items.js';
 import { lockOrderForChange } from './order-lock.js';
 import { type ExpectedVersion, requireExpectedVersion, staleVersion } from '../shared/versioning.js';
 import { computeSummary } from './order-totals.js';
 import { insertOrderHistory, listOrderItems, replaceOrderItems, replaceSearchTerms, updateOrderRow } from './orders.repository.js';
 import type { UpdateOrderInput } from './orders.schemas.js';
-import type { OrdersTable } from './orders.table.js';
+import type { OrderItemRow, OrdersTable } from './orders.table.js';
 
 /** Stages where the order is closed for item edits: it has been fulfilled or cancelled. */
 const ITEMS_LOCKED_STAGES = new Set(['completed_order', 'rejected']);
@@ -19,6 +20,8 @@ const ITEMS_LOCKED_STAGES = new Set(['completed_order', 'rejected']);
 /**
  * Edits the editable parts of an order. The caller must say which version it read; a stale write
  * is refused whole. Items can change only until something has shipped; totals are recomputed.
+ * Only what differs from the order counts as a change: an edit that changes nothing writes nothing
+ * (no new version, history row or event), so a form sent back whole leaves no empty trace.
  */
 export async function updateOrder(
   trx: Trx, orderNumber: string, input: UpdateOrderInput, expected: ExpectedVersion | undefined, actor: Actor, now = Date.now(),
@@ -32,64 +35,92 @@ export async function updateOrder(
   let items = await listOrderItems(trx, row.id);
   const shipped = items.some((i) => i.quantity_shipped > 0);
 
-  if (input.billing) {
-    billing = normalizeAddress(input.billing, '/billing');
+  const newBilling = input.billing && normalizeAddress(input.billing, '/billing');
+  if (newBilling && !sameFields(newBilling, billing)) {
+    billing = newBilling;
     patch.billing_json = JSON.stringify(billing);
     patch.customer_name = `${billing.firstName} ${billing.lastName}`.trim();
     changes.push('billing');
   }
-  if (input.shipping) {
+  const newShipping = input.shipping && normalizeAddress(input.shipping, '/shipping');
+  if (newShipping && !sameFields(newShipping, shipping)) {
     if (shipped) throw new AppError('not_editable', 'the shipping address cannot change after something has shipped', { field: '/shipping' });
-    shipping = normalizeAddress(input.shipping, '/shipping');
+    shipping = newShipping;
     patch.shipping_json = JSON.stringify(shipping);
     changes.push('shipping');
   }
-  if (input.customerEmail) {
-    patch.customer_email = normalizeEmail(input.customerEmail);
+  const email = input.customerEmail === undefined ? row.customer_email : normalizeEmail(input.customerEmail);
+  if (email !== row.customer_email) {
+    patch.customer_email = email;
     changes.push('customerEmail');
   }
-  if (input.items || input.shippingCost !== undefined || input.shippingTax !== undefined) {
+
+  const newItems = input.items && await resolveItems(trx, input.items, row.currency);
+  const itemsChanged = newItems !== undefined && !sameItems(newItems, items);
+  // Shipping tax is not stored apart: it is whatever tax the old items do not account for.
+  const oldShippingTax = row.tax_total - items.reduce((sum, i) => sum + i.tax, 0);
+  const shippingCost = input.shippingCost ?? row.shipping_total;
+  const shippingTax = input.shippingTax ?? oldShippingTax;
+  if (itemsChanged || shippingCost !== row.shipping_total || shippingTax !== oldShippingTax) {
     if (shipped || ITEMS_LOCKED_STAGES.has(row.stage)) {
-      throw new AppError('not_editable', `items and shipping cannot change once the order has shipped or is ${row.stage}`, { field: input.items ? '/items' : '/shippingCost' });
+      const field = itemsChanged ? '/items' : shippingCost !== row.shipping_total ? '/shippingCost' : '/shippingTax';
+      throw new AppError('not_editable', `items and shipping cannot change once the order has shipped or is ${row.stage}`, { field });
     }
-    // Shipping tax is not stored apart: it is whatever tax the old items do not account for.
-    const oldShippingTax = row.tax_total - items.reduce((sum, i) => sum + i.tax, 0);
-    if (input.items) {
-      const resolved = await resolveItems(trx, input.items, row.currency);
-      await replaceOrderItems(trx, row.id, resolved.map((i) => ({ ...i, order_id: row.id })));
-      items = resolved.map((i, n) => ({ ...i, id: n, order_id: row.id })) as typeof items;
+    if (itemsChanged) {
+      await replaceOrderItems(trx, row.id, newItems.map((i) => ({ ...i, order_id: row.id })));
+      items = newItems.map((i, n) => ({ ...i, id: n, order_id: row.id })) as typeof items;
       patch.has_shippable = items.some((i) => i.shippable === 1) ? 1 : 0;
       patch.has_preorder = items.some((i) => i.preorder === 1) ? 1 : 0;
       changes.push('items');
     }
     const summary = computeSummary(
       items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount, tax: i.tax })),
-      input.shippingCost ?? row.shipping_total,
-      input.shippingTax ?? oldShippingTax,
-      row.refunded_total,
+      shippingCost, shippingTax, row.refunded_total,
     );
     Object.assign(patch, { subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping, tax_total: summary.tax, total: summary.total });
-    if (input.shippingCost !== undefined) changes.push('shippingCost');
-    if (input.shippingTax !== undefined) changes.push('shippingTax');
+    if (shippingCost !== row.shipping_total) changes.push('shippingCost');
+    if (shippingTax !== oldShippingTax) changes.push('shippingTax');
   }
-  const tags = input.tags ? cleanTags(input.tags) : (JSON.parse(row.tags_json) as string[]);
+  let tags = JSON.parse(row.tags_json) as string[];
   if (input.tags) {
-    patch.tags_json = JSON.stringify(tags);
-    changes.push('tags');
+    // Tags are a set compared without case: one already on the order keeps the case it was written in.
+    const spelled = new Map(tags.toReversed().map((t) => [tagKey(t), t]));
+    const wanted = cleanTags(input.tags).map((t) => spelled.get(tagKey(t)) ?? t);
+    if (wanted.length !== tags.length || !wanted.every((t) => tags.includes(t))) {
+      tags = wanted;
+      patch.tags_json = JSON.stringify(tags);
+      changes.push('tags');
+    }
   }
-  const customFields = input.customFields ? cleanCustomFields(input.customFields) : (JSON.parse(row.custom_fields_json) as Record<string, string>);
-  if (input.customFields) {
+  let customFields = JSON.parse(row.custom_fields_json) as Record<string, string>;
+  const newCustomFields = input.customFields && cleanCustomFields(input.customFields);
+  if (newCustomFields && !sameFields(newCustomFields, customFields)) {
+    customFields = newCustomFields;
     patch.custom_fields_json = JSON.stringify(customFields);
     changes.push('customFields');
   }
+  if (!changes.length) return;
 
+  // The order belongs to the customer its email names, found or created as order intake does.
+  if (patch.customer_email !== undefined) patch.customer_id = await moveOrderToCustomer(trx, row.customer_id, { email, billing, shipping }, now);
   if (!(await updateOrderRow(trx, row.id, row.version, patch))) throw staleVersion('order', version, row.version + 1);
   // The dashboard keeps finished days' revenue; a changed total of an older order must reach it.
   if (patch.total !== undefined && patch.total !== row.total) await noteOrderTotalChanged(trx, row.created_at, now);
   await replaceSearchTerms(trx, row.id, row.created_at, termsForOrder({
-    orderNumber: row.order_number, email: patch.customer_email ?? row.customer_email,
-    addresses: [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,
+    orderNumber: row.order_number, email, addresses: [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,
   }));
   await insertOrderHistory(trx, { orderId: row.id, at: now, actor: actorLabel(actor), kind: 'updated', changes });
   await enqueueEvent(trx, 'order.updated', { type: 'order', id: row.order_number }, { orderId: row.order_number, changes }, now);
+}
+
+/** Flat records (an address, custom fields) by content: stored JSON need not list keys in the same order. */
+function sameFields(a: object, b: object): boolean {
+  const other = b as Record<string, unknown>;
+  return Object.keys(a).length === Object.keys(b).length && Object.entries(a).every(([k, v]) => other[k] === v);
+}
+
+/** The lines as they would be written against those stored (shipped and refunded quantities are not input). */
+function sameItems(next: readonly ResolvedItem[], current: readonly OrderItemRow[]): boolean {
+  const keys = ['line_no', 'sku', 'description', 'quantity', 'unit_price', 'discount', 'tax', 'shippable', 'preorder', 'expected_date'] as const;
+  return next.length === current.length && next.every((item, n) => keys.every((k) => (item[k] ?? null) === (current[n]![k] ?? null)));
 }
