@@ -1,7 +1,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import { transact } from '../db/transact.js';
 import { describeEachDatabase } from '../test-support/databases.js';
-import { assessFraud, type FraudFacts, recordFraudSignals, scoreGatewayChecks } from './assess-fraud.js';
+import { assessFraud, type FraudFacts, recordFraudSignals, rescoreWithGatewayChecks, scoreGatewayChecks } from './assess-fraud.js';
 import { forgetAverageOrderTotals } from './average-order-total.js';
 import { blockOrderCustomer } from './block-order-customer.js';
 import { addFraudBlock, removeFraudBlock } from './fraud-blocks.js';
@@ -157,5 +157,23 @@ describeEachDatabase('fraud assessment', (getDb) => {
       return assessFraud(trx, facts, NOW);
     });
     expect(a.score).toBe(0);
+  });
+
+  it('adds AVS/CVV answers to a stored verdict below the threshold too, replaces earlier ones, and leaves exempt or unscored orders alone', async () => {
+    const facts = newCustomer();
+    const stored = { ...facts, reasonsJson: JSON.stringify([{ rule: 'country_mismatch', points: 15, detail: 'billing GB, shipping US' }]) };
+    const after = await rescoreWithGatewayChecks(db(), stored, { avs: 'N', cvv: 'M' });
+    expect(after).toMatchObject({ score: 35, hold: false });
+    expect(rules(after!)).toEqual(['country_mismatch', 'avs_mismatch']);
+    const again = { ...stored, reasonsJson: JSON.stringify(after!.contributions) };
+    expect(await rescoreWithGatewayChecks(db(), again, { avs: 'N', cvv: 'M' })).toBeUndefined(); // nothing counted twice
+    expect(await rescoreWithGatewayChecks(db(), again, { avs: 'Y', cvv: 'N' })).toMatchObject({ score: 45, contributions: [{ rule: 'country_mismatch' }, { rule: 'cvv_mismatch' }] });
+    expect(await rescoreWithGatewayChecks(db(), { ...stored, reasonsJson: null }, { avs: 'N' })).toBeUndefined();
+    await saveSettings({ exemptions: { trustedEmails: [facts.email], exemptIps: [] } });
+    try {
+      expect(await rescoreWithGatewayChecks(db(), { ...stored, reasonsJson: '[]' }, { avs: 'N' })).toBeUndefined();
+    } finally {
+      await saveSettings({ exemptions: { trustedEmails: [], exemptIps: [] } });
+    }
   });
 });

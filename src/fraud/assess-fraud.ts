@@ -5,12 +5,14 @@ import {
   blockCandidates, blockKey, exemptionOf, type FraudContribution, type FraudFacts, type NormalizedFacts, normalizeFacts, scoreRules,
 } from './fraud-rules.js';
 import type { CompiledFraudSettings } from './fraud-settings.js';
+import type { AddressLike } from './fraud-values.js';
+import { assessGatewayChecks, type GatewayChecks } from './gateway-checks.js';
 import { loadCompiledFraudSettings } from './load-fraud-settings.js';
 
 // The whole contract for order creation and review is importable from this one file.
 export type { FraudContribution, FraudFacts } from './fraud-rules.js';
 export type { AddressLike } from './fraud-values.js';
-export { assessGatewayChecks, scoreGatewayChecks } from './gateway-checks.js';
+export { assessGatewayChecks, type GatewayChecks, scoreGatewayChecks } from './gateway-checks.js';
 export { blockOrderCustomer } from './block-order-customer.js';
 export { loadCompiledFraudSettings } from './load-fraud-settings.js';
 
@@ -75,6 +77,39 @@ export function summarize(threshold: number, contributions: FraudContribution[],
  */
 export function withGatewayChecks(assessment: FraudAssessment, extra: FraudContribution[]): FraudAssessment {
   return summarize(assessment.threshold, [...assessment.contributions, ...extra], assessment.exemptBy);
+}
+
+/** The order as stored, as far as a later rescoring needs it. */
+export interface StoredFraudVerdict {
+  /** The contributions stored with the order; null when it was never scored (a quote). */
+  reasonsJson: string | null;
+  email: string;
+  ip: string | null;
+  billing: AddressLike;
+  shipping: AddressLike;
+  currency: string;
+}
+
+const GATEWAY_CHECK_RULES: ReadonlySet<string> = new Set(['avs_mismatch', 'cvv_mismatch']);
+
+/**
+ * The order's stored assessment with the AVS/CVV answers of an approved charge in it, whether or not
+ * they reach the threshold: the stored reasons list every rule's part. Earlier AVS/CVV parts give way to
+ * the new answers (they are about the card charged now), so recording a charge twice adds nothing twice.
+ * Undefined when nothing would change, the order was never scored, or it is exempt (exempt stays exempt).
+ * Deciding a hold is the caller's: a person may already have approved the order.
+ */
+export async function rescoreWithGatewayChecks(db: Executor, order: StoredFraudVerdict, checks: GatewayChecks): Promise<FraudAssessment | undefined> {
+  if (order.reasonsJson === null) return undefined;
+  const stored = JSON.parse(order.reasonsJson) as FraudContribution[];
+  const kept = stored.filter((c) => !GATEWAY_CHECK_RULES.has(c.rule));
+  const settings = await loadCompiledFraudSettings(db);
+  const extra = assessGatewayChecks(settings.settings, checks);
+  const same = (a: FraudContribution, b: FraudContribution | undefined) => !!b && a.rule === b.rule && a.points === b.points && a.detail === b.detail;
+  const next = [...kept, ...extra];
+  if (next.length === stored.length && next.every((c, i) => same(c, stored[i]))) return undefined;
+  if (exemptionOf(settings, normalizeFacts({ ...order, total: 0, cardFingerprint: null }))) return undefined;
+  return summarize(settings.settings.threshold, next);
 }
 
 /**

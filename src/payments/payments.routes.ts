@@ -1,19 +1,15 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Executor, readerOf } from '../db/database.js';
+import { readerOf } from '../db/database.js';
 import { transact } from '../db/transact.js';
-import { assertMayViewStage } from '../auth/stage-access.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
-import { findOrderByNumber } from '../orders/orders.repository.js';
 import { OrderIdParams } from '../orders/orders.schemas.js';
 import { actorLabel } from '../shared/actor.js';
-import { notFound } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
 import { startCapture } from './charge/capture-payment.js';
 import { performLedgerOperation } from './charge/ledger-operation.js';
-import { toOrderPaymentsDto } from './ledger/ledger.mapper.js';
-import { listLedgerRows } from './ledger/ledger.repository.js';
+import { getOrderPayments } from './ledger/get-order-payments.js';
 import { readPaymentSettings, updatePaymentSettings } from './payment-settings.js';
 import { resolveChargeByHand } from './charge/resolve-by-hand.js';
 import {
@@ -21,13 +17,6 @@ import {
 } from './payments.schemas.js';
 
 const tags = ['Payments'];
-
-export async function orderPayments(db: Executor, orderNumber: string, caller?: Parameters<typeof assertMayViewStage>[0]) {
-  const order = await findOrderByNumber(db, orderNumber);
-  if (!order) throw notFound('order', orderNumber);
-  if (caller) assertMayViewStage(caller, order.stage);
-  return toOrderPaymentsDto(order, await listLedgerRows(db, order.id));
-}
 
 /** The order's payment ledger and the operations on it that are not a department's own action. */
 export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppContext) {
@@ -38,7 +27,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
   r.get('/orders/:orderId/payments', {
     schema: { tags, summary: 'The order\'s payment ledger: every gateway operation with its result, and the totals derived from it', params: OrderIdParams, response: withProblems({ 200: OrderPaymentsOut }, 404) },
     config: { permission: 'orders:view' },
-  }, async (request) => orderPayments(reader, request.params.orderId, principalOf(request)));
+  }, async (request) => getOrderPayments(reader, request.params.orderId, principalOf(request)));
 
   r.post('/orders/:orderId/payments/capture', {
     schema: { tags, summary: 'Capture the order\'s open authorization (all of it unless an amount is given)', params: OrderIdParams, body: CaptureBody, response: withProblems({ 200: OrderPaymentsOut }, 404, 409) },
@@ -47,7 +36,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
     const actor = actorLabel(principalOf(request).actor);
     const ledgerId = await transact(db, (trx) => startCapture(trx, request.params.orderId, request.body.amount, actor));
     await performLedgerOperation(db, payments, ledgerId);
-    return orderPayments(db, request.params.orderId);
+    return getOrderPayments(db, request.params.orderId);
   });
 
   r.post('/orders/:orderId/payments/:ledgerId/resolve', {
@@ -61,7 +50,7 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
     const principal = principalOf(request);
     await transact(db, (trx) => resolveChargeByHand(trx, request.params.orderId, request.params.ledgerId, request.body,
       { actor: actorLabel(principal.actor), permissions: principal.permissions }, Date.now()));
-    return orderPayments(db, request.params.orderId);
+    return getOrderPayments(db, request.params.orderId);
   });
 
   r.get('/payments/settings', {

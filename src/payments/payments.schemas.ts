@@ -40,7 +40,10 @@ export const OrderPaymentsOut = Type.Object({
 export type OrderPaymentsDto = Static<typeof OrderPaymentsOut>;
 
 export const CaptureBody = Type.Object({
-  amount: Type.Optional(Type.Integer({ minimum: 1, maximum: 1e13, description: 'Defaults to the whole authorization' })),
+  amount: Type.Optional(Type.Integer({
+    minimum: 1, maximum: 1e13,
+    description: 'Defaults to what the order owes (total − paid), as far as the authorization covers it; that is the only amount accepted, since a capture releases the rest of the authorization (lower the order\'s total first to take less)',
+  })),
 }, { additionalProperties: false });
 
 export const PaymentSettingsOut = Type.Object({

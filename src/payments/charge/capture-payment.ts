@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Trx } from '../../db/database.js';
 import { lockOrderByNumber } from '../../orders/orders.repository.js';
-import { AppError, notFound } from '../../shared/errors.js';
+import { AppError, invalid, notFound } from '../../shared/errors.js';
+import { formatMoney } from '../../shared/money.js';
 import { insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js';
 import { openAuthorizations } from '../ledger/payment-state.js';
 
@@ -17,9 +18,13 @@ const NOT_CAPTURABLE_IN: Partial<Record<string, string>> = {
 };
 
 /**
- * Writes a `started` capture of the order's open authorization (perform it after commit). Refused unless
- * money is authorized, and never beyond the authorized amount. One capture at a time: a second request
- * while one is in flight is refused instead of racing it.
+ * Writes a `started` capture of the order's open authorization (perform it after commit). One capture
+ * settles an authorization and the gateway releases whatever it did not take, so the amount is what the
+ * order owes (total − paid) as far as the authorization covers it: less would leave money owed that the
+ * hold no longer secures, more would take beyond the order's total. To collect less, lower the order's
+ * total first (edit its items or shipping). An authorization smaller than what is owed (the total rose
+ * after it) is captured whole, and the order goes to Accounts Receivable for the rest (syncOrderPayment).
+ * One capture at a time: a second request while one is in flight is refused instead of racing it.
  */
 export async function startCapture(trx: Trx, orderNumber: string, amount: number | undefined, actor: string, now = Date.now()): Promise<number> {
   const order = await lockOrderByNumber(trx, orderNumber);
@@ -36,8 +41,19 @@ export async function startCapture(trx: Trx, orderNumber: string, amount: number
   if (auth.gateway_reference === null) {
     throw new AppError('transition_refused', `${orderNumber}: the authorization was reported without its gateway reference, so it can only be captured where it was made`);
   }
-  const value = amount ?? Number(auth.amount);
-  if (value > Number(auth.amount)) throw new AppError('validation_failed', `at most ${auth.amount} is authorized`, { field: '/amount' });
+  const money = (n: number) => formatMoney(n, order.currency);
+  const authorized = Number(auth.amount);
+  const due = Number(order.total) - Number(order.paid_total);
+  if (due <= 0) {
+    throw new AppError('conflict', `${orderNumber}: nothing is owed (paid ${money(Number(order.paid_total))} of ${money(Number(order.total))}); reject the order to release the authorization`);
+  }
+  const owed = Math.min(authorized, due);
+  const value = amount ?? owed;
+  if (value > authorized) throw invalid('/amount', `at most ${money(authorized)} is authorized`);
+  if (value > due) throw invalid('/amount', `only ${money(due)} is owed on the order: capturing ${money(value)} would take more than its total`);
+  if (value < owed) {
+    throw invalid('/amount', `capture ${money(owed)}: a capture releases the rest of the authorization, so ${money(owed - value)} would stay owed with nothing held for it; if less is owed, lower the order's total first (edit its items or shipping)`);
+  }
   return insertLedgerRow(trx, {
     order_id: order.id, kind: 'capture', amount: value, currency: order.currency, gateway: auth.gateway, parent_id: auth.id,
     idempotency_key: `capture:${orderNumber}:${randomUUID()}`, status: 'started', actor, created_at: now, next_attempt_at: now + 30_000,

@@ -5,10 +5,13 @@ import { formatMoney } from '../../shared/money.js';
 import { type RevealedCard, revealCard, revealVaultRow } from '../../vault/reveal-card.js';
 import type { VaultCardRow } from '../../vault/vault.table.js';
 import { touchVaultCard } from '../../vault/vault.repository.js';
+import { type AddressLike, rescoreWithGatewayChecks } from '../../fraud/assess-fraud.js';
+import type { OrderRow } from '../../orders/orders.table.js';
 import type { GatewayOutcome, PaymentSource } from '../gateway/gateway.js';
 import { findLedgerRow, findLedgerRows, lockOrderById, resolveLedgerRow } from '../ledger/ledger.repository.js';
 import type { LedgerRow, LedgerStatus } from '../ledger/ledger.table.js';
 import type { PaymentServices } from '../payment-services.js';
+import { applySaleCoupon } from '../receivables/ar-coupon.js';
 import { releaseDeclinedRefund } from '../refunds/refund-ledger.js';
 import { type PaymentSync, type ReviewHold, syncOrderPayment } from './sync-order-payment.js';
 
@@ -131,8 +134,25 @@ async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, n
     return { ledgerId: row.id, status: current?.status ?? row.status, applied: false };
   }
   if (row.kind === 'refund') await releaseDeclinedRefund(trx, row, patch.status, now); // a refused refund gives its units back
-  const sync = await syncOrderPayment(trx, order, row.actor, describe(row, outcome), now, { review });
+  const current = patch.status === 'approved' ? await applySaleCoupon(trx, order, row, now) : order;
+  const fraud = review ? undefined : await gatewayCheckScore(trx, current, row, outcome);
+  const sync = await syncOrderPayment(trx, current, row.actor, describe(row, outcome), now, {
+    review, captured: row.kind === 'capture' && patch.status === 'approved', ...(fraud ? { patch: fraud } : {}),
+  });
   return { ledgerId: row.id, status: patch.status, applied: true, sync };
+}
+
+/**
+ * The AVS/CVV answers of an approved charge join the order's stored fraud score and reasons even when
+ * they do not reach the review threshold (a hold, when they do at intake, comes with its own score).
+ */
+async function gatewayCheckScore(trx: Trx, order: OrderRow, row: LedgerRow, outcome: GatewayOutcome) {
+  if (outcome.kind !== 'approved' || (row.kind !== 'sale' && row.kind !== 'authorize') || (!outcome.avs && !outcome.cvv)) return undefined;
+  const after = await rescoreWithGatewayChecks(trx, {
+    reasonsJson: order.fraud_reasons_json, email: order.customer_email, ip: order.customer_ip, currency: order.currency,
+    billing: JSON.parse(order.billing_json) as AddressLike, shipping: JSON.parse(order.shipping_json) as AddressLike,
+  }, { avs: outcome.avs, cvv: outcome.cvv });
+  return after ? { fraud_score: after.score, fraud_reasons_json: JSON.stringify(after.contributions) } : undefined;
 }
 
 function outcomePatch(row: LedgerRow, o: GatewayOutcome, now: number) {

@@ -6,12 +6,15 @@ import { insertOrderHistory, updateOrderRow } from '../../orders/orders.reposito
 import type { OrderRow } from '../../orders/orders.table.js';
 import { routeAfterPaymentStep } from '../../stages/routing.js';
 import type { PaymentMethod, Stage } from '../../stages/stages.js';
+import { formatMoney } from '../../shared/money.js';
 import { staleVersion } from '../../shared/versioning.js';
 import { listLedgerRows } from '../ledger/ledger.repository.js';
 import { derivePaymentState, type PaymentState } from '../ledger/payment-state.js';
 
 /** Stages where an order waits on its payment, so a payment outcome decides where it goes next. */
 const WAITING_ON_PAYMENT: ReadonlySet<Stage> = new Set(['accounts_receivable', 'pending_clearance']);
+/** Stages an order reaches once its payment is settled: a balance found owed there goes back to be collected. */
+const PAST_PAYMENT: ReadonlySet<Stage> = new Set(['shipping_department', 'completed_order']);
 
 /** The gateway's AVS/CVV answers took the order's fraud score over the threshold: review before fulfilment. */
 export interface ReviewHold {
@@ -35,7 +38,15 @@ export interface PaymentSync {
  */
 export async function syncOrderPayment(
   trx: Trx, order: OrderRow, actor: string, note: string, now: number,
-  opts: { review?: ReviewHold | undefined; patch?: Partial<Pick<OrderRow, 'refund_blocked'>> } = {},
+  opts: {
+    review?: ReviewHold | undefined;
+    patch?: Partial<Pick<OrderRow, 'refund_blocked' | 'fraud_score' | 'fraud_reasons_json'>>;
+    /**
+     * A capture was just recorded: it released what it did not take, so a balance still owed has nothing
+     * held for it and only Accounts Receivable (retry, payment request, mark paid) can collect it.
+     */
+    captured?: boolean;
+  } = {},
 ): Promise<PaymentSync> {
   // The ledger as it is now, and the history line that says why: one round trip on PostgreSQL.
   const [ledger] = await together(trx, (t) => [
@@ -50,7 +61,8 @@ export async function syncOrderPayment(
     ...opts.patch,
   };
   const from = order.stage as Stage;
-  const target = WAITING_ON_PAYMENT.has(from) ? nextStage(order, state, opts.review?.reason) : undefined;
+  const target = WAITING_ON_PAYMENT.has(from) ? nextStage(order, state, opts.review?.reason)
+    : opts.captured && PAST_PAYMENT.has(from) ? balanceToCollect(order, state) : undefined;
   const events: OutboxEvent[] = state.status === order.payment_status ? [] : [{
     topic: 'order.payment_changed', aggregate: { type: 'order', id: order.order_number },
     payload: { orderId: order.order_number, from: order.payment_status, to: state.status, paid: state.paidTotal, refunded: state.refundedTotal },
@@ -73,4 +85,13 @@ function nextStage(order: OrderRow, state: PaymentState, holdForReview: string |
   if (state.status === 'declined') return { stage: 'accounts_receivable', reason: 'payment failed' };
   const route = routeAfterPaymentStep({ paymentMethod: order.payment_method as PaymentMethod, paymentStatus: state.status, hasShippable: order.has_shippable === 1 });
   return route.stage === 'pending_clearance' ? undefined : route;
+}
+
+function balanceToCollect(order: OrderRow, state: PaymentState): { stage: Stage; reason: string } | undefined {
+  if (state.status !== 'unprocessed' || state.inFlight || state.authorizedTotal > 0) return undefined;
+  const owed = Number(order.total) - state.paidTotal;
+  const money = (n: number) => formatMoney(n, order.currency);
+  return owed > 0
+    ? { stage: 'accounts_receivable', reason: `${money(owed)} of the ${money(Number(order.total))} total is still owed after the capture, and no authorization holds it: to be collected` }
+    : undefined;
 }

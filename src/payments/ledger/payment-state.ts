@@ -38,7 +38,7 @@ export function derivePaymentState(entries: readonly LedgerEntry[], orderTotal?:
   let awaitingClearance = false;
   let lastAttempt: LedgerStatus | undefined;
   let voided = false;
-  /** What the merchant agreed to forgo (an A/R retry coupon): counts toward "paid in full". */
+  /** What the merchant agreed to forgo outside the order's total (an older A/R retry coupon): counts toward "paid in full". */
   let conceded = 0;
   const openAuthorizations = new Map<number, number>();
 
@@ -53,7 +53,11 @@ export function derivePaymentState(entries: readonly LedgerEntry[], orderTotal?:
     if (TAKES_MONEY.has(e.kind)) {
       paid += e.amount;
       paidAt ??= e.resolved_at;
-      if (e.details_json?.includes('"coupon"')) conceded += (JSON.parse(e.details_json) as { coupon?: { amountOff?: number } }).coupon?.amountOff ?? 0;
+      // Only coupons of sales written before coupons lowered the order's total: newer ones are in the total already.
+      if (e.details_json?.includes('"coupon"')) {
+        const coupon = (JSON.parse(e.details_json) as { coupon?: { amountOff?: number; onOrder?: boolean } }).coupon;
+        if (!coupon?.onOrder) conceded += coupon?.amountOff ?? 0;
+      }
     }
     if (RETURNS_MONEY.has(e.kind)) refunded += e.amount;
     if (e.kind === 'authorize') openAuthorizations.set(e.id, e.amount);

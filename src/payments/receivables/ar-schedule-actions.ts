@@ -6,6 +6,8 @@ import { formatMoney } from '../../shared/money.js';
 import { retryDelayMs } from '../charge/ledger-operation.js';
 import { listLedgerRows, lockOrderById } from '../ledger/ledger.repository.js';
 import type { LedgerRow, NewLedgerRow } from '../ledger/ledger.table.js';
+import type { OrderItemRow } from '../../orders/orders.table.js';
+import { couponRoom, type SaleCoupon } from './ar-coupon.js';
 import type { DueAction } from './ar-schedule.js';
 import { couponOff } from './ar-schedule.js';
 import { type ArCandidateRow, chargeInFlight, countScheduleRejection } from './receivables.repository.js';
@@ -39,10 +41,11 @@ export interface PlannedCharge {
 
 /**
  * Writes the `started` sales of a group of orders (perform them after commit), in one transaction:
- * the orders locked in id order (so two processes on the same group never deadlock), their ledgers
- * read once, the rows inserted at once. Per order, the amount is what is due less the day's coupon.
- * The coupon is a concession of the A/R desk: the order's totals stay as sold (its lines, tax and
- * discount still add up); the sale's details and a history row say why less was charged.
+ * the orders locked in id order (so two processes on the same group never deadlock), their ledgers and
+ * lines read once, the rows inserted at once. Per order, the amount is what is due less the day's
+ * coupon, recorded on the sale (`details.coupon`) with a history row. The coupon becomes the order's
+ * discount only when the sale is approved (`applySaleCoupon`, in the transaction recording the answer):
+ * a declined charge earned no discount, and the order still owes what it did.
  */
 export async function startScheduledCharges(
   trx: Trx, group: readonly PlannedCharge[], opts: { gateway: string; now: number },
@@ -52,6 +55,12 @@ export async function startScheduledCharges(
   const ledgers = new Map<number, LedgerRow[]>();
   for (const row of await trx.selectFrom('payment_ledger').selectAll().where('order_id', 'in', ids).execute()) {
     ledgers.set(Number(row.order_id), [...(ledgers.get(Number(row.order_id)) ?? []), row]);
+  }
+  // A coupon is capped to what the lines can take, so only a coupon day needs them.
+  const lines = new Map<number, OrderItemRow[]>();
+  const couponDay = group.some((g) => g.due.couponAmount !== undefined || g.due.couponPercent !== undefined);
+  for (const item of couponDay ? await trx.selectFrom('order_items').selectAll().where('order_id', 'in', ids).execute() : []) {
+    lines.set(Number(item.order_id), [...(lines.get(Number(item.order_id)) ?? []), item]);
   }
   const results: ({ ledgerId: number } | { skipped: Skip })[] = [];
   const inserts: { at: number; key: string; row: NewLedgerRow }[] = [];
@@ -71,10 +80,14 @@ export async function startScheduledCharges(
       results.push({ skipped });
       continue;
     }
-    const off = couponOff(owed, due, order.currency);
+    // Money off the goods only: what the lines cannot absorb (shipping, tax) is still charged.
+    const off = Math.min(couponOff(owed, due, order.currency), couponRoom(lines.get(order.id) ?? []));
     const amount = owed - off;
-    const coupon = off > 0
-      ? { amountOff: off, ...(due.couponAmount !== undefined ? { couponAmount: due.couponAmount, couponCurrency: due.couponCurrency ?? order.currency } : { couponPercent: due.couponPercent }) }
+    const coupon: SaleCoupon | undefined = off > 0
+      ? {
+        amountOff: off, onOrder: true,
+        ...(due.couponAmount !== undefined ? { couponAmount: due.couponAmount, couponCurrency: due.couponCurrency ?? order.currency } : { couponPercent: due.couponPercent! }),
+      }
       : undefined;
     inserts.push({
       at: i, key, row: {

@@ -8,7 +8,7 @@ import { runInTransaction } from '../../http/idempotency.js';
 import { OrderIdParams } from '../../orders/orders.schemas.js';
 import { actorLabel } from '../../shared/actor.js';
 import { withProblems } from '../../shared/schemas.js';
-import { orderPayments } from '../payments.routes.js';
+import { getOrderPayments } from '../ledger/get-order-payments.js';
 import { OrderPaymentsOut } from '../payments.schemas.js';
 import { getArSchedule, updateArSchedule } from './ar-schedule.js';
 import { getArStats } from './ar-stats.js';
@@ -63,7 +63,7 @@ export async function receivablesRoutes(app: FastifyInstance, { db, payments }: 
       await markOrderPaid(trx, request.params.orderId, request.body, actor, Date.now());
       return { status: 200, body: { orderId: request.params.orderId } };
     });
-    return orderPayments(db, request.params.orderId);
+    return getOrderPayments(db, request.params.orderId);
   });
 
   r.get('/payments/ar-schedule', {

@@ -16,7 +16,7 @@ import { refundOrder } from './refund-order.js';
 import { readRefundReasons, requireRefundReason, updateRefundReasons } from './refund-reasons.js';
 import { RefundBlockBody, RefundBody, RefundBreakdownOut, RefundOut, RefundPreviewBody, RefundReasonsBody, RefundReasonsOut } from './refunds.schemas.js';
 import { setRefundBlock } from './refund-block.js';
-import { orderPayments } from '../payments.routes.js';
+import { getOrderPayments } from '../ledger/get-order-payments.js';
 import { OrderPaymentsOut } from '../payments.schemas.js';
 import { previewRefund } from './start-refund.js';
 
@@ -76,7 +76,7 @@ export async function refundRoutes(app: FastifyInstance, { db, payments }: AppCo
     const { blocked, reason, version } = request.body;
     await transact(db, (trx) => setRefundBlock(trx, request.params.orderId, { blocked, reason, expected: expectedVersionOf(request, version) },
       { actor: actorLabel(principal.actor), permissions: principal.permissions }));
-    return orderPayments(db, request.params.orderId);
+    return getOrderPayments(db, request.params.orderId);
   });
 
   r.get('/payments/refund-reasons', {
