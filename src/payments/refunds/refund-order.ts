@@ -1,6 +1,6 @@
 import type { Db } from '../../db/database.js';
 import { transact } from '../../db/transact.js';
-import { moveOrderStage } from '../../orders/move-order-stage.js';
+import { moveOrderToStage } from '../../orders/move-order-stage.js';
 import { findOrderByNumber } from '../../orders/orders.repository.js';
 import { type Actor, actorLabel } from '../../shared/actor.js';
 import { notFound } from '../../shared/errors.js';
@@ -30,21 +30,24 @@ export async function refundOrder(
 
   const order = await findOrderByNumber(db, started.orderNumber);
   if (!order) throw notFound('order', started.orderNumber);
-  const rows = await listLedgerRows(db, order.id);
-  const mine = rows.filter((r) => started.ledgerIds.includes(r.id));
+  let rows = await listLedgerRows(db, order.id);
+  const mine = () => rows.filter((r) => started.ledgerIds.includes(r.id));
   let rejected = false;
-  if (cmd.rejectAfter && mine.every((r) => r.status === 'approved') && order.stage !== 'rejected') {
-    await transact(db, (trx) => moveOrderStage(trx, {
+  if (cmd.rejectAfter && mine().every((r) => r.status === 'approved') && order.stage !== 'rejected') {
+    // Rejected like any other reject: an authorization still held is voided too (after commit).
+    const voids = await transact(db, (trx) => moveOrderToStage(trx, {
       orderNumber: started.orderNumber, to: 'rejected', reason: `refunded, then rejected — ${cmd.reason}`,
       ...(cmd.authorizeReject ? { authorize: cmd.authorizeReject } : {}),
     }, actor));
+    for (const id of voids) await performLedgerOperation(db, services, id);
+    if (voids.length) rows = await listLedgerRows(db, order.id);
     rejected = true;
   }
   const current = rejected ? (await findOrderByNumber(db, started.orderNumber))! : order;
   return {
     payments: toOrderPaymentsDto(current, rows),
     refund: {
-      ...started.breakdown, id: cmd.refundId, entries: mine.map(toLedgerEntryDto),
+      ...started.breakdown, id: cmd.refundId, entries: mine().map(toLedgerEntryDto),
       rejected: rejected || (cmd.rejectAfter === true && current.stage === 'rejected'), replayed: started.replayed,
     },
   };

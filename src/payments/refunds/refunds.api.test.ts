@@ -107,6 +107,22 @@ describeEachDatabase('refunds through the sandbox gateway', (get) => {
     expect(after.history.at(-1).reason).toContain('order cancelled');
   });
 
+  it('refund then reject also voids an authorization the order still holds, as any reject does', async () => {
+    const order = await place();
+    const row = (await findOrderByNumber(get().db, order.orderId))!;
+    // A hold taken on top of the sale (say, for an item added later) that was never captured.
+    const auth = await transact(get().db, (trx) => insertLedgerRow(trx, {
+      order_id: row.id, kind: 'authorize', amount: 500, currency: 'USD', gateway: 'sandbox', idempotency_key: `extra-auth:${row.id}`,
+      status: 'approved', gateway_reference: `auth-extra-${row.id}`, actor: 'test', created_at: Date.now(), resolved_at: Date.now(),
+    }));
+    const res = await refund(order.orderId, { amount: TOTAL, rejectAfter: true, reason: 'order cancelled' });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().refund.rejected).toBe(true);
+    const voids = await get().db.selectFrom('payment_ledger').select(['kind', 'parent_id', 'status']).where('order_id', '=', row.id).where('kind', '=', 'void').execute();
+    expect(voids).toEqual([expect.objectContaining({ parent_id: auth, status: expect.not.stringMatching(/^started$/) })]);
+    expect(res.json().payments.entries.map((e: { kind: string }) => e.kind)).toContain('void');
+  });
+
   it('refund then reject is refused up front where Rejected cannot be reached, and a rejected order can still be refunded', async () => {
     const order = await place();
     expect((await refund(order.orderId, { amount: 1000, rejectAfter: true })).json().refund.rejected).toBe(true);
