@@ -100,6 +100,8 @@ export class OrderGenerator {
     const route = routeNewOrder({
       paymentMethod: pay.method, paymentStatus: pay.status, fraudHold: plan.fraudHold,
       hasPreorderItems: items.some((i) => i.preorder === 1), hasShippable,
+      // Demo payments are as a storefront reports them: an asynchronous one carries its provider's reference.
+      paymentIntake: JSON.parse(pay.json).reference ? 'submitted' : 'none',
     });
     const history: GeneratedHistory[] = [{ at: createdAt, kind: 'created', from: null, to: route.stage, reason: route.reason }];
     let stage = route.stage;

@@ -76,6 +76,7 @@ describeEachDatabase('seedOrders', (get) => {
       const entry = routeNewOrder({
         paymentMethod: row.payment_method as PaymentMethod, paymentStatus: row.payment_status as PaymentStatus, fraudHold: row.fraud_hold === 1,
         hasPreorderItems: items.some((i) => i.preorder === 1), hasShippable: items.some((i) => i.shippable === 1),
+        paymentIntake: JSON.parse(row.payment_json).reference ? 'submitted' : 'none',
       });
       expect(history[0]).toMatchObject({ kind: 'created', to_stage: entry.stage, reason: entry.reason });
       expect(history.at(-1)!.to_stage).toBe(row.stage);

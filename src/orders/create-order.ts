@@ -84,19 +84,13 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const orderNumber = formatOrderNumber(settings.orderNumberPrefix, ids.sequence);
   const facts = await establishRoutingFacts(trx, {
     paymentMethod: payment.method, paymentStatus, fraudHold: (input.fraudHold ?? false) || (fraud?.hold ?? false),
+    paymentIntake: intake.gateway ? 'charge_now' : intake.recorded?.status === 'pending' ? 'submitted' : 'none',
     items: items.map((i) => ({ preorder: i.preorder!, shippable: i.shippable! })),
   });
   const decided = routeNewOrder(facts);
-  // Charged by Orderdeck now: the order waits in Accounts Receivable until the gateway answers, and the answer routes it on.
-  // Pending Clearance is left only by the provider's notification, which needs a submitted payment to name:
-  // an asynchronous method with nothing submitted (no e-check details, no reference) is collected in A/R.
-  const route = intake.gateway && (decided.stage === 'accounts_receivable' || decided.stage === 'pending_clearance')
-    ? { stage: 'accounts_receivable' as const, reason: 'payment is being taken' }
-    : decided.stage === 'pending_clearance' && intake.recorded?.status !== 'pending'
-      ? { stage: 'accounts_receivable' as const, reason: `${payment.method} payment not submitted yet: to be collected` }
-      : fraud?.hold && decided.stage === 'fraud_review'
-      ? { stage: decided.stage, reason: `fraud score ${fraud.score} reached ${fraud.threshold}: ${fraud.contributions.map((c) => c.rule).join(', ')}` }
-      : decided;
+  const route = fraud?.hold && decided.stage === 'fraud_review'
+    ? { stage: decided.stage, reason: `fraud score ${fraud.score} reached ${fraud.threshold}: ${fraud.contributions.map((c) => c.rule).join(', ')}` }
+    : decided;
   const tags = cleanTags(input.tags);
   const customFields = cleanCustomFields(input.customFields);
   const values = {

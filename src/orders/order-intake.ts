@@ -6,6 +6,7 @@ export interface IntakeDraft {
   paymentMethod: PaymentMethod;
   paymentStatus: PaymentStatus;
   fraudHold: boolean;
+  paymentIntake: RoutingFacts['paymentIntake'];
   items: readonly { preorder: number; shippable: number }[];
 }
 
@@ -20,6 +21,7 @@ export async function establishRoutingFacts(_trx: Trx, draft: IntakeDraft): Prom
     paymentMethod: draft.paymentMethod,
     paymentStatus: draft.paymentStatus,
     fraudHold: draft.fraudHold,
+    paymentIntake: draft.paymentIntake,
     hasPreorderItems: draft.items.some((i) => i.preorder === 1),
     hasShippable: draft.items.some((i) => i.shippable === 1),
   };

@@ -13,6 +13,13 @@ export interface RoutingFacts {
   /** Fraud scoring (or the storefront) asked for a manual review before money is taken. */
   fraudHold: boolean;
   hasShippable: boolean;
+  /**
+   * What happens to the payment as the order is placed: `charge_now` — Orderdeck takes it right after the
+   * order commits (a card, e-check details to submit), and the answer routes the order on from Accounts
+   * Receivable; `submitted` — an asynchronous payment the storefront already handed to its provider, so
+   * the provider's notification will name it; `none` — nothing is being taken.
+   */
+  paymentIntake: 'charge_now' | 'submitted' | 'none';
 }
 
 export interface RoutingDecision {
@@ -29,7 +36,15 @@ export function routeNewOrder(f: RoutingFacts): RoutingDecision {
   if (f.paymentMethod === 'quote_request') return { stage: 'quote_request', reason: 'the customer asked for a quote' };
   if (f.hasPreorderItems) return { stage: 'pre_ordered', reason: 'an item is not available yet' };
   if (f.fraudHold) return { stage: 'fraud_review', reason: 'held for fraud review before payment' };
-  return routeAfterPaymentStep(f);
+  const route = routeAfterPaymentStep(f);
+  if (route.stage !== 'accounts_receivable' && route.stage !== 'pending_clearance') return route;
+  if (f.paymentIntake === 'charge_now') return { stage: 'accounts_receivable', reason: 'payment is being taken' };
+  // Pending Clearance is left only by the provider's notification, which needs a submitted payment to
+  // name: an asynchronous method with nothing submitted would wait there for good, so A/R collects it.
+  if (route.stage === 'pending_clearance' && f.paymentIntake !== 'submitted') {
+    return { stage: 'accounts_receivable', reason: `${f.paymentMethod} payment not submitted yet: to be collected` };
+  }
+  return route;
 }
 
 /** The "payment step" that releasing a pre-order, approving fraud review or accepting a quote leads to. */

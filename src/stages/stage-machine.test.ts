@@ -10,7 +10,7 @@ describe('order stage table', () => {
   it('lets every stage be reached, starting from the stages routing can produce', () => {
     const entry = new Set<Stage>();
     for (const paymentMethod of PAYMENT_METHODS) for (const paymentStatus of PAYMENT_STATUSES) for (const flag of [false, true]) {
-      const facts: RoutingFacts = { paymentMethod, paymentStatus, hasPreorderItems: flag, fraudHold: !flag, hasShippable: flag };
+      const facts: RoutingFacts = { paymentMethod, paymentStatus, hasPreorderItems: flag, fraudHold: !flag, hasShippable: flag, paymentIntake: flag ? 'submitted' : 'none' };
       entry.add(routeNewOrder(facts).stage);
       entry.add(routeNewOrder({ ...facts, hasPreorderItems: false, fraudHold: false }).stage);
     }
@@ -118,7 +118,7 @@ describe('order stage table', () => {
 });
 
 describe('routing a new order', () => {
-  const base: RoutingFacts = { paymentMethod: 'credit_card', paymentStatus: 'processed', hasPreorderItems: false, fraudHold: false, hasShippable: true };
+  const base: RoutingFacts = { paymentMethod: 'credit_card', paymentStatus: 'processed', hasPreorderItems: false, fraudHold: false, hasShippable: true, paymentIntake: 'none' };
   const cases: [Partial<RoutingFacts>, Stage][] = [
     [{}, 'shipping_department'],
     [{ hasShippable: false }, 'completed_order'],
@@ -126,8 +126,13 @@ describe('routing a new order', () => {
     [{ paymentStatus: 'skipped', hasShippable: false }, 'completed_order'],
     [{ paymentStatus: 'declined' }, 'accounts_receivable'],
     [{ paymentStatus: 'unprocessed' }, 'accounts_receivable'],
-    [{ paymentMethod: 'e_check', paymentStatus: 'unprocessed' }, 'pending_clearance'],
-    [{ paymentMethod: 'paypal', paymentStatus: 'unprocessed' }, 'pending_clearance'],
+    [{ paymentMethod: 'e_check', paymentStatus: 'unprocessed', paymentIntake: 'submitted' }, 'pending_clearance'],
+    [{ paymentMethod: 'paypal', paymentStatus: 'unprocessed', paymentIntake: 'submitted' }, 'pending_clearance'],
+    // Nothing a notification could name: collected in A/R rather than waiting in Pending Clearance for good.
+    [{ paymentMethod: 'paypal', paymentStatus: 'unprocessed' }, 'accounts_receivable'],
+    [{ paymentMethod: 'e_check', paymentStatus: 'unprocessed', paymentIntake: 'charge_now' }, 'accounts_receivable'],
+    [{ paymentStatus: 'unprocessed', paymentIntake: 'charge_now' }, 'accounts_receivable'],
+    [{ paymentIntake: 'charge_now', fraudHold: true }, 'fraud_review'],
     [{ paymentMethod: 'e_check', paymentStatus: 'declined' }, 'accounts_receivable'],
     [{ paymentMethod: 'check', paymentStatus: 'unprocessed' }, 'accounts_receivable'],
     [{ paymentMethod: 'purchase_order', paymentStatus: 'unprocessed' }, 'accounts_receivable'],
