@@ -97,11 +97,19 @@ describeEachDatabase('catalog API', (getDb) => {
       ['impossible date', { preorder: true, expectedDate: '2027-02-30' }, '/expectedDate'],
       ['blank description', { description: '   ' }, '/description'],
       ['SKU with a slash', { sku: 'A/B' }, '/sku'],
+      ['SKU "." (a URL path step)', { sku: '.' }, '/sku'],
+      ['SKU ".."', { sku: '..' }, '/sku'],
+      ['SKU with a line break', { sku: 'A\nB' }, '/sku'],
       ['unknown field', { colour: 'red' }, '/colour'],
     ])('%s', async (_name, overrides, field) => {
       const res = await t.as('admin', { method: 'POST', url: '/api/v1/items', payload: itemInput(overrides) });
       expect(res.statusCode, res.body).toBe(400);
       expect(res.json()).toMatchObject({ code: 'validation_failed', field });
+    });
+
+    it('says why a SKU is refused, rather than repeating the pattern', async () => {
+      const res = await t.as('admin', { method: 'POST', url: '/api/v1/items', payload: itemInput({ sku: '..' }) });
+      expect(res.json().detail).toBe('/sku must have no whitespace or "/", and not be "." or "..", so that it can name the item in a URL');
     });
 
     it('on PATCH too, checking the merged item', async () => {
@@ -112,6 +120,25 @@ describeEachDatabase('catalog API', (getDb) => {
       expect(neg.json()).toMatchObject({ status: 400, field: '/inventory' });
       expect((await t.as('admin', { method: 'PATCH', url: url(item.sku), headers: { 'if-match': '"v1"' }, payload: { sku: 'NEW' } })).json()).toMatchObject({ status: 400, field: '/sku' });
     });
+  });
+
+  /** As long as a SKU may be (100 characters); of emoji, that is 200 UTF-16 units in the path parameter. */
+  const longestSku = (char: string) => `${char.repeat(100 - String(process.pid).length)}${process.pid}`;
+
+  it('addresses SKUs holding URL characters through percent-encoding, as the Location header gives them', async () => {
+    for (const sku of [`Q?${process.pid}`, `HASH#${process.pid}`, `100%-${process.pid}`, `%41%2F${process.pid}`, `BACK\\SLASH-${process.pid}`,
+      `SEMI;${process.pid}`, `A+B&C=${process.pid}`, `...${process.pid}`, `..${process.pid}`, `UNICODE-É€-${process.pid}`,
+      longestSku('#'), longestSku('📦')]) {
+      const res = await t.as('admin', { method: 'POST', url: '/api/v1/items', payload: itemInput({ sku }) });
+      expect(res.statusCode, `${sku}: ${res.body}`).toBe(201);
+      const location = res.headers.location as string;
+      expect(location).toBe(url(sku));
+      expect((await t.as('read_only', { method: 'GET', url: location })).json(), sku).toMatchObject({ sku });
+      const edited = await t.as('admin', { method: 'PATCH', url: location, headers: { 'if-match': '"v1"' }, payload: { inventory: 7 } });
+      expect(edited.json(), sku).toMatchObject({ sku, inventory: 7, version: 2 });
+      expect((await t.as('admin', { method: 'DELETE', url: location })).statusCode, sku).toBe(204);
+      expect((await t.as('admin', { method: 'GET', url: location })).statusCode, sku).toBe(404);
+    }
   });
 
   describe('listing', () => {

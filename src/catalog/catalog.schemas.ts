@@ -1,8 +1,16 @@
 import { Type, type Static } from 'typebox';
-import { CurrencyCode, Cursor, ExpectedVersionField, IsoDate, IsoInstant, Limit, MinorUnits, Page } from '../shared/schemas.js';
+import { CurrencyCode, Cursor, ExpectedVersionField, explainedPattern, IsoDate, IsoInstant, Limit, MinorUnits, Page } from '../shared/schemas.js';
 
-/** No whitespace or slash: the SKU names the item in URLs (`/items/:sku`) and in order lines. */
-export const Sku = Type.String({ minLength: 1, maxLength: 100, pattern: '^[^\\s/]+$', description: 'Stock keeping unit, unique; case-sensitive' });
+/**
+ * The SKU names the item in URLs (`/items/:sku`) and in order lines: no whitespace; no "/", which
+ * proxies and routers do not agree on even percent-encoded; and not "." or "..", which every URL parser
+ * resolves away as a path step (percent-encoded as %2E too). Anything else ("?", "#", "%", a backslash)
+ * is addressable percent-encoded (encodeURIComponent), as the Location header writes it.
+ */
+export const Sku = Type.String({
+  minLength: 1, maxLength: 100, description: 'Stock keeping unit, unique; case-sensitive',
+  pattern: explainedPattern('^(?!\\.\\.?$)[^\\s/]+$', 'must have no whitespace or "/", and not be "." or "..", so that it can name the item in a URL'),
+});
 const Description = Type.String({ minLength: 1, maxLength: 500 });
 const WeightGrams = Type.Integer({ minimum: 0, maximum: 100_000_000, description: 'Shipping weight of one unit, in grams' });
 const Inventory = Type.Integer({ minimum: 0, maximum: 1_000_000_000, description: 'Units on hand' });

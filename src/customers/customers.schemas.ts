@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from 'typebox';
 import { Address } from '../orders/orders.schemas.js';
-import { Cursor, Email, ExpectedVersionField, IsoInstant, Limit, Page, ShortText } from '../shared/schemas.js';
+import { Cursor, Email, ExpectedVersionField, IsoInstant, Limit, Page, ShortText, SingleLineText } from '../shared/schemas.js';
 
 const Phone = Type.String({ maxLength: 40, description: 'Any common notation; stored as E.164. Without an address it must start with +' });
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
@@ -8,9 +8,9 @@ const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null
 export const CreateCustomerBody = Type.Object(
   {
     email: Email,
-    firstName: Type.Optional(ShortText(100)),
-    lastName: Type.Optional(ShortText(100)),
-    company: Type.Optional(ShortText(200)),
+    firstName: Type.Optional(SingleLineText(100)),
+    lastName: Type.Optional(SingleLineText(100)),
+    company: Type.Optional(SingleLineText(200)),
     phone: Type.Optional(Phone),
     billing: Type.Optional(Address),
     shipping: Type.Optional(Address),
@@ -22,9 +22,9 @@ export type CreateCustomerInput = Static<typeof CreateCustomerBody>;
 export const UpdateCustomerBody = Type.Object(
   {
     email: Type.Optional(Email),
-    firstName: Type.Optional(ShortText(100)),
-    lastName: Type.Optional(ShortText(100)),
-    company: Type.Optional(Nullable(ShortText(200))),
+    firstName: Type.Optional(SingleLineText(100)),
+    lastName: Type.Optional(SingleLineText(100)),
+    company: Type.Optional(Nullable(SingleLineText(200))),
     phone: Type.Optional(Nullable(Phone)),
     billing: Type.Optional(Nullable(Address)),
     shipping: Type.Optional(Nullable(Address)),

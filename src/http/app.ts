@@ -13,7 +13,9 @@ import { containsCardNumber, redactCardNumbers } from '../shared/card-number.js'
 import { Problem } from '../shared/schemas.js';
 import { OrderListItem, OrderOut } from '../orders/orders.schemas.js';
 import { registerAuthentication } from './authenticate.js';
+import { registerJsonBodies } from './json-body.js';
 import { registerErrorHandling } from './problem.js';
+import { registerTextChecks } from './refuse-text.js';
 import { API_ROUTES } from './routes.js';
 import { registerWebApp } from './web-app.js';
 import { addSharedSchema, validatorCompiler } from './validation.js';
@@ -61,6 +63,9 @@ export async function buildApp({ config, db, logger = false, payments = createPa
       return typeof given === 'string' && /^[\w.-]{1,100}$/.test(given) ? given : randomUUID();
     },
     ajv: { customOptions: { removeAdditional: false } },
+    // The router counts a parameter in UTF-16 units (default limit 100), a schema's maxLength in characters:
+    // a 100-character SKU of emoji is 200 units, and anything the API creates must be addressable.
+    routerOptions: { maxParamLength: 200 },
   });
   app.setValidatorCompiler(validatorCompiler);
   for (const schema of [Problem, OrderOut, OrderListItem]) {
@@ -72,6 +77,7 @@ export async function buildApp({ config, db, logger = false, payments = createPa
   });
 
   registerErrorHandling(app);
+  registerJsonBodies(app);
   await app.register(cookie);
   await app.register(rateLimit, { max: config.rateLimitPerMinute, timeWindow: 60_000 });
   await app.register(swagger, {
@@ -84,6 +90,7 @@ export async function buildApp({ config, db, logger = false, payments = createPa
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
   registerAuthentication(app, db);
+  registerTextChecks(app);
   const registry = createMetrics(app, db);
 
   await app.register(async (api) => {

@@ -4,7 +4,6 @@ import { findActiveApiKeyCached } from '../auth/api-key-cache.js';
 import { isRole, type Permission, ROLE_PERMISSIONS } from '../auth/permissions.js';
 import type { Principal } from '../auth/principal.js';
 import { type Db, readerOf } from '../db/database.js';
-import { containsCardNumber, findCardNumber } from '../shared/card-number.js';
 import { sendProblem } from './problem.js';
 
 declare module 'fastify' {
@@ -13,8 +12,6 @@ declare module 'fastify' {
     public?: boolean;
     /** The permission a caller needs; checked before the body is even read. */
     permission?: Permission;
-    /** Only the card vault may receive a card number. */
-    acceptsCardNumber?: boolean;
   }
   interface FastifyRequest {
     principal: Principal | null;
@@ -87,40 +84,6 @@ export function registerAuthentication(app: FastifyInstance, writer: Db) {
     }
     request.principal = principal;
   });
-
-  app.addHook('preValidation', async (request, reply) => {
-    // The query string is part of the URL, which an Idempotency-Key's record stores and proxies log: no
-    // card number there on any API route, the vault's included (it takes a card in the body only). Runs
-    // before any handler; Fastify's own request log line has the path only (loggerOptions in app.ts).
-    // Web app pages are left alone: their URLs carry the order list's search state, the page only loads,
-    // and the API call it then makes is refused here with a message the page shows.
-    const api = request.url.startsWith('/api/');
-    // A path parameter too: a 404 would repeat it ("order 4111… was not found").
-    const queryField = api ? findCardNumberInParts(request.query, 'querystring') ?? findCardNumberInParts(request.params, 'params') : undefined;
-    if (queryField) {
-      return sendProblem(reply, 400, 'card_number_refused', 'a card number may not be sent in a URL; send its token instead', { field: queryField });
-    }
-    if (request.body === undefined || request.routeOptions.config.acceptsCardNumber) return;
-    const field = findCardNumber(request.body);
-    if (field) {
-      return sendProblem(reply, 400, 'card_number_refused', 'a card number may only be sent to the card vault; send its token instead', { field });
-    }
-  });
-}
-
-/**
- * The query or path parameter holding a card number, named as validation errors name one
- * (`querystring:/name`, `params:/orderId`), or undefined. Names are checked too; a card number in a name
- * is reported as the part as a whole, so the answer does not repeat it.
- */
-function findCardNumberInParts(parts: unknown, part: 'querystring' | 'params'): string | undefined {
-  if (!parts || typeof parts !== 'object') return undefined;
-  for (const [name, value] of Object.entries(parts)) {
-    if (containsCardNumber(name)) return part;
-    const inner = findCardNumber(value);
-    if (inner) return `${part}:/${name}${inner === '/' ? '' : inner}`;
-  }
-  return undefined;
 }
 
 /** The authenticated caller of a private route (the hook guarantees it is set). */

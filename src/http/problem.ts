@@ -22,6 +22,8 @@ export function sendProblem(reply: FastifyReply, status: number, code: string, d
   return reply.code(status).type('application/problem+json').send(body);
 }
 
+const MISSING_BODY = 'the request body is empty; this request needs a JSON body';
+
 /** Fastify's own errors, mapped onto our codes so clients see one vocabulary. */
 const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_json',
@@ -41,12 +43,15 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     const fe = error as FastifyError;
     if (fe.validation && fe.validation.length) {
-      const { field, message } = describeValidationError(fe.validation[0] as never, fe.validationContext ?? 'body');
+      const part = fe.validationContext ?? 'body';
+      // No content at all (json-body.ts): say so, rather than that "body must be object".
+      if (part === 'body' && request.body === undefined) return sendProblem(reply, 400, 'validation_failed', MISSING_BODY, { field: '/' });
+      const { field, message } = describeValidationError(fe.validation[0] as never, part);
       return sendProblem(reply, 400, 'validation_failed', message, { field });
     }
     if (fe.code && FASTIFY_CODES[fe.code]) {
       const code = FASTIFY_CODES[fe.code]!;
-      const detail = code === 'malformed_json' ? 'the request body is not valid JSON' : fe.message;
+      const detail = fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? MISSING_BODY : code === 'malformed_json' ? 'the request body is not valid JSON' : fe.message;
       return sendProblem(reply, ERROR_STATUS[code], code, detail, { field: code === 'malformed_json' ? '/' : undefined });
     }
     if (fe.statusCode === 429) return sendProblem(reply, 429, 'rate_limited', 'too many requests; slow down and retry later');

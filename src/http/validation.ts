@@ -1,6 +1,7 @@
 import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { FastifySchemaCompiler } from 'fastify';
+import { patternMessage } from '../shared/schemas.js';
 
 /*
  * Two validators: bodies are JSON and must match their types exactly ("5" is not a number, unknown
@@ -37,8 +38,8 @@ export function describeValidationError(error: ErrorObject, part: string): { fie
   if (error.keyword === 'additionalProperties') {
     field = `${field}/${(error.params as { additionalProperty: string }).additionalProperty}`;
     message = 'is not a known field';
-  } else if (error.keyword === 'pattern' && (error.params as { pattern?: string }).pattern === '\\S') {
-    message = 'must not be blank';
+  } else if (error.keyword === 'pattern') {
+    message = patternMessage((error.params as { pattern: string }).pattern) ?? message;
   } else if (error.keyword === 'required') {
     field = `${field}/${(error.params as { missingProperty: string }).missingProperty}`;
     message = 'is required';

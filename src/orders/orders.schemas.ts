@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox';
-import { CountryCode, CurrencyCode, Email, ExpectedVersionField, IsoDate, IsoInstant, MinorUnits, Page, ShortText } from '../shared/schemas.js';
+import { CountryCode, CurrencyCode, Email, ExpectedVersionField, IsoDate, IsoInstant, MinorUnits, Page, ShortText, SingleLineText } from '../shared/schemas.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, STAGES } from '../stages/stages.js';
 
 /** A reason or note is the audit record: whitespace alone says nothing, so it is refused like an empty one. */
@@ -11,14 +11,14 @@ export const PaymentStatusSchema = Type.Enum(PAYMENT_STATUSES);
 
 export const Address = Type.Object(
   {
-    firstName: ShortText(100),
-    lastName: ShortText(100),
-    company: Type.Optional(ShortText(200)),
-    line1: ShortText(200),
-    line2: Type.Optional(ShortText(200)),
-    city: ShortText(100),
-    region: Type.Optional(ShortText(100)),
-    postalCode: Type.Optional(ShortText(20)),
+    firstName: SingleLineText(100),
+    lastName: SingleLineText(100),
+    company: Type.Optional(SingleLineText(200)),
+    line1: SingleLineText(200),
+    line2: Type.Optional(SingleLineText(200)),
+    city: SingleLineText(100),
+    region: Type.Optional(SingleLineText(100)),
+    postalCode: Type.Optional(SingleLineText(20)),
     country: CountryCode,
     phone: Type.Optional(Type.String({ maxLength: 40, description: 'Any common notation; stored as E.164' })),
   },

@@ -40,6 +40,8 @@ describeEachDatabase('order input validation', (getDb) => {
     ['a note of whitespace only', { ...orderInput(), notes: [' \t\n '] }, 400, 'validation_failed', '/notes/0'],
     ['a body nested thousands of levels deep', `${'['.repeat(5000)}${']'.repeat(5000)}`, 400, 'validation_failed', `${'/0'.repeat(64)}`],
     ['a note nested too deep', { ...orderInput(), notes: [JSON.parse(`${'['.repeat(100)}"x"${']'.repeat(100)}`)] }, 400, 'validation_failed', `/notes${'/0'.repeat(63)}`],
+    ['a line break in a name (labels, CSV rows, email headers)', { ...orderInput(), billing: { ...orderInput().billing, lastName: 'Lovelace\nBcc: x@example.com' } }, 400, 'validation_failed', '/billing/lastName'],
+    ['a control character in an address', { ...orderInput(), billing: { ...orderInput().billing, line1: '12 Analytical\u0007 Way' } }, 400, 'validation_failed', '/billing/line1'],
     ['card details on a non-card payment', { ...orderInput(), payment: { method: 'check', card: orderInput().payment.card } }, 400, 'validation_failed', '/payment/card'],
   ])('refuses %s (%i %s at %s) and stores nothing', async (_name, payload, status, code, field) => {
     const before = await orderCount();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cardNumberSpans, containsCardNumber, findCardNumber, luhnValid, redactCardNumbers } from './card-number.js';
+import { cardNumberSpans, containsCardNumber, luhnValid, redactCardNumbers } from './card-number.js';
+import { findCardNumber } from './request-text.js';
 
 describe('card numbers in free text', () => {
   it('finds a card number written next to other numbers (the audit cases)', () => {
@@ -53,6 +54,34 @@ describe('card numbers in free text', () => {
     ]) {
       expect(containsCardNumber(text), text).toBe(false);
     }
+  });
+
+  it('does not take an international phone number written with the 00 prefix for a card number', () => {
+    // Each is 13–14 digits and Luhn-valid, so each was refused while a sequence starting with 0 was a candidate.
+    const phones = ['0044 20 7946 0006', '001 212 555 0108', '0044-20-7946-0014', '0044\u00a020\u00a07946\u00a00022'];
+    for (const phone of phones) {
+      expect(luhnValid(phone.replace(/\D/g, '')), phone).toBe(true);
+      for (const text of [phone, `call ${phone} ext 12`, `${phone} or 001 212 555 0116`]) {
+        expect(containsCardNumber(text), text).toBe(false);
+        expect(findCardNumber({ billing: { phone: text } }), text).toBeUndefined();
+      }
+    }
+  });
+
+  it('still finds a card number next to or inside groups that start with 0', () => {
+    for (const text of [
+      '0044 4111 1111 1111 1111', // after a 0-group in the same run
+      'ref 0123 4111 1111 1111 1111 12/26',
+      '0 4111 1111 1111 1111',
+      'call 0044 20 7946 0006, card 4111 1111 1111 1111',
+      '4000 0566 5566 5556', // groups inside the number start with 0
+      '6011 0009 9013 9424',
+      '5105-1051-0510-5100',
+    ]) {
+      expect(containsCardNumber(text), text).toBe(true);
+    }
+    expect(cardNumberSpans('0044 4111 1111 1111 1111').map((s) => s.digits)).toEqual(['4111111111111111']);
+    expect(redactCardNumbers('0044 4111 1111 1111 1111')).toBe('0044 [card number]');
   });
 
   it('does not cut a long continuous number into windows', () => {

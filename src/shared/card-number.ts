@@ -1,4 +1,3 @@
-import { AppError } from './errors.js';
 /**
  * Card numbers (PAN) never enter Orderdeck outside the vault. This finds any Luhn-valid sequence of
  * 13–19 digits in free text, allowing the spaces and dashes people type (or paste) between digit groups.
@@ -11,6 +10,12 @@ import { AppError } from './errors.js';
  * and refused for a card number it only happens to contain. Cost: this runs on every request body, so
  * it is one pass, linear in the text whatever its shape: a candidate has at most 19 digits, so at most 7
  * candidates end at any group (13–19 digits back), and each is tested in constant time (see scan()).
+ *
+ * A sequence whose first digit is 0 is not a candidate: no card brand issues numbers starting with 0
+ * (ISO/IEC 7812 major industry identifier 0 is not a payment industry), while international phone
+ * numbers written with the 00 prefix ("0044 20 7946 0018") often are 13–19 digits, a tenth of them
+ * Luhn-valid. The sequences of such a run starting at a later group are still tested, so a card
+ * number written after a 0-group ("0044 4111 1111 1111 1111") is found.
  */
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
@@ -50,14 +55,15 @@ const RING = 32; // > MAX_DIGITS + 1: holds every group a sequence ending at the
 const SLOT = RING - 1;
 // Scratch per group of the current run (slot k & SLOT); scan() is synchronous and never re-entered.
 const groupStartChar = new Int32Array(RING);
+const groupStartsWithZero = new Uint8Array(RING);
 /** Over the run's digits before the group: their count, and their Luhn sums (mod 10) doubling even / odd positions. */
 const digitsBefore = new Int32Array(RING);
 const sumBeforeEven = new Int32Array(RING);
 const sumBeforeOdd = new Int32Array(RING);
 
 /**
- * Calls `found(start, end)` for every Luhn-valid sequence of whole groups (13–19 digits), in order of
- * where it ends; stops early when `found` returns true.
+ * Calls `found(start, end)` for every Luhn-valid sequence of whole groups (13–19 digits, the first not a
+ * 0), in order of where it ends; stops early when `found` returns true.
  *
  * Digits are numbered from the run's start; the Luhn sum of digits [a, b) doubles those at b's parity.
  * Two running sums (one doubling even positions, one odd) give any sequence's sum as one subtraction,
@@ -83,6 +89,7 @@ function scan(text: string, found: (start: number, end: number) => boolean): voi
           inRun = true;
           k = lo = digits = even = odd = 0;
           groupStartChar[0] = i;
+          groupStartsWithZero[0] = c === 48 ? 1 : 0;
           digitsBefore[0] = sumBeforeEven[0] = sumBeforeOdd[0] = 0;
         }
         const d = c - 48;
@@ -104,6 +111,7 @@ function scan(text: string, found: (start: number, end: number) => boolean): voi
       for (let f = lo; f <= k; f++) {
         const slot = f & SLOT;
         if (digits - digitsBefore[slot]! < MIN_DIGITS) break;
+        if (groupStartsWithZero[slot]) continue;
         const before = (digits & 1) === 0 ? sumBeforeEven[slot]! : sumBeforeOdd[slot]!;
         if (sum === before && found(offset + groupStartChar[slot]!, offset + i)) return;
       }
@@ -113,6 +121,7 @@ function scan(text: string, found: (start: number, end: number) => boolean): voi
         k++;
         const slot = k & SLOT;
         groupStartChar[slot] = i + 1;
+        groupStartsWithZero[slot] = next === 48 ? 1 : 0;
         digitsBefore[slot] = digits;
         sumBeforeEven[slot] = even % 10;
         sumBeforeOdd[slot] = odd % 10;
@@ -158,36 +167,4 @@ export function redactCardNumbers(text: string, mask = '[card number]'): string 
     }
   }
   return out + text.slice(copied);
-}
-
-/**
- * Bodies nested deeper than this are refused before anything walks them: no request Orderdeck takes
- * needs more than a few levels, and a recursive walk of thousands would exhaust the stack (a 500).
- */
-export const MAX_BODY_DEPTH = 64;
-
-/**
- * Walks any JSON-like value and returns the path of the first string holding a card number, or
- * undefined. Numbers are checked too: a PAN sent as a JSON number is still a PAN. A value nested more
- * than MAX_BODY_DEPTH levels is a validation error naming where the limit was crossed.
- */
-export function findCardNumber(value: unknown, path = '', depth = 0): string | undefined {
-  if (typeof value === 'string') return containsCardNumber(value) ? path || '/' : undefined;
-  if (typeof value === 'number') return Number.isInteger(value) && containsCardNumber(String(value)) ? path || '/' : undefined;
-  if (!value || typeof value !== 'object') return undefined;
-  if (depth >= MAX_BODY_DEPTH) {
-    throw new AppError('validation_failed', `the value is nested more than ${MAX_BODY_DEPTH} levels deep`, { field: path || '/' });
-  }
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) {
-      const hit = findCardNumber(value[i], `${path}/${i}`, depth + 1);
-      if (hit) return hit;
-    }
-    return undefined;
-  }
-  for (const [key, inner] of Object.entries(value)) {
-    const hit = findCardNumber(inner, `${path}/${key}`, depth + 1);
-    if (hit) return hit;
-  }
-  return undefined;
 }

@@ -7,7 +7,25 @@ export const CountryCode = Type.String({ pattern: '^[A-Z]{2}$', description: 'IS
 export const Email = Type.String({ format: 'email', maxLength: 254 });
 export const IsoInstant = Type.String({ format: 'date-time', description: 'UTC instant, ISO 8601' });
 export const IsoDate = Type.String({ format: 'date', description: 'Calendar date, YYYY-MM-DD' });
+
+const PATTERN_MESSAGES = new Map<string, string>([['\\S', 'must not be blank']]);
+/** A `pattern` whose refusal says `message` ("/sku must …") instead of repeating the expression. */
+export function explainedPattern(pattern: string, message: string): string {
+  PATTERN_MESSAGES.set(pattern, message);
+  return pattern;
+}
+export const patternMessage = (pattern: string): string | undefined => PATTERN_MESSAGES.get(pattern);
+
+/** Text that may span lines; control characters other than tab and line breaks are refused before validation (request-text.ts). */
 export const ShortText = (max = 200) => Type.String({ maxLength: max });
+/**
+ * One line of text: no tab, line feed, carriage return or Unicode line/paragraph separator. For names,
+ * address lines, codes: they are printed on labels, exported to CSV and put in email headers, where a
+ * line break is a broken row or an injected header, and typed into a one-line input it is only ever a
+ * paste accident. Free text (notes, reasons, descriptions) uses ShortText.
+ */
+export const SINGLE_LINE = explainedPattern('^[^\\t\\n\\r\\u2028\\u2029]*$', 'must be a single line, without tabs or line breaks');
+export const SingleLineText = (max = 200) => Type.String({ maxLength: max, pattern: SINGLE_LINE });
 /** The `version` an edit was based on, in a PATCH body: the alternative to an If-Match header. */
 export const ExpectedVersionField = Type.Optional(Type.Integer({ minimum: 1, description: 'The version you read; alternative to If-Match' }));
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { containsCardNumber, findCardNumber, luhnValid } from './card-number.js';
+import { containsCardNumber, luhnValid } from './card-number.js';
+import { findCardNumber } from './request-text.js';
 import { formatOrderNumber } from './ids.js';
 import { formatMoney, isCurrency, minorUnitDigits, roundHalfEven } from './money.js';
 import { computeSummary } from '../orders/order-totals.js';
