@@ -172,4 +172,29 @@ describeEachDatabase('editing an order', (getDb) => {
       expect(found.json().items.map((o: { orderId: string }) => o.orderId)).toContain(order.orderId);
     });
   });
+
+  describe('the total of a paid order', () => {
+    const items = (quantity: number) => [{ sku: 'BOOK-1', description: 'Notes', quantity, unitPrice: 1999, tax: 0, shippable: true, preorder: false }];
+
+    it('raised by an edit leaves the difference owed, and the order goes to Accounts Receivable to collect it', async () => {
+      const order = await create({ items: items(1), shippingCost: 0 });
+      expect(order).toMatchObject({ stage: 'shipping_department', payment: { status: 'processed' } });
+      const res = await patch(order.orderId, { items: items(5), version: order.version });
+      expect(res.statusCode, res.body).toBe(200);
+      const after = await read(order.orderId);
+      expect(after.summary.total).toBe(9995);
+      expect(after).toMatchObject({ stage: 'accounts_receivable', payment: { status: 'unprocessed' } });
+      expect(after.allowedMoves).not.toContain('completed_order');
+      const last = after.history.at(-1);
+      expect(last).toMatchObject({ kind: 'stage', from: 'shipping_department', to: 'accounts_receivable' });
+      expect(last.reason).toContain('$79.96 of the $99.95 total is still owed');
+    });
+
+    it('lowered by an edit stays paid and where it was', async () => {
+      const order = await create({ items: items(3), shippingCost: 0 });
+      const res = await patch(order.orderId, { items: items(2), version: order.version });
+      expect(res.statusCode, res.body).toBe(200);
+      expect(await read(order.orderId)).toMatchObject({ stage: 'shipping_department', payment: { status: 'processed' }, summary: { total: 3998 } });
+    });
+  });
 });

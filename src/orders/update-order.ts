@@ -1,6 +1,8 @@
 import type { Trx } from '../db/database.js';
 import { moveOrderToCustomer } from '../customers/order-customer.js';
 import { noteOrderTotalChanged } from '../dashboard/daily-figures.js';
+import { syncOrderPayment } from '../payments/charge/sync-order-payment.js';
+import { formatMoney } from '../shared/money.js';
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
@@ -12,7 +14,7 @@ import { type ExpectedVersion, requireExpectedVersion, staleVersion } from '../s
 import { computeSummary } from './order-totals.js';
 import { insertOrderHistory, listOrderItems, replaceOrderItems, replaceSearchTerms, updateOrderRow } from './orders.repository.js';
 import type { UpdateOrderInput } from './orders.schemas.js';
-import type { OrderItemRow, OrdersTable } from './orders.table.js';
+import type { OrderItemRow, OrderRow, OrdersTable } from './orders.table.js';
 
 /** Stages where the order is closed for item edits: it has been fulfilled or cancelled. */
 const ITEMS_LOCKED_STAGES = new Set(['completed_order', 'rejected']);
@@ -111,6 +113,13 @@ export async function updateOrder(
   }));
   await insertOrderHistory(trx, { orderId: row.id, at: now, actor: actorLabel(actor), kind: 'updated', changes });
   await enqueueEvent(trx, 'order.updated', { type: 'order', id: row.order_number }, { orderId: row.order_number, changes }, now);
+  // Money already taken or held was for the old total: the payment status follows the new one, and a
+  // balance no authorization covers on an order past its payment goes to Accounts Receivable to collect.
+  if (patch.total !== undefined && patch.total !== row.total && (row.paid_total > 0 || row.authorized_total > 0)) {
+    const money = (n: number) => formatMoney(n, row.currency);
+    await syncOrderPayment(trx, { ...row, ...patch, version: row.version + 1 } as OrderRow, actorLabel(actor),
+      `total changed from ${money(Number(row.total))} to ${money(patch.total)}`, now, { balanceAfter: 'edit' });
+  }
 }
 
 /** Flat records (an address, custom fields) by content: stored JSON need not list keys in the same order. */

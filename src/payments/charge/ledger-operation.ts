@@ -137,7 +137,7 @@ async function applyOutcome(trx: Trx, row: LedgerRow, outcome: GatewayOutcome, n
   const current = patch.status === 'approved' ? await applySaleCoupon(trx, order, row, now) : order;
   const fraud = review ? undefined : await gatewayCheckScore(trx, current, row, outcome);
   const sync = await syncOrderPayment(trx, current, row.actor, describe(row, outcome), now, {
-    review, captured: row.kind === 'capture' && patch.status === 'approved', ...(fraud ? { patch: fraud } : {}),
+    review, ...(row.kind === 'capture' && patch.status === 'approved' ? { balanceAfter: 'capture' as const } : {}), ...(fraud ? { patch: fraud } : {}),
   });
   return { ledgerId: row.id, status: patch.status, applied: true, sync };
 }

@@ -42,10 +42,11 @@ export async function syncOrderPayment(
     review?: ReviewHold | undefined;
     patch?: Partial<Pick<OrderRow, 'refund_blocked' | 'fraud_score' | 'fraud_reasons_json'>>;
     /**
-     * A capture was just recorded: it released what it did not take, so a balance still owed has nothing
-     * held for it and only Accounts Receivable (retry, payment request, mark paid) can collect it.
+     * What may have left a balance owed on an order past its payment: a capture just recorded (it released
+     * what it did not take) or an edit that raised the total. A balance nothing holds can then be collected
+     * only by Accounts Receivable (retry, payment request, mark paid), so the order goes there.
      */
-    captured?: boolean;
+    balanceAfter?: 'capture' | 'edit';
   } = {},
 ): Promise<PaymentSync> {
   // The ledger as it is now, and the history line that says why: one round trip on PostgreSQL.
@@ -62,7 +63,7 @@ export async function syncOrderPayment(
   };
   const from = order.stage as Stage;
   const target = WAITING_ON_PAYMENT.has(from) ? nextStage(order, state, opts.review?.reason)
-    : opts.captured && PAST_PAYMENT.has(from) ? balanceToCollect(order, state) : undefined;
+    : opts.balanceAfter && PAST_PAYMENT.has(from) ? balanceToCollect(order, state, opts.balanceAfter) : undefined;
   const events: OutboxEvent[] = state.status === order.payment_status ? [] : [{
     topic: 'order.payment_changed', aggregate: { type: 'order', id: order.order_number },
     payload: { orderId: order.order_number, from: order.payment_status, to: state.status, paid: state.paidTotal, refunded: state.refundedTotal },
@@ -87,11 +88,12 @@ function nextStage(order: OrderRow, state: PaymentState, holdForReview: string |
   return route.stage === 'pending_clearance' ? undefined : route;
 }
 
-function balanceToCollect(order: OrderRow, state: PaymentState): { stage: Stage; reason: string } | undefined {
+function balanceToCollect(order: OrderRow, state: PaymentState, after: 'capture' | 'edit'): { stage: Stage; reason: string } | undefined {
   if (state.status !== 'unprocessed' || state.inFlight || state.authorizedTotal > 0) return undefined;
   const owed = Number(order.total) - state.paidTotal;
   const money = (n: number) => formatMoney(n, order.currency);
+  const why = after === 'capture' ? 'after the capture, and no authorization holds it' : 'after the order\'s total was raised';
   return owed > 0
-    ? { stage: 'accounts_receivable', reason: `${money(owed)} of the ${money(Number(order.total))} total is still owed after the capture, and no authorization holds it: to be collected` }
+    ? { stage: 'accounts_receivable', reason: `${money(owed)} of the ${money(Number(order.total))} total is still owed ${why}: to be collected` }
     : undefined;
 }
