@@ -113,13 +113,20 @@ export async function updateOrder(
   }));
   await insertOrderHistory(trx, { orderId: row.id, at: now, actor: actorLabel(actor), kind: 'updated', changes });
   await enqueueEvent(trx, 'order.updated', { type: 'order', id: row.order_number }, { orderId: row.order_number, changes }, now);
-  // Money already taken or held was for the old total: the payment status follows the new one, and a
-  // balance no authorization covers on an order past its payment goes to Accounts Receivable to collect.
-  if (patch.total !== undefined && patch.total !== row.total && (row.paid_total > 0 || row.authorized_total > 0)) {
+  // Money already taken was for the old total: when the new one leaves part of it owed (or a part owed is
+  // now covered), the payment status follows, and an order past its payment goes to Accounts Receivable
+  // to collect the rest. An open authorization is left to its capture, which settles the same way.
+  if (patch.total !== undefined && owedChanges(row, patch.total)) {
     const money = (n: number) => formatMoney(n, row.currency);
     await syncOrderPayment(trx, { ...row, ...patch, version: row.version + 1 } as OrderRow, actorLabel(actor),
       `total changed from ${money(Number(row.total))} to ${money(patch.total)}`, now, { balanceAfter: 'edit' });
   }
+}
+
+function owedChanges(row: OrderRow, total: number): boolean {
+  if (row.paid_total <= 0 || row.authorized_total > 0 || row.refunded_total > 0) return false;
+  const owedBefore = row.payment_status === 'unprocessed';
+  return owedBefore !== total > row.paid_total;
 }
 
 /** Flat records (an address, custom fields) by content: stored JSON need not list keys in the same order. */
