@@ -12,8 +12,13 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'orderdeck-cli-'));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+
+function cliWith(extra: NodeJS.ProcessEnv, ...args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, ORDERDECK_DATA_DIR: dir, ORDERDECK_DEMO_DATA: '0' };
   delete env.DATABASE_URL; // the file database in `dir`, whatever the test run points at
+  Object.assign(env, extra);
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { env, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -38,6 +43,31 @@ describe('orderdeck CLI', { timeout: 120_000 }, () => {
     const dup = cli('user', 'add', '--email', 'clerk@example.com', '--name', 'Again', '--role', 'admin', '--password', 'long enough password');
     expect(dup.code).not.toBe(0);
     expect(dup.err).toContain('exists already');
+
+    // The API's rules hold here too: no user the back office could never correct.
+    const notEmail = cli('user', 'add', '--email', 'bad', '--name', 'Bad', '--role', 'manager', '--password', 'long enough password');
+    expect(notEmail.code).not.toBe(0);
+    expect(notEmail.err).toContain('"bad" is not an email address');
+    const blank = cli('user', 'add', '--email', 'blank@example.com', '--name', 'Blank', '--role', 'manager', '--password', ' '.repeat(14));
+    expect(blank.code).not.toBe(0);
+    expect(blank.err).toContain('not counting spaces');
+  });
+
+  it('answers an operator\'s mistake with one line naming what to fix, not a stack trace', () => {
+    for (const [env, expected] of [
+      [{ ORDERDECK_RATE_LIMIT: '0' }, 'ORDERDECK_RATE_LIMIT must be a whole number from 1'],
+      [{ LOG_LEVEL: 'verbose' }, 'LOG_LEVEL must be one of fatal, error, warn, info'],
+      [{ DATABASE_URL: 'mysql://db/orders' }, 'DATABASE_URL must be a postgres:// connection string'],
+    ] as const) {
+      const r = cliWith(env, 'migrate');
+      expect(r.code, r.err).toBe(1);
+      expect(r.err.trim()).toBe(`error: ${r.err.trim().slice(7)}`);
+      expect(r.err).toContain(expected);
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+    const unwritable = cliWith({}, 'backup', '--out', '/proc/orderdeck-backup.sqlite');
+    expect(unwritable.code).toBe(1);
+    expect(unwritable.err).not.toMatch(/\n\s+at /);
   });
 
   it('issues an API key for an existing user only', () => {
@@ -54,6 +84,9 @@ describe('orderdeck CLI', { timeout: 120_000 }, () => {
     const r = cli('backup', '--out', out);
     expect(r.code).toBe(0);
     expect(fs.statSync(out).size).toBeGreaterThan(0);
+    // Customer data and credential hashes, like the database itself: the owner's alone.
+    expect(fs.statSync(out).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(dir, 'orderdeck.sqlite')).mode & 0o777).toBe(0o600);
   });
 
   it('rotates the card vault key, re-encrypting every card', async () => {

@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { generatePassword } from './auth/password.js';
 import { isPermission, isRole, PERMISSIONS, ROLES } from './auth/permissions.js';
 import { createApiKey, createUser } from './auth/users.service.js';
-import { loadConfig, type Config } from './config.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createProgress } from './demo/progress.js';
@@ -195,9 +195,23 @@ vault
     }
   });
 
+/** What the operator can fix from the message alone (a port taken, a directory not writable), or undefined for a bug. */
+function operatorMistake(error: unknown): string | undefined {
+  if (error instanceof CliError || error instanceof AppError || error instanceof ConfigError) return error.message;
+  const e = error as { code?: string; message?: string; address?: string; port?: number; path?: string };
+  switch (e?.code) {
+    case 'EADDRINUSE': return `port ${e.port ?? ''} on ${e.address ?? 'this host'} is already in use: stop what listens there, or choose another port`;
+    case 'EACCES': case 'EPERM': return `permission denied${e.path ? ` on ${e.path}` : e.port ? ` for port ${e.port}` : ''}`;
+    case 'ENOENT': case 'ENOTDIR': case 'EROFS': return `cannot write ${e.path ?? 'a file'}: ${e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ .*$/, '')}`;
+    case 'SQLITE_CANTOPEN': return `cannot open the SQLite database (${e.message}): check that ORDERDECK_DATA_DIR (${process.env.ORDERDECK_DATA_DIR || './data'}) exists and is writable, or the --out path`;
+    case 'ECONNREFUSED': case 'ENOTFOUND': case '28P01': case '3D000': return `cannot reach the database: ${e.message} (check DATABASE_URL)`;
+    default: return undefined;
+  }
+}
+
 program.parseAsync().catch((error: unknown) => {
-  // Expected failures (bad input, duplicate e-mail) are one line; anything else keeps its stack for a bug report.
-  const expected = error instanceof CliError || error instanceof AppError;
-  console.error(`error: ${error instanceof Error ? (expected ? error.message : error.stack) : String(error)}`);
+  // Expected failures (bad input, bad settings, a busy port) are one line; anything else keeps its stack for a bug report.
+  const message = operatorMistake(error);
+  console.error(`error: ${message ?? (error instanceof Error ? error.stack : String(error))}`);
   process.exit(1);
 });

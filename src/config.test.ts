@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from './config.js';
+import { ConfigError, loadConfig } from './config.js';
 import { createHttpGateway } from './payments/gateway/http-gateway.js';
 
 describe('configuration', () => {
@@ -9,6 +9,31 @@ describe('configuration', () => {
     expect(() => loadConfig({ ORDERDECK_GATEWAY_TIMEOUT_MS: '50' })).toThrow(/ORDERDECK_GATEWAY_TIMEOUT_MS must be a whole number from 100 to 120000, got "50"/);
     expect(() => loadConfig({ ORDERDECK_GATEWAY_ATTEMPTS: '0' })).toThrow(/ORDERDECK_GATEWAY_ATTEMPTS must be a whole number from 1 to 10/);
     expect(() => loadConfig({ ORDERDECK_GATEWAY_ATTEMPTS: 'three' })).toThrow(/ORDERDECK_GATEWAY_ATTEMPTS must be a non-negative integer/);
+  });
+
+  it('refuses at start-up a setting that would only fail later or quietly do nothing, naming the variable', () => {
+    for (const [env, message] of [
+      [{ ORDERDECK_RATE_LIMIT: '0' }, /ORDERDECK_RATE_LIMIT must be a whole number from 1/],
+      [{ ORDERDECK_SESSION_HOURS: '0' }, /ORDERDECK_SESSION_HOURS must be a whole number from 1/],
+      [{ ORDERDECK_BODY_LIMIT: '0' }, /ORDERDECK_BODY_LIMIT must be a whole number from 1024/],
+      [{ ORDERDECK_LOGIN_ATTEMPTS: '0' }, /ORDERDECK_LOGIN_ATTEMPTS must be a whole number from 1/],
+      [{ PORT: '99999' }, /PORT must be a whole number from 0 to 65535/],
+      [{ PORT: 'abc' }, /PORT must be a non-negative integer, got "abc"/],
+      [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got "verbose"/],
+      [{ ORDERDECK_TRUST_PROXY: 'maybe' }, /ORDERDECK_TRUST_PROXY must be 1 or 0/],
+      [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres:\/\/ connection string .*"mysql:\/\/" is not supported/],
+      [{ ORDERDECK_ADMIN_PASSWORD: '     short      ' }, /ORDERDECK_ADMIN_PASSWORD must be at least 12 characters/],
+      [{ ORDERDECK_WORKERS: '0' }, /ORDERDECK_WORKERS must be auto or a whole number from 1 to 64/],
+    ] as const) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(ConfigError);
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(message);
+    }
+  });
+
+  it('reads yes/no settings the ways operators write them', () => {
+    for (const on of ['1', 'true', 'TRUE', 'yes', 'on']) expect(loadConfig({ ORDERDECK_TRUST_PROXY: on }).trustProxy).toBe(true);
+    for (const off of ['', '0', 'false', 'no', 'off']) expect(loadConfig({ ORDERDECK_TRUST_PROXY: off }).trustProxy).toBe(false);
+    expect(loadConfig({ DATABASE_URL: 'postgresql://u@db:5432/orders' }).databaseUrl).toBe('postgresql://u@db:5432/orders');
   });
 
   it('describes a gateway connection without the credentials its URL may carry', () => {

@@ -49,6 +49,45 @@ export interface Config {
   publicUrl: string;
 }
 
+/** A setting an operator got wrong: the message names the variable and what it accepts, and is all they need to see. */
+export class ConfigError extends Error {}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function oneOf(env: NodeJS.ProcessEnv, name: string, fallback: string, allowed: readonly string[]): string {
+  const value = env[name] || fallback;
+  if (!allowed.includes(value)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got "${env[name]}"`);
+  return value;
+}
+
+function flagFrom(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = (env[name] ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  throw new Error(`${name} must be 1 or 0 (true/false, yes/no), got "${env[name]}"`);
+}
+
+function databaseUrlFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.DATABASE_URL || undefined;
+  if (raw === undefined) return undefined;
+  let scheme: string;
+  try {
+    scheme = new URL(raw).protocol;
+  } catch {
+    throw new Error('DATABASE_URL must be a postgres:// connection string (or unset for embedded SQLite)');
+  }
+  if (scheme !== 'postgres:' && scheme !== 'postgresql:') {
+    throw new Error(`DATABASE_URL must be a postgres:// connection string (or unset for embedded SQLite); "${scheme}//" is not supported`);
+  }
+  return raw;
+}
+
+function adminPasswordFrom(env: NodeJS.ProcessEnv): string | undefined {
+  const raw = env.ORDERDECK_ADMIN_PASSWORD || undefined;
+  if (raw !== undefined && raw.trim().length < 12) throw new Error('ORDERDECK_ADMIN_PASSWORD must be at least 12 characters (not counting spaces at either end)');
+  return raw;
+}
+
 function intFrom(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -71,27 +110,37 @@ function workersFrom(env: NodeJS.ProcessEnv): number {
   return n;
 }
 
+/** Every setting, checked at start-up: a value that would only fail later (or quietly do nothing) is refused now. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return readConfig(env);
+  } catch (error) {
+    throw error instanceof ConfigError ? error : new ConfigError(error instanceof Error ? error.message : String(error));
+  }
+}
+
+function readConfig(env: NodeJS.ProcessEnv): Config {
   return {
-    port: intFrom(env, 'PORT', 3000),
+    port: between(env, 'PORT', 3000, 0, 65_535),
     host: env.HOST || '127.0.0.1',
-    databaseUrl: env.DATABASE_URL || undefined,
+    databaseUrl: databaseUrlFrom(env),
     dataDir: path.resolve(env.ORDERDECK_DATA_DIR || './data'),
     adminEmail: env.ORDERDECK_ADMIN_EMAIL || undefined,
-    adminPassword: env.ORDERDECK_ADMIN_PASSWORD || undefined,
+    adminPassword: adminPasswordFrom(env),
     demoData: env.ORDERDECK_DEMO_DATA !== '0',
     orderNumberPrefix: env.ORDERDECK_ORDER_PREFIX || 'OD-',
-    bodyLimitBytes: intFrom(env, 'ORDERDECK_BODY_LIMIT', 1024 * 1024),
-    rateLimitPerMinute: intFrom(env, 'ORDERDECK_RATE_LIMIT', 6000),
-    loginAttemptsPerWindow: intFrom(env, 'ORDERDECK_LOGIN_ATTEMPTS', 10),
-    sessionTtlHours: intFrom(env, 'ORDERDECK_SESSION_HOURS', 12),
-    logLevel: env.LOG_LEVEL || 'info',
-    trustProxy: env.ORDERDECK_TRUST_PROXY === '1',
+    bodyLimitBytes: between(env, 'ORDERDECK_BODY_LIMIT', 1024 * 1024, 1024, 1024 ** 3),
+    // Zero would refuse every request (health checks and sign-in included), not switch the limit off.
+    rateLimitPerMinute: between(env, 'ORDERDECK_RATE_LIMIT', 6000, 1, 100_000_000),
+    loginAttemptsPerWindow: between(env, 'ORDERDECK_LOGIN_ATTEMPTS', 10, 1, 1_000_000),
+    sessionTtlHours: between(env, 'ORDERDECK_SESSION_HOURS', 12, 1, 24 * 366),
+    logLevel: oneOf(env, 'LOG_LEVEL', 'info', LOG_LEVELS),
+    trustProxy: flagFrom(env, 'ORDERDECK_TRUST_PROXY'),
     gatewayUrl: env.ORDERDECK_GATEWAY_URL || undefined,
     gatewaySecret: env.ORDERDECK_GATEWAY_SECRET || undefined,
     gatewayTimeoutMs: between(env, 'ORDERDECK_GATEWAY_TIMEOUT_MS', 10_000, 100, 120_000),
     gatewayAttempts: between(env, 'ORDERDECK_GATEWAY_ATTEMPTS', 3, 1, 10),
-    sandboxPort: intFrom(env, 'ORDERDECK_SANDBOX_PORT', 3100),
+    sandboxPort: between(env, 'ORDERDECK_SANDBOX_PORT', 3100, 0, 65_535),
     vaultKeys: parseVaultKeyList(env.ORDERDECK_VAULT_KEY),
     vaultFingerprintKey: env.ORDERDECK_VAULT_FINGERPRINT_KEY
       ? new VaultKey('fingerprint', decodeKey(env.ORDERDECK_VAULT_FINGERPRINT_KEY.trim(), 'ORDERDECK_VAULT_FINGERPRINT_KEY'))

@@ -19,6 +19,12 @@ export interface NewUser {
 }
 
 export const MIN_PASSWORD = 12;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+/** Spaces at either end do not count: a password of twelve spaces is no password. */
+function checkPassword(password: string): void {
+  if (password.trim().length < MIN_PASSWORD) throw invalid('/password', `a password needs at least ${MIN_PASSWORD} characters, not counting spaces at either end`);
+}
 
 /** A user ready to store: checked, with the password already hashed. */
 export interface PreparedUser {
@@ -31,7 +37,9 @@ export interface PreparedUser {
 /** Checks and hashes before any transaction opens: scrypt takes ~100 ms that no lock should wait for. */
 export async function prepareNewUser(input: NewUser): Promise<PreparedUser> {
   if (!isRole(input.role)) throw invalid('/role', `unknown role "${input.role}"`);
-  if (input.password.length < MIN_PASSWORD) throw invalid('/password', `a password needs at least ${MIN_PASSWORD} characters`);
+  // The CLI and the first start create users without the API's schema: the same rules apply.
+  if (!EMAIL.test(input.email.trim())) throw invalid('/email', `"${input.email}" is not an email address`);
+  checkPassword(input.password);
   return { email: input.email.trim().toLowerCase(), name: input.name.trim(), role: input.role, passwordHash: await hashPassword(input.password) };
 }
 
@@ -122,7 +130,7 @@ export interface UserChanges {
 export async function prepareUserChanges(input: Omit<UserChanges, 'passwordHash'> & { password?: string | undefined }): Promise<UserChanges> {
   const { password, ...rest } = input;
   if (password === undefined) return rest;
-  if (password.length < MIN_PASSWORD) throw invalid('/password', `a password needs at least ${MIN_PASSWORD} characters`);
+  checkPassword(password);
   return { ...rest, passwordHash: await hashPassword(password) };
 }
 

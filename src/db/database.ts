@@ -52,7 +52,16 @@ export function createDatabase(opts: DatabaseOptions): Db {
     return new Kysely<Database>({ dialect: new PostgresDialect({ pool: namedStatementPool(pool) }) });
   }
   const file = opts.sqlitePath ?? ':memory:';
-  if (file !== ':memory:') fs.mkdirSync(path.dirname(file), { recursive: true });
+  if (file !== ':memory:') {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    // Customer data and credential hashes: a new database is the owner's alone. SQLite gives its -wal and
+    // -shm files the database file's permissions, so they follow.
+    try {
+      fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error; // there already, or made by another process just now
+    }
+  }
   const sqlite = new SqliteDatabase(file);
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');

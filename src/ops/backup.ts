@@ -18,7 +18,9 @@ export async function backupDatabase(db: Db, outFile: string): Promise<BackupRes
   if (sqlite.memory) return { ok: false, message: 'an in-memory database cannot be backed up' };
   const file = path.resolve(outFile);
   if (fs.existsSync(file)) return { ok: false, message: `${file} exists already; choose a new file name` };
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  // Customer data and password, session and key hashes: readable by the owner only, like the database.
+  fs.writeFileSync(file, '', { mode: 0o600, flag: 'wx' });
   await sqlite.backup(file);
   return { ok: true, file, bytes: fs.statSync(file).size };
 }
