@@ -119,12 +119,14 @@ describeInBrowser('layout on a phone, favicon', (dialect) => {
         for (let i = 0; i < await dropdowns.count(); i++) {
           await dropdowns.nth(i).locator('summary').click();
           await dropdowns.nth(i).locator('fieldset').waitFor();
+          await page.waitForFunction((el) => el?.hasAttribute('data-align'), await dropdowns.nth(i).elementHandle()); // placed on its toggle event
           await expectNoSidewaysScroll(page, `${label}, dropdown ${await dropdowns.nth(i).locator('summary').getAttribute('aria-label')}`);
           await page.keyboard.press('Escape');
         }
         const columns = page.locator('details.od-columns');
         await columns.locator('summary').click();
         await columns.getByRole('group', { name: 'Columns' }).waitFor();
+        await page.waitForFunction((el) => el?.hasAttribute('data-align'), await columns.elementHandle());
         await expectNoSidewaysScroll(page, `${label}, column chooser`);
         const chooser = await columns.getByRole('group', { name: 'Columns' }).boundingBox();
         expect(chooser!.x, `${label}: the column chooser starts on screen`).toBeGreaterThanOrEqual(0);

@@ -32,15 +32,16 @@ export function useKeepOnScreen(ref: RefObject<HTMLDetailsElement | null>): void
   useEffect(() => {
     const details = ref.current;
     if (!details) return;
+    // data-align is set on every opening ("natural" when the default side fits) and removed on closing,
+    // so whoever waits for an open dropdown to settle (a test, a screenshot) can see that it has.
     const place = () => {
+      details.removeAttribute('data-align');
       if (!details.open) return;
       const popup = details.querySelector<HTMLElement>(':scope > :not(summary)');
       if (!popup) return;
-      details.removeAttribute('data-align');
       const viewport = document.documentElement.clientWidth;
       const box = popup.getBoundingClientRect();
-      if (box.right > viewport) details.setAttribute('data-align', 'end');
-      else if (box.left < 0) details.setAttribute('data-align', 'start');
+      details.setAttribute('data-align', box.right > viewport ? 'end' : box.left < 0 ? 'start' : 'natural');
     };
     details.addEventListener('toggle', place);
     return () => details.removeEventListener('toggle', place);
