@@ -114,7 +114,7 @@ export async function authRoutes(app: FastifyInstance, { db, config }: AppContex
   }, async () => ({ items: await listApiKeys(db) }));
 
   r.delete('/api-keys/:id', {
-    schema: { tags: keyTags, summary: 'Revoke an API key; it stops working at once', params: IdParams, response: withProblems({ 204: Type.Null() }, 404) },
+    schema: { tags: keyTags, summary: 'Revoke an API key', description: 'The key stops working at once on this server and its workers. Other Orderdeck servers sharing the same PostgreSQL database keep a resolved key for up to 5 seconds, so there it stops working within 5 seconds.', params: IdParams, response: withProblems({ 204: Type.Null() }, 404) },
     config: { permission: 'api_keys:manage' },
   }, async (request, reply) => {
     await transact(db, (trx) => revokeApiKey(trx, request.params.id, principalOf(request)));
