@@ -202,7 +202,7 @@ function operatorMistake(error: unknown): string | undefined {
   switch (e?.code) {
     case 'EADDRINUSE': return `port ${e.port ?? ''} on ${e.address ?? 'this host'} is already in use: stop what listens there, or choose another port`;
     case 'EACCES': case 'EPERM': return `permission denied${e.path ? ` on ${e.path}` : e.port ? ` for port ${e.port}` : ''}`;
-    case 'ENOENT': case 'ENOTDIR': case 'EROFS': return `cannot write ${e.path ?? 'a file'}: ${e.message.replace(/^[A-Z]+: /, '').replace(/, \w+ .*$/, '')}`;
+    case 'ENOENT': case 'ENOTDIR': case 'EROFS': return `cannot write ${e.path ?? 'a file'}: ${(e.message ?? '').replace(/^[A-Z]+: /, '').replace(/, \w+ .*$/, '')}`;
     case 'SQLITE_CANTOPEN': return `cannot open the SQLite database (${e.message}): check that ORDERDECK_DATA_DIR (${process.env.ORDERDECK_DATA_DIR || './data'}) exists and is writable, or the --out path`;
     case 'ECONNREFUSED': case 'ENOTFOUND': case '28P01': case '3D000': return `cannot reach the database: ${e.message} (check DATABASE_URL)`;
     default: return undefined;
