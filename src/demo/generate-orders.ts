@@ -110,7 +110,9 @@ export class OrderGenerator {
     let at = createdAt;
     for (const move of plan.moves) {
       if (move.to === 'completed_order' && !hasShippable && stage === 'completed_order') continue; // digital: completed on entry
-      const check = checkStageMove(stage, move.to, { paymentStatus: pay.status, hasShippable, holdFromStage: holdFrom });
+      const check = checkStageMove(stage, move.to, {
+        paymentStatus: pay.status, paymentMethod: pay.method, total: summary.total, hasShippable, fraudHold: plan.fraudHold, holdFromStage: holdFrom,
+      });
       if (!check.ok) throw new Error(`demo plan ${stage} → ${move.to} refused: ${check.reason}`);
       at = Math.min(at + move.afterMs, at + Math.floor((o.now - at) * 0.5));
       history.push({ at, kind: 'stage', from: stage, to: move.to, reason: move.reason });

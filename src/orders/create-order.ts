@@ -6,6 +6,7 @@ import {
 import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
+import { invalid } from '../shared/errors.js';
 import { formatOrderNumber } from '../shared/ids.js';
 import { routeNewOrder } from '../stages/routing.js';
 import { type PendingOperation, prepareIntakePayment, recordIntakePayment } from '../payments/charge/intake-payment.js';
@@ -57,6 +58,11 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const email = normalizeEmail(input.customer.email);
   const ip = normalizeIp(input.customer.ip);
   const payment = input.payment;
+  // A quote asks for no money until it is accepted: a payment reported as taken, held, refused or waived
+  // would route it onward with a status the quote never had.
+  if (payment.method === 'quote_request' && payment.status !== undefined && payment.status !== 'unprocessed') {
+    throw invalid('/payment/status', `a quote request takes no payment until it is accepted: its payment status is unprocessed, not ${payment.status}`);
+  }
   const intake = await prepareIntakePayment(trx, payment);
   const paymentStatus = intake.status;
 

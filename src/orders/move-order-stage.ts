@@ -1,4 +1,5 @@
 import type { Trx } from '../db/database.js';
+import { prepared } from '../db/prepared.js';
 import { together } from '../db/statement-batch.js';
 import { enqueueEvents, type OutboxEvent } from '../outbox/outbox.repository.js';
 import { startVoidsOfOpenAuthorizations } from '../payments/charge/void-authorizations.js';
@@ -42,11 +43,33 @@ export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Act
   input.authorize?.(from);
   const check = checkStageMove(from, input.to, stageContextOf(row));
   if (!check.ok) {
-    throw new AppError('transition_refused', `${row.order_number}: ${check.reason}`, { field: '/stage', details: { allowed: check.allowed } });
+    throw new AppError('transition_refused', `${row.order_number}: ${check.reason}`, { field: check.field, details: { allowed: check.allowed } });
   }
+  await refuseWhilePaymentInFlight(trx, row);
   await changeOrderStage(trx, row, input.to, input.reason, actorLabel(actor), now, {}, input.expected);
   return row;
 }
+
+/**
+ * A charge, authorization or capture sent to the gateway and not answered yet (started, or unknown after a
+ * timeout) will land on the order whatever stage it is in: moved to Rejected or Hold meanwhile, the order
+ * would be paid with nothing voided or refunded. So a person's move waits for the answer (or for someone
+ * to record it by hand); the payment code's own moves (changeOrderStage) are those answers and pass.
+ *
+ * Read after the lock, in a statement of its own: every writer of a started row locks the order first, so
+ * this read sees any row committed before the lock was granted. Sent in the lock's statement (one round
+ * trip), on PostgreSQL it would read the snapshot from before waiting for that lock, and miss exactly the
+ * charge whose transaction it waited on.
+ */
+async function refuseWhilePaymentInFlight(trx: Trx, row: OrderRow): Promise<void> {
+  const [open] = (await openPaymentQuery(trx, { orderId: row.id })).rows;
+  if (!open) return;
+  throw new AppError('conflict', `${row.order_number}: a payment is being taken (${open.kind} entry ${open.id}, ${open.status}): wait for the gateway's answer, or record its outcome`, { field: '/payment' });
+}
+/** One short range of payment_ledger_order_idx: an order has a handful of ledger rows. */
+const openPaymentQuery = prepared((db, p: { orderId: number }) => db.selectFrom('payment_ledger').select(['id', 'kind', 'status'])
+  .where('order_id', '=', p.orderId).where('kind', 'in', ['sale', 'authorize', 'capture']).where('status', 'in', ['started', 'unknown'])
+  .orderBy('id').limit(1));
 
 /**
  * The stage change itself — row, counts, history, event — for a move already decided: by a person through

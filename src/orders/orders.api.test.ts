@@ -116,7 +116,8 @@ describeEachDatabase('orders API', (getDb) => {
     expect((await move(order.orderId, 'hold', '   ')).statusCode).toBe(400);
     expect((await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/notes`, payload: { body: '  ' } })).statusCode).toBe(400);
     const res = await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/reject`, payload: { reason: 'customer cancelled' } });
-    expect(res.json()).toMatchObject({ stage: 'rejected', allowedMoves: ['quote_request', 'accounts_receivable', 'fraud_review', 'hold'] });
+    // A card order is not un-rejected into Quote Request: it never was a quote.
+    expect(res.json()).toMatchObject({ stage: 'rejected', allowedMoves: ['accounts_receivable', 'fraud_review', 'hold'] });
     expect((await move(order.orderId, 'accounts_receivable', 'customer changed their mind')).json().stage).toBe('accounts_receivable');
   });
 

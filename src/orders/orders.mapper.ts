@@ -1,6 +1,6 @@
 import { toIso, toIsoOrNull } from '../shared/time.js';
 import { allowedStageMoves, type StageContext } from '../stages/stage-machine.js';
-import type { PaymentStatus, Stage } from '../stages/stages.js';
+import type { PaymentMethod, PaymentStatus, Stage } from '../stages/stages.js';
 import type { Address } from './order-input.js';
 import type { OrderDto, OrderListItemDto } from './orders.schemas.js';
 import type { OrderHistoryRow, OrderItemRow, OrderNoteRow, OrderRow } from './orders.table.js';
@@ -11,10 +11,15 @@ export interface StoredPayment {
   reference: string | null;
 }
 
-export function stageContextOf(row: Pick<OrderRow, 'payment_status' | 'has_shippable' | 'hold_from_stage'>): StageContext {
+export function stageContextOf(
+  row: Pick<OrderRow, 'payment_status' | 'payment_method' | 'total' | 'has_shippable' | 'fraud_hold' | 'hold_from_stage'>,
+): StageContext {
   return {
     paymentStatus: row.payment_status as PaymentStatus,
+    paymentMethod: row.payment_method as PaymentMethod,
+    total: Number(row.total),
     hasShippable: row.has_shippable === 1,
+    fraudHold: row.fraud_hold === 1,
     holdFromStage: (row.hold_from_stage as Stage | null) ?? null,
   };
 }
@@ -70,12 +75,12 @@ export type OrderListRow = Pick<
   OrderRow,
   'id' | 'order_number' | 'created_at' | 'stage' | 'stage_entered_at' | 'channel' | 'currency' | 'total' | 'customer_email'
   | 'customer_name' | 'payment_method' | 'payment_status' | 'tags_json' | 'is_test'
-  | 'has_shippable' | 'hold_from_stage' | 'fraud_score' | 'paid_at' | 'shipped_at' | 'shipping_json'
+  | 'has_shippable' | 'fraud_hold' | 'hold_from_stage' | 'fraud_score' | 'paid_at' | 'shipped_at' | 'shipping_json'
 >;
 export const ORDER_LIST_COLUMNS = [
   'id', 'order_number', 'created_at', 'stage', 'stage_entered_at', 'channel', 'currency', 'total', 'customer_email',
   'customer_name', 'payment_method', 'payment_status', 'tags_json', 'is_test',
-  'has_shippable', 'hold_from_stage', 'fraud_score', 'paid_at', 'shipped_at', 'shipping_json',
+  'has_shippable', 'fraud_hold', 'hold_from_stage', 'fraud_score', 'paid_at', 'shipped_at', 'shipping_json',
 ] as const;
 
 export function toOrderListItem(row: OrderListRow): OrderListItemDto {

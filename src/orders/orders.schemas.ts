@@ -67,7 +67,7 @@ export const PaymentInput = Type.Object(
     method: PaymentMethodSchema,
     status: Type.Optional(Type.Enum(PAYMENT_STATUSES, {
       description: 'Only when the storefront already took or tried the payment. Without it Orderdeck charges the vaulted card '
-        + '(or submits the e-check) itself, after the fraud check.',
+        + '(or submits the e-check) itself, after the fraud check. A quote_request takes no payment: unprocessed or absent.',
     })),
     card: Type.Optional(CardInput),
     echeck: Type.Optional(ECheckInput),

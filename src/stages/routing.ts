@@ -49,6 +49,12 @@ export function routeNewOrder(f: RoutingFacts): RoutingDecision {
 
 /** The "payment step" that releasing a pre-order, approving fraud review or accepting a quote leads to. */
 export function routeAfterPaymentStep(f: Pick<RoutingFacts, 'paymentMethod' | 'paymentStatus' | 'hasShippable'>): RoutingDecision {
+  // Only held, and nothing ships: no shipment will ever prompt a capture, and Completed means paid. Accounts
+  // Receivable is where an unfinished payment is finished (capture, or collect another way); the capture's
+  // answer then completes the order.
+  if (f.paymentStatus === 'authorized' && !f.hasShippable) {
+    return { stage: 'accounts_receivable', reason: 'payment authorized, nothing to ship: to be captured' };
+  }
   if (isPaymentSettled(f.paymentStatus)) {
     return f.hasShippable
       ? { stage: 'shipping_department', reason: `payment ${f.paymentStatus}; items to ship` }

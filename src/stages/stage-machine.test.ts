@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ORDER_STAGE_TABLE, allowedStageMoves, checkStageMove, type StageContext } from './stage-machine.js';
-import { routeNewOrder, type RoutingFacts } from './routing.js';
+import { routeAfterPaymentStep, routeNewOrder, type RoutingFacts } from './routing.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, STAGES, type Stage } from './stages.js';
 
-const paid: StageContext = { paymentStatus: 'processed', hasShippable: true, holdFromStage: null };
-const unpaid: StageContext = { paymentStatus: 'declined', hasShippable: true, holdFromStage: null };
+const paid: StageContext = { paymentStatus: 'processed', paymentMethod: 'credit_card', total: 4948, hasShippable: true, fraudHold: false, holdFromStage: null };
+const unpaid: StageContext = { ...paid, paymentStatus: 'declined' };
 
 describe('order stage table', () => {
   it('lets every stage be reached, starting from the stages routing can produce', () => {
@@ -38,8 +38,9 @@ describe('order stage table', () => {
   const INTENDED_MOVES: readonly (readonly [Stage, Stage])[] = [
     // Quote Request: the merchant prices it and sends it; or hold, reject.
     ['quote_request', 'quote_sent'], ['quote_request', 'hold'], ['quote_request', 'rejected'],
-    // Quote Sent: back for re-pricing, accepted into the payment step (A/R); or hold, reject (expiry).
-    ['quote_sent', 'quote_request'], ['quote_sent', 'accounts_receivable'], ['quote_sent', 'hold'], ['quote_sent', 'rejected'],
+    // Quote Sent: back for re-pricing, accepted into the payment step (A/R) or, while a fraud hold stands,
+    // into Fraud Review first; or hold, reject (expiry).
+    ['quote_sent', 'quote_request'], ['quote_sent', 'accounts_receivable'], ['quote_sent', 'fraud_review'], ['quote_sent', 'hold'], ['quote_sent', 'rejected'],
     // Pre-ordered: release to the payment step (fraud review comes before charging); or hold, reject.
     ['pre_ordered', 'accounts_receivable'], ['pre_ordered', 'fraud_review'], ['pre_ordered', 'shipping_department'],
     ['pre_ordered', 'completed_order'], ['pre_ordered', 'hold'], ['pre_ordered', 'rejected'],
@@ -64,6 +65,7 @@ describe('order stage table', () => {
   /** Contexts that between them satisfy or fail every guard, including a hold from each stage. */
   const contexts: StageContext[] = [
     paid, unpaid, { ...paid, hasShippable: false }, { ...unpaid, hasShippable: false },
+    { ...paid, fraudHold: true }, { ...paid, paymentMethod: 'quote_request', total: 0 }, { ...paid, paymentStatus: 'authorized', hasShippable: false },
     ...STAGES.flatMap((holdFromStage) => [{ ...paid, holdFromStage }, { ...unpaid, holdFromStage }]),
   ];
 
@@ -80,7 +82,7 @@ describe('order stage table', () => {
       if (intended.has(`${from} → ${to}`)) continue;
       for (const ctx of contexts) {
         const check = checkStageMove(from, to, ctx);
-        expect(check, `${from} → ${to} ${JSON.stringify(ctx)}`).toEqual({ ok: false, reason: `cannot move from ${from} to ${to}`, allowed: allowedStageMoves(from, ctx) });
+        expect(check, `${from} → ${to} ${JSON.stringify(ctx)}`).toEqual({ ok: false, reason: `cannot move from ${from} to ${to}`, allowed: allowedStageMoves(from, ctx), field: '/stage' });
         expect(allowedStageMoves(from, ctx), `${from} → ${to}`).not.toContain(to);
       }
     }
@@ -88,7 +90,8 @@ describe('order stage table', () => {
 
   it('allows every intended move for an order that meets its guards', () => {
     for (const [from, to] of INTENDED_MOVES) {
-      const ctx: StageContext = { ...paid, holdFromStage: from === 'hold' ? to : null };
+      // Only a quote is un-rejected into Quote Request.
+      const ctx: StageContext = { ...paid, holdFromStage: from === 'hold' ? to : null, paymentMethod: to === 'quote_request' ? 'quote_request' : 'credit_card' };
       expect(checkStageMove(from, to, ctx), `${from} → ${to}`).toEqual({ ok: true });
       expect(allowedStageMoves(from, ctx), `${from} → ${to}`).toContain(to);
     }
@@ -117,6 +120,71 @@ describe('order stage table', () => {
   });
 });
 
+describe('a fraud hold that stands', () => {
+  const held: StageContext = { ...unpaid, paymentStatus: 'unprocessed', fraudHold: true };
+  const toPaymentOrFulfilment = ['accounts_receivable', 'shipping_department', 'completed_order'] as const;
+
+  it('sends a held pre-order on to Fraud Review, never straight to the payment step or fulfilment', () => {
+    expect(allowedStageMoves('pre_ordered', held)).toEqual(['fraud_review', 'hold', 'rejected']);
+    // Already paid or authorized makes no difference: the review comes before shipping too.
+    expect(allowedStageMoves('pre_ordered', { ...held, paymentStatus: 'authorized' })).toEqual(['fraud_review', 'hold', 'rejected']);
+    for (const to of toPaymentOrFulfilment) {
+      expect(checkStageMove('pre_ordered', to, held)).toMatchObject({ ok: false, reason: expect.stringMatching(/held for fraud review/), allowed: ['fraud_review', 'hold', 'rejected'], field: '/stage' });
+    }
+    // Without a hold the release is as before.
+    expect(allowedStageMoves('pre_ordered', paid)).toEqual(['accounts_receivable', 'fraud_review', 'shipping_department', 'completed_order', 'hold', 'rejected']);
+  });
+
+  it('sends an accepted held quote, and an un-rejected held order, to Fraud Review', () => {
+    const quote = { ...held, paymentMethod: 'quote_request' as const };
+    expect(allowedStageMoves('quote_sent', quote)).toEqual(['quote_request', 'fraud_review', 'hold', 'rejected']);
+    expect(checkStageMove('quote_sent', 'accounts_receivable', quote)).toMatchObject({ ok: false, allowed: expect.arrayContaining(['fraud_review']) });
+    expect(allowedStageMoves('rejected', held)).toEqual(['fraud_review', 'hold']);
+    // Without a hold an accepted quote goes to the payment step as before.
+    expect(allowedStageMoves('quote_sent', { ...quote, fraudHold: false })).toContain('accounts_receivable');
+    // The Fraud Review department, and orders past it, decide as before: approving lifts the hold.
+    expect(allowedStageMoves('fraud_review', { ...held, paymentStatus: 'processed' })).toEqual(allowedStageMoves('fraud_review', paid));
+    expect(allowedStageMoves('accounts_receivable', { ...held, paymentStatus: 'processed' })).toEqual(allowedStageMoves('accounts_receivable', paid));
+    expect(allowedStageMoves('hold', { ...held, holdFromStage: 'pre_ordered' })).toEqual(['pre_ordered', 'rejected']);
+  });
+});
+
+describe('quotes', () => {
+  const quote: StageContext = { ...paid, paymentStatus: 'unprocessed', paymentMethod: 'quote_request' };
+
+  it('sends only a priced quote, naming the items as what must change', () => {
+    expect(checkStageMove('quote_request', 'quote_sent', { ...quote, total: 0 })).toMatchObject({ ok: false, reason: expect.stringMatching(/no price/), field: '/items' });
+    expect(allowedStageMoves('quote_request', { ...quote, total: 0 })).toEqual(['hold', 'rejected']);
+    expect(checkStageMove('quote_request', 'quote_sent', quote)).toEqual({ ok: true });
+    // A release from Hold puts a sent quote back where it was.
+    expect(checkStageMove('hold', 'quote_sent', { ...quote, total: 0, holdFromStage: 'quote_sent' })).toEqual({ ok: true });
+  });
+
+  it('un-rejects into Quote Request only an order placed as a quote request', () => {
+    expect(checkStageMove('rejected', 'quote_request', quote)).toEqual({ ok: true });
+    expect(checkStageMove('rejected', 'quote_request', unpaid)).toMatchObject({ ok: false, reason: expect.stringMatching(/credit_card, not as a quote request/) });
+    expect(allowedStageMoves('rejected', unpaid)).toEqual(['accounts_receivable', 'fraud_review', 'hold']);
+  });
+});
+
+describe('an authorization on an order with nothing to ship', () => {
+  const digital: StageContext = { ...paid, paymentStatus: 'authorized', hasShippable: false };
+
+  it('is not completed before it is captured: routing and the payment step send it to Accounts Receivable', () => {
+    const facts: RoutingFacts = { paymentMethod: 'credit_card', paymentStatus: 'authorized', hasPreorderItems: false, fraudHold: false, hasShippable: false, paymentIntake: 'none' };
+    expect(routeNewOrder(facts)).toEqual({ stage: 'accounts_receivable', reason: expect.stringMatching(/authorized, nothing to ship: to be captured/) });
+    expect(routeAfterPaymentStep(facts).stage).toBe('accounts_receivable');
+    expect(routeAfterPaymentStep({ ...facts, paymentStatus: 'processed' }).stage).toBe('completed_order');
+    expect(routeAfterPaymentStep({ ...facts, hasShippable: true }).stage).toBe('shipping_department');
+  });
+
+  it('is not moved to Completed by hand either, until captured', () => {
+    expect(checkStageMove('accounts_receivable', 'completed_order', digital)).toMatchObject({ ok: false, reason: expect.stringMatching(/capture it first/) });
+    expect(checkStageMove('accounts_receivable', 'completed_order', { ...digital, paymentStatus: 'processed' })).toEqual({ ok: true });
+    expect(checkStageMove('hold', 'completed_order', { ...digital, holdFromStage: 'completed_order' })).toEqual({ ok: true });
+  });
+});
+
 describe('routing a new order', () => {
   const base: RoutingFacts = { paymentMethod: 'credit_card', paymentStatus: 'processed', hasPreorderItems: false, fraudHold: false, hasShippable: true, paymentIntake: 'none' };
   const cases: [Partial<RoutingFacts>, Stage][] = [
@@ -124,6 +192,7 @@ describe('routing a new order', () => {
     [{ hasShippable: false }, 'completed_order'],
     [{ paymentStatus: 'authorized' }, 'shipping_department'],
     [{ paymentStatus: 'skipped', hasShippable: false }, 'completed_order'],
+    [{ paymentStatus: 'authorized', hasShippable: false }, 'accounts_receivable'],
     [{ paymentStatus: 'declined' }, 'accounts_receivable'],
     [{ paymentStatus: 'unprocessed' }, 'accounts_receivable'],
     [{ paymentMethod: 'e_check', paymentStatus: 'unprocessed', paymentIntake: 'submitted' }, 'pending_clearance'],

@@ -1,16 +1,43 @@
-import { allowedTargets, checkTransition, type TransitionTable } from '../shared/state-machine.js';
-import { isPaymentSettled, type PaymentStatus, type Stage } from './stages.js';
+import { allowedTargets, checkTransition, type TransitionCheck, type TransitionTable } from '../shared/state-machine.js';
+import { isPaymentSettled, type PaymentMethod, type PaymentStatus, type Stage } from './stages.js';
 
 /** What the guards need to know about an order to allow a move. */
 export interface StageContext {
   paymentStatus: PaymentStatus;
+  paymentMethod: PaymentMethod;
+  /** The order's total in minor units: a quote is sent only once it has a price. */
+  total: number;
   hasShippable: boolean;
+  /** Fraud scoring or the storefront asked for a review, and Fraud Review has not decided yet (approve and reject clear it). */
+  fraudHold: boolean;
   /** The stage a held order returns to on release. */
   holdFromStage: Stage | null;
 }
 
+/**
+ * Stages an order can be in before the fraud review its hold asks for: routing puts a quote or a pre-order
+ * there first, and an un-rejected order comes back through them. A held order leaves them for the payment
+ * step or fulfilment only by way of Fraud Review, whose approval lifts the hold.
+ */
+const BEFORE_FRAUD_REVIEW: ReadonlySet<Stage> = new Set(['quote_request', 'quote_sent', 'pre_ordered', 'rejected']);
+
+const fraudReviewFirst = (ctx: StageContext, from: Stage) =>
+  ctx.fraudHold && BEFORE_FRAUD_REVIEW.has(from) ? 'the order is held for fraud review: it goes to Fraud Review before any payment or fulfilment' : undefined;
+
 const needsSettledPayment = (ctx: StageContext) =>
   isPaymentSettled(ctx.paymentStatus) ? undefined : `payment is ${ctx.paymentStatus}, not settled`;
+
+// Nothing ships, so no later step captures a held authorization: Completed (paid, nothing to ship) needs the money taken.
+const needsCaptureWhenNothingShips = (ctx: StageContext) =>
+  !ctx.hasShippable && ctx.paymentStatus === 'authorized' ? 'payment is only authorized and nothing ships: capture it first' : undefined;
+
+/** Refusals that are about a field of the order rather than the stage asked for: the 409 names that field. */
+const UNPRICED_QUOTE = 'the quote has no price yet (total 0): price its items before sending it';
+const REFUSAL_FIELDS: ReadonlyMap<string, string> = new Map([[UNPRICED_QUOTE, '/items']]);
+
+/** From Hold only the release to where the order came from; then, and for any other source, `rest` decides. */
+const releaseOr = (to: Stage, rest: (ctx: StageContext, from: Stage) => string | undefined = () => undefined) =>
+  (ctx: StageContext, from: Stage) => (from === 'hold' && ctx.holdFromStage !== to ? releaseOnly(ctx) : rest(ctx, from));
 
 /**
  * Moves a person (or an API client) may make. Pending Clearance has none: only the payment
@@ -19,7 +46,7 @@ const needsSettledPayment = (ctx: StageContext) =>
 export const ORDER_STAGE_TABLE: TransitionTable<Stage, StageContext> = {
   transitions: {
     quote_request: ['quote_sent', 'hold', 'rejected'],
-    quote_sent: ['quote_request', 'accounts_receivable', 'hold', 'rejected'],
+    quote_sent: ['quote_request', 'accounts_receivable', 'fraud_review', 'hold', 'rejected'],
     pre_ordered: ['accounts_receivable', 'fraud_review', 'shipping_department', 'completed_order', 'hold', 'rejected'],
     accounts_receivable: ['fraud_review', 'shipping_department', 'completed_order', 'hold', 'rejected'],
     pending_clearance: [],
@@ -32,16 +59,18 @@ export const ORDER_STAGE_TABLE: TransitionTable<Stage, StageContext> = {
     rejected: ['quote_request', 'accounts_receivable', 'fraud_review', 'hold'],
   },
   guards: {
-    shipping_department: (ctx, from) =>
-      from === 'hold' && ctx.holdFromStage !== 'shipping_department'
-        ? releaseOnly(ctx)
-        : needsSettledPayment(ctx) ?? (ctx.hasShippable ? undefined : 'nothing on the order ships'),
-    completed_order: (ctx, from) => (from === 'hold' && ctx.holdFromStage !== 'completed_order' ? releaseOnly(ctx) : needsSettledPayment(ctx)),
-    quote_request: (ctx, from) => (from === 'hold' && ctx.holdFromStage !== 'quote_request' ? releaseOnly(ctx) : undefined),
-    quote_sent: (ctx, from) => (from === 'hold' && ctx.holdFromStage !== 'quote_sent' ? releaseOnly(ctx) : undefined),
-    pre_ordered: (ctx, from) => (from === 'hold' && ctx.holdFromStage !== 'pre_ordered' ? releaseOnly(ctx) : undefined),
-    accounts_receivable: (ctx, from) => (from === 'hold' && ctx.holdFromStage !== 'accounts_receivable' ? releaseOnly(ctx) : undefined),
-    fraud_review: (ctx, from) => (from === 'hold' && ctx.holdFromStage !== 'fraud_review' ? releaseOnly(ctx) : undefined),
+    shipping_department: releaseOr('shipping_department', (ctx, from) =>
+      fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (ctx.hasShippable ? undefined : 'nothing on the order ships')),
+    // A release from Hold puts a completed order back as it was, even one completed before this rule.
+    completed_order: releaseOr('completed_order', (ctx, from) =>
+      fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (from === 'hold' ? undefined : needsCaptureWhenNothingShips(ctx))),
+    accounts_receivable: releaseOr('accounts_receivable', fraudReviewFirst),
+    // Un-rejecting into Quote Request is for quotes; another order goes back to where it is paid or reviewed.
+    quote_request: releaseOr('quote_request', (ctx, from) =>
+      from === 'rejected' && ctx.paymentMethod !== 'quote_request' ? `the order was placed with ${ctx.paymentMethod}, not as a quote request` : undefined),
+    quote_sent: releaseOr('quote_sent', (ctx, from) => (from === 'quote_request' && ctx.total <= 0 ? UNPRICED_QUOTE : undefined)),
+    pre_ordered: releaseOr('pre_ordered'),
+    fraud_review: releaseOr('fraud_review'),
   },
 };
 
@@ -49,5 +78,11 @@ function releaseOnly(ctx: StageContext): string {
   return `a held order is released to the stage it came from (${ctx.holdFromStage ?? 'unknown'})`;
 }
 
+/** A refused move names the field at fault: `/stage` unless the order itself must change first. */
+export type StageMoveCheck = { ok: true } | (Extract<TransitionCheck<Stage>, { ok: false }> & { field: string });
+
 export const allowedStageMoves = (from: Stage, ctx: StageContext): Stage[] => allowedTargets(ORDER_STAGE_TABLE, from, ctx);
-export const checkStageMove = (from: Stage, to: Stage, ctx: StageContext) => checkTransition(ORDER_STAGE_TABLE, from, to, ctx);
+export function checkStageMove(from: Stage, to: Stage, ctx: StageContext): StageMoveCheck {
+  const check = checkTransition(ORDER_STAGE_TABLE, from, to, ctx);
+  return check.ok ? check : { ...check, field: REFUSAL_FIELDS.get(check.reason) ?? '/stage' };
+}
