@@ -14,7 +14,9 @@ import { Problem } from '../shared/schemas.js';
 import { OrderListItem, OrderOut } from '../orders/orders.schemas.js';
 import { registerAuthentication } from './authenticate.js';
 import { registerJsonBodies } from './json-body.js';
-import { registerErrorHandling } from './problem.js';
+import { registerResponseStorage } from './idempotency.js';
+import { completeOpenApi, refResolver } from './openapi.js';
+import { answerFrameworkError, registerErrorHandling } from './problem.js';
 import { registerTextChecks } from './refuse-text.js';
 import { API_ROUTES } from './routes.js';
 import { registerWebApp } from './web-app.js';
@@ -66,6 +68,8 @@ export async function buildApp({ config, db, logger = false, payments = createPa
     // The router counts a parameter in UTF-16 units (default limit 100), a schema's maxLength in characters:
     // a 100-character SKU of emoji is 200 units, and anything the API creates must be addressable.
     routerOptions: { maxParamLength: 200 },
+    // A path the router cannot decode (`%FF`) is refused as problem+json with the request id, like any other.
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   for (const schema of [Problem, OrderOut, OrderListItem]) {
@@ -77,6 +81,7 @@ export async function buildApp({ config, db, logger = false, payments = createPa
   });
 
   registerErrorHandling(app);
+  registerResponseStorage(app, db);
   registerJsonBodies(app);
   await app.register(cookie);
   await app.register(rateLimit, { max: config.rateLimitPerMinute, timeWindow: 60_000 });
@@ -87,6 +92,8 @@ export async function buildApp({ config, db, logger = false, payments = createPa
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' }, session: { type: 'apiKey', in: 'cookie', name: 'orderdeck_session' } } },
       security: [{ apiKey: [] }, { session: [] }],
     },
+    refResolver,
+    transformObject: completeOpenApi,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { deepLinking: true } });
   registerAuthentication(app, db);

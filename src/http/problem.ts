@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, ERROR_STATUS, type ErrorCode } from '../shared/errors.js';
+import { StoredResponse } from './idempotency.js';
 import { describeValidationError } from './validation.js';
 
 const TITLES: Partial<Record<number, string>> = {
@@ -36,7 +37,8 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
 
 /** The one place an error becomes an HTTP response. A 5xx never carries the internal message. */
 export function registerErrorHandling(app: FastifyInstance) {
-  app.setErrorHandler((error: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
+  app.setErrorHandler((error: FastifyError | AppError | StoredResponse, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof StoredResponse) return error.send(reply);
     if (error instanceof AppError) {
       const allowed = error.details?.allowed as string[] | undefined;
       return sendProblem(reply, error.status, error.code, error.message, { field: error.field, ...(allowed ? { allowed } : {}) });
@@ -63,4 +65,22 @@ export function registerErrorHandling(app: FastifyInstance) {
   });
 
   app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
+}
+
+/**
+ * Errors the router meets before there is a route (Fastify's `frameworkErrors` option): a path that is
+ * not valid percent-encoding (`/items/%FF`), a path parameter over the router's length limit. Answered
+ * like every other refusal; the path is not echoed, as it may hold anything (a card number included).
+ * No route means no hooks: the request id header app.ts adds in onSend is added here.
+ */
+export function answerFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  reply.header('x-request-id', request.id);
+  if (error.code !== 'FST_ERR_BAD_URL' && error.code !== 'FST_ERR_MAX_PARAM_LENGTH') {
+    request.log.error({ err: error }, 'unhandled router error');
+    return sendProblem(reply, 500, 'internal', 'something went wrong on our side; the request id identifies it in the logs');
+  }
+  const detail = error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+    ? 'a path segment is too long for any resource here'
+    : 'the request path is not valid: every % must start an escape of UTF-8 bytes, such as %20';
+  return sendProblem(reply, 400, 'validation_failed', detail, { field: 'path' });
 }

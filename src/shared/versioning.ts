@@ -17,7 +17,10 @@ export function staleVersion(what: string, expected: ExpectedVersion, current: n
   );
 }
 
+/** An edit must say which version it is based on; `If-Match: *` does not (it holds for every version). */
 export function requireExpectedVersion(expected: ExpectedVersion | undefined): ExpectedVersion {
-  if (!expected) throw new AppError('precondition_required', 'send If-Match with the ETag you read, or "version" in the body', { field: 'If-Match' });
+  if (!expected) {
+    throw new AppError('precondition_required', 'send If-Match with the ETag you read (If-Match: * names no version), or "version" in the body', { field: 'If-Match' });
+  }
   return expected;
 }
