@@ -169,7 +169,7 @@ program
   .description('run the periodic jobs (payment recovery, the A/R retry schedule) under their leases, as `serve` does; '
     + 'with --once, run each once, print one JSON line per job and exit')
   .option('--once', 'run each job once and exit')
-  .option('--job <name...>', 'only these jobs: payment-recovery, ar-schedule, email-delivery, fraud-signal-pruning, search-terms-refresh')
+  .option('--job <name...>', 'only these jobs: payment-recovery, ar-schedule, email-delivery, fraud-signal-pruning, search-terms-refresh, idempotency-key-pruning')
   .option('--force', 'run even if another process holds a job\'s lease (safe: charges are keyed per order and day)')
   .option('--at <iso>', 'act as if at this instant (testing a schedule, catching up after an outage)')
   .action(async (opts: { once?: boolean; job?: string[]; force?: boolean; at?: string }) => {

@@ -8,8 +8,9 @@ import { deliverPendingEmails } from '../mail/deliver-emails.js';
 import { createConfiguredTransport } from '../mail/transport.js';
 import { deleteFraudSignalsBefore } from '../fraud/fraud.repository.js';
 import { upgradeSearchTerms } from '../search/search-terms-upgrade.js';
+import { IDEMPOTENCY_RETENTION_MS, pruneIdempotencyKeys } from '../http/idempotency-retention.js';
 
-export const JOB_NAMES = ['payment-recovery', 'ar-schedule', 'email-delivery', 'fraud-signal-pruning', 'search-terms-refresh'] as const;
+export const JOB_NAMES = ['payment-recovery', 'ar-schedule', 'email-delivery', 'fraud-signal-pruning', 'search-terms-refresh', 'idempotency-key-pruning'] as const;
 
 /** Velocity windows are at most 30 days (the settings' bound); a day more keeps every window whole. */
 const SIGNAL_RETENTION_MS = 31 * 86_400_000;
@@ -66,6 +67,13 @@ export function appJobs(
       intervalMs: 300_000,
       leaseMs: 600_000,
       run: async ({ signal }) => ({ ...(await upgradeSearchTerms(db, { signal })) }),
+    },
+    {
+      // Keyed responses are stored whole; past their retention a key is a new request.
+      name: 'idempotency-key-pruning',
+      intervalMs: 3_600_000,
+      leaseMs: 600_000,
+      run: async ({ now, signal }) => ({ deleted: await pruneIdempotencyKeys(db, now - IDEMPOTENCY_RETENTION_MS, signal) }),
     },
   ];
 }
