@@ -101,6 +101,14 @@ describeEachDatabase('users and API keys', (getDb) => {
         : t.as('admin', { method: 'POST', url: '/api/v1/api-keys', payload });
     const bearer = (key: string, opts: InjectOptions) => t.app.inject({ ...opts, headers: { ...(opts.headers ?? {}), authorization: `Bearer ${key}` } });
 
+    it('takes the key under any spelling of the Bearer scheme, which is case-insensitive (RFC 9110)', async () => {
+      const created = (await issue({ name: 'lowercase client', permissions: ['orders:view'] })).json();
+      for (const scheme of ['bearer', 'BEARER', 'Bearer']) {
+        const read = await t.app.inject({ method: 'GET', url: '/api/v1/stages', headers: { authorization: `${scheme} ${created.key}` } });
+        expect(read.statusCode, `${scheme}: ${read.body}`).toBe(200);
+      }
+    });
+
     it('shows the key once and stores only its hash', async () => {
       const res = await issue({ name: 'warehouse scanner', permissions: ['orders:view'] });
       expect(res.statusCode, res.body).toBe(201);

@@ -23,11 +23,17 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** last_used_at is bookkeeping; writing it on every call would turn reads into writes. */
 const API_KEY_TOUCH_MS = 60_000;
 
+/** The scheme is case-insensitive (RFC 9110): `bearer`, `Bearer` and `BEARER` all carry a key. */
+const bearerToken = (request: FastifyRequest): string | undefined => {
+  const auth = request.headers.authorization;
+  return auth && /^bearer\s/i.test(auth) ? auth.slice(7).trim() : undefined;
+};
+
 async function resolvePrincipal(db: Db, writer: Db, request: FastifyRequest): Promise<Principal | null> {
   const now = Date.now();
-  const auth = request.headers.authorization;
-  if (auth?.startsWith('Bearer ')) {
-    const key = await findActiveApiKeyCached(db, auth.slice(7).trim(), now);
+  const bearer = bearerToken(request);
+  if (bearer !== undefined) {
+    const key = await findActiveApiKeyCached(db, bearer, now);
     if (!key || key.user_active !== 1 || !isRole(key.user_role)) return null;
     if (!key.last_used_at || now - key.last_used_at > API_KEY_TOUCH_MS) {
       key.last_used_at = now; // the cached row too, so the touch is not repeated on every request
@@ -75,7 +81,13 @@ export function registerAuthentication(app: FastifyInstance, writer: Db) {
       return;
     }
     const principal = await resolvePrincipal(db, writer, request);
-    if (!principal) return refuse(reply, request, 401, 'unauthenticated', 'sign in, or send "Authorization: Bearer <api key>"');
+    if (!principal) {
+      // An integrator whose key stopped working needs to know it is the key, not the header.
+      const why = bearerToken(request) !== undefined
+        ? 'the API key is not valid: unknown, revoked, or its user is deactivated'
+        : 'sign in, or send "Authorization: Bearer <api key>"';
+      return refuse(reply, request, 401, 'unauthenticated', why);
+    }
     if (principal.via === 'session' && !SAFE_METHODS.has(request.method) && request.headers['x-csrf-token'] !== principal.csrfToken) {
       return refuse(reply, request, 403, 'csrf_failed', 'missing or wrong X-CSRF-Token header for a cookie-authenticated write', { field: 'X-CSRF-Token' });
     }

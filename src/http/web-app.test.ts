@@ -41,6 +41,9 @@ describe('serving the back office', () => {
     expect(deep.statusCode).toBe(200);
     expect(deep.body).toContain('<title>Orderdeck</title>');
     expect(deep.headers['cache-control']).toBe('no-cache');
+    // The signed-in back office cannot be framed by another site (clickjacking its buttons).
+    expect(deep.headers['x-frame-options']).toBe('DENY');
+    expect(deep.headers['content-security-policy']).toBe("frame-ancestors 'none'");
     for (const url of ['/api/v1/nothing-here', '/assets/missing.js']) {
       const res = await app.inject({ url, headers: { accept: 'text/html' } });
       expect(res.statusCode, url).toBe(404);

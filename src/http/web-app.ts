@@ -30,6 +30,13 @@ export async function registerWebApp(app: FastifyInstance, webRoot: string | nul
     app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/api/docs'));
     return;
   }
+  /**
+   * The signed-in back office must not be framed by another site (a click on a hidden "Reject" or "Refund"
+   * under a decoy page); nor the pay page, which takes a card.
+   */
+  const PAGE_HEADERS = {
+    'x-frame-options': 'DENY', 'content-security-policy': "frame-ancestors 'none'", 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin',
+  };
   await app.register(fastifyStatic, {
     root: webRoot,
     wildcard: false,
@@ -39,9 +46,10 @@ export async function registerWebApp(app: FastifyInstance, webRoot: string | nul
     cacheControl: false, // set below: a year for hashed assets, revalidate for the rest
     setHeaders: (res, path) => {
       res.setHeader('cache-control', path.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      for (const [name, value] of Object.entries(PAGE_HEADERS)) res.setHeader(name, value);
     },
   });
-  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').sendFile('index.html');
+  const sendIndex = (reply: FastifyReply) => reply.header('cache-control', 'no-cache').headers(PAGE_HEADERS).sendFile('index.html');
   app.get('/', { schema: { hide: true } }, (_request, reply) => sendIndex(reply));
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const path = request.url.split('?')[0]!;

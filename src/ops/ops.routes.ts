@@ -14,7 +14,9 @@ export async function opsRoutes(app: FastifyInstance, { db, registry }: AppConte
       tags: ['Operations'], summary: 'Liveness and database reachability (no authentication)',
       response: { 200: Type.Object({ status: Type.Literal('ok'), database: Type.String() }), 503: Type.Object({ status: Type.Literal('unavailable'), database: Type.String() }) },
     },
-    config: { public: true },
+    // A load balancer's probe shares an address with real traffic (or a proxy's): rate limited, it would
+    // report a busy but healthy instance down.
+    config: { public: true, rateLimit: false },
   }, async (_request, reply) => {
     try {
       await sql`select 1`.execute(db);

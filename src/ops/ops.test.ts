@@ -79,7 +79,8 @@ describeEachDatabase('operations endpoints', (getDb) => {
     });
     afterAll(async () => limited?.close());
 
-    const health = (ip: string, headers: Record<string, string> = {}) => limited.app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: ip, headers });
+    // Any unauthenticated request counts; the health probe is the one route left out (below).
+    const health = (ip: string, headers: Record<string, string> = {}) => limited.app.inject({ method: 'GET', url: '/api/v1/openapi.json', remoteAddress: ip, headers });
     const readOrders = async (ip: string, role: 'admin' | 'read_only') =>
       limited.app.inject({ method: 'GET', url: '/api/v1/orders', remoteAddress: ip, headers: { authorization: `Bearer ${await limited.keyFor(role)}` } });
     const expectRateLimited = (res: Awaited<ReturnType<typeof health>>) => {
@@ -123,7 +124,7 @@ describeEachDatabase('operations endpoints', (getDb) => {
     it('behind a trusted proxy, limits each forwarded client separately', async () => {
       const proxied = await buildTestApp(getDb().db, { rateLimitPerMinute: LIMIT, trustProxy: true });
       try {
-        const via = (client: string) => proxied.app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: '10.0.0.10', headers: { 'x-forwarded-for': client } });
+        const via = (client: string) => proxied.app.inject({ method: 'GET', url: '/api/v1/openapi.json', remoteAddress: '10.0.0.10', headers: { 'x-forwarded-for': client } });
         for (let i = 0; i < LIMIT; i++) expect((await via('198.51.100.1')).statusCode).toBe(200);
         expectRateLimited(await via('198.51.100.1'));
         expect((await via('198.51.100.2')).statusCode).toBe(200);
@@ -132,10 +133,25 @@ describeEachDatabase('operations endpoints', (getDb) => {
       }
     });
 
+    it('never limits the health probe, which a load balancer sends from an address real traffic shares', async () => {
+      for (let i = 0; i < LIMIT * 3; i++) {
+        const res = await limited.app.inject({ method: 'GET', url: '/api/v1/health', remoteAddress: '10.77.4.1' });
+        expect(res.statusCode, `probe ${i}`).toBe(200);
+      }
+      expectRateLimited((await (async () => {
+        for (let i = 0; i < LIMIT; i++) await health('10.77.4.1');
+        return health('10.77.4.1');
+      })()));
+    });
+
     // Authentication answers before the routes' rate-limit hook would run: its refusals are counted first.
     it('limits requests that fail authentication too', async () => {
       const bad = () => limited.app.inject({ method: 'GET', url: '/api/v1/orders', remoteAddress: '10.77.3.1', headers: { authorization: 'Bearer odk_nope_nope' } });
-      for (let i = 0; i < LIMIT; i++) expect((await bad()).statusCode).toBe(401);
+      for (let i = 0; i < LIMIT; i++) {
+        const res = await bad();
+        expect(res.statusCode).toBe(401);
+        expect(res.json().detail).toBe('the API key is not valid: unknown, revoked, or its user is deactivated');
+      }
       expectRateLimited(await bad());
     });
   });
