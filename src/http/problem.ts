@@ -53,7 +53,12 @@ export function registerErrorHandling(app: FastifyInstance) {
     }
     if (fe.code && FASTIFY_CODES[fe.code]) {
       const code = FASTIFY_CODES[fe.code]!;
-      const detail = fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? MISSING_BODY : code === 'malformed_json' ? 'the request body is not valid JSON' : fe.message;
+      const detail = fe.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? MISSING_BODY
+        : code === 'malformed_json' ? 'the request body is not valid JSON'
+        // Say what would be accepted: the client can fix a header, not guess one.
+        : code === 'unsupported_media_type' ? 'a request body must be JSON, sent with "Content-Type: application/json"'
+        : code === 'payload_too_large' ? `the request body is larger than the ${request.routeOptions.bodyLimit} bytes this server accepts (ORDERDECK_BODY_LIMIT)`
+        : fe.message;
       return sendProblem(reply, ERROR_STATUS[code], code, detail, { field: code === 'malformed_json' ? '/' : undefined });
     }
     if (fe.statusCode === 429) return sendProblem(reply, 429, 'rate_limited', 'too many requests; slow down and retry later');

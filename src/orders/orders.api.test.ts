@@ -125,7 +125,8 @@ describeEachDatabase('orders API', (getDb) => {
     const unpaid = await create({ payment: { method: 'check' } });
     const denied = await move(unpaid.orderId, 'hold', 'x', 'fulfilment');
     expect(denied.statusCode).toBe(403);
-    expect(denied.json().detail).toContain('accounts_receivable:act');
+    // Fulfilment may not even see Accounts Receivable, and a move says no more than the order's page would.
+    expect(denied.json().detail).toContain('accounts_receivable:view');
     const paid = await create();
     expect((await move(paid.orderId, 'completed_order', 'shipped', 'fulfilment')).statusCode).toBe(200);
   });

@@ -11,7 +11,7 @@ import { transact } from '../db/transact.js';
 import { runInTransaction } from '../http/idempotency.js';
 import { AppError } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
-import type { Stage } from '../stages/stages.js';
+import { STAGES, type Stage } from '../stages/stages.js';
 import type { OrderDto } from './orders.schemas.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
 import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
@@ -94,6 +94,8 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
       voids = await moveOrderToStage(trx, {
         orderNumber: orderId, to, reason, expected: expectedVersionOf(request, version),
         authorize: (from) => {
+          // As on the order's page: a caller who may not see the order learns nothing more from a move.
+          assertMayViewStage(principal, from);
           if (!principal.permissions.has(stageActPermission(from))) {
             throw new AppError('forbidden', `moving orders out of ${from} needs the "${stageActPermission(from)}" permission`);
           }
@@ -105,14 +107,24 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
     return reply.code(outcome.status).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
   };
 
+  /** A caller who may move orders out of no stage at all is told so before the body is read (403, not a 400 about it). */
+  const mayMoveSomeStage = async (request: FastifyRequest) => {
+    const { permissions } = principalOf(request);
+    if (!STAGES.some((stage) => permissions.has(stageActPermission(stage)))) {
+      throw new AppError('forbidden', 'moving or rejecting orders needs a department\'s act permission (e.g. "shipping:act")');
+    }
+  };
+
   r.post('/orders/:orderId/stage', {
     schema: { tags, summary: 'Move to another stage (409 names the allowed targets)', params: OrderIdParams, body: MoveStageBody, response: withProblems({ 200: Order }, 404, 409, 412, 422) },
     config: { permission: 'orders:view' },
+    preValidation: mayMoveSomeStage,
   }, async (request, reply) => move(request, reply, request.params.orderId, request.body.stage, request.body.reason, request.body.version));
 
   r.post('/orders/:orderId/reject', {
     schema: { tags, summary: 'Reject (cancel) an order; it stays searchable', params: OrderIdParams, body: RejectBody, response: withProblems({ 200: Order }, 404, 409, 422) },
     config: { permission: 'orders:view' },
+    preValidation: mayMoveSomeStage,
   }, async (request, reply) => move(request, reply, request.params.orderId, 'rejected', request.body.reason));
 
   r.post('/orders/:orderId/notes', {

@@ -56,11 +56,13 @@ describeEachDatabase('order input validation', (getDb) => {
     const res = await post({ ...orderInput(), notes: Array.from({ length: 20 }, () => 'x'.repeat(4900)) });
     expect(res.statusCode).toBe(413);
     expect(res.json().code).toBe('payload_too_large');
+    expect(res.json().detail).toBe('the request body is larger than the 65536 bytes this server accepts (ORDERDECK_BODY_LIMIT)');
   });
 
   it('refuses a body that is not JSON with 415', async () => {
     const res = await post('channel=web', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.statusCode).toBe(415);
+    expect(res.json()).toMatchObject({ code: 'unsupported_media_type', detail: 'a request body must be JSON, sent with "Content-Type: application/json"' });
   });
 
   /** String() throws on generated objects like {"toString": 0}; such a value is sent as its JSON instead. */

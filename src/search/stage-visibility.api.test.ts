@@ -124,4 +124,16 @@ describeEachDatabase('stage view permissions on lists, searches, counts and sing
     expect(dashboard.stages.map((s) => s.stage)).toEqual(FULFILMENT_STAGES);
     expect((await get('admin', '/api/v1/dashboard')).json().stages).toHaveLength(STAGES.length);
   });
+
+  it('refuses a move of an order the caller may not view as its page does, and a caller who may move nothing before reading the body', async () => {
+    const hidden = placed.fraud_review!.orderId;
+    const move = await t.as('fulfilment', { method: 'POST', url: `/api/v1/orders/${hidden}/stage`, payload: { stage: 'hold', reason: 'checking' } });
+    expect(move.statusCode, move.body).toBe(403);
+    expect(move.json().detail).toBe((await get('fulfilment', `/api/v1/orders/${hidden}`)).json().detail);
+    for (const url of [`/api/v1/orders/${hidden}/stage`, `/api/v1/orders/${hidden}/reject`]) {
+      const res = await t.as('read_only', { method: 'POST', url, payload: {} });
+      expect(res.statusCode, `${url}: ${res.body}`).toBe(403);
+      expect(res.json().detail).toContain('act permission');
+    }
+  });
 });
