@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type Permission, ROLE_PERMISSIONS, ROLES } from './permissions.js';
-import { assertMayViewStage, assertMayViewStages, visibleStages } from './stage-access.js';
+import { assertMayMoveOrdersOutOf, assertMayViewStage, assertMayViewStages, mayMoveOrdersOutOf, visibleStages } from './stage-access.js';
 
 const caller = (...permissions: string[]) => ({ permissions: new Set(permissions as Permission[]) });
 
@@ -25,5 +25,21 @@ describe('stage access', () => {
       field: 'querystring:/stage', message: 'orders in quote_request, quote_sent, rejected need the permissions "quotes:view", "rejected:view"',
     }));
     expect(() => assertMayViewStage({ permissions: ROLE_PERMISSIONS.admin }, 'rejected')).not.toThrow();
+  });
+
+  it('lets a caller move orders out of a stage it may see and act on, and says what is missing otherwise', () => {
+    const role = (r: keyof typeof ROLE_PERMISSIONS) => ({ permissions: ROLE_PERMISSIONS[r] });
+    expect(mayMoveOrdersOutOf(role('fulfilment'), 'shipping_department')).toBe(true);
+    expect(mayMoveOrdersOutOf(role('read_only'), 'shipping_department')).toBe(false);
+    expect(mayMoveOrdersOutOf(role('customer_service'), 'fraud_review')).toBe(false);
+    expect(mayMoveOrdersOutOf(role('accounting'), 'fraud_review')).toBe(true);
+    expect(() => assertMayMoveOrdersOutOf(role('read_only'), 'hold')).toThrow(expect.objectContaining({
+      code: 'forbidden', status: 403, message: 'moving orders out of hold needs the "hold:act" permission',
+    }));
+    // Acting without seeing is refused as the order's page is: the hidden stage is named, not the act.
+    expect(() => assertMayMoveOrdersOutOf(caller('fraud_review:act'), 'fraud_review')).toThrow(expect.objectContaining({
+      message: 'orders in fraud_review need the "fraud_review:view" permission',
+    }));
+    expect(mayMoveOrdersOutOf(caller('fraud_review:view', 'fraud_review:act'), 'fraud_review')).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { AppError } from '../shared/errors.js';
 import { STAGES, type Stage } from '../stages/stages.js';
-import { type Permission, stageViewPermission } from './permissions.js';
+import { type Permission, stageActPermission, stageViewPermission } from './permissions.js';
 
 /*
  * Which orders a caller may see. `orders:view` opens the order pages; each department's `<dept>:view`
@@ -8,7 +8,7 @@ import { type Permission, stageViewPermission } from './permissions.js';
  * The server enforces it: lists, counts and single orders in other stages are not shown.
  */
 
-type Holder = { permissions: ReadonlySet<Permission> };
+export type Holder = { permissions: ReadonlySet<Permission> };
 
 /**
  * The stages whose orders the caller may see, or undefined when it may see every stage. Undefined is the
@@ -34,4 +34,24 @@ export function hiddenStagesError(hidden: readonly Stage[], field?: string): App
   const needs = [...new Set(hidden.map((stage) => `"${stageViewPermission(stage)}"`))];
   const permission = needs.length > 1 ? `permissions ${needs.join(', ')}` : `${needs[0]} permission`;
   return new AppError('forbidden', `orders in ${hidden.join(', ')} need the ${permission}`, field ? { field } : {});
+}
+
+/**
+ * Who may move orders out of a stage (move, reject): a caller who may see its orders and holds its
+ * department's `:act`. The one rule behind both the move endpoint's 403 and the order's `allowedMoves`, so
+ * the back office never offers a move that answers 403.
+ */
+export function moveRefusal(caller: Holder, from: Stage): AppError | undefined {
+  // As on the order's page: a caller who may not see the order learns nothing more from a move.
+  if (!caller.permissions.has(stageViewPermission(from))) return hiddenStagesError([from]);
+  const act = stageActPermission(from);
+  return caller.permissions.has(act) ? undefined : new AppError('forbidden', `moving orders out of ${from} needs the "${act}" permission`);
+}
+
+export const mayMoveOrdersOutOf = (caller: Holder, from: Stage): boolean => moveRefusal(caller, from) === undefined;
+
+/** Refuses (403) a move out of `from` the caller may not make. */
+export function assertMayMoveOrdersOutOf(caller: Holder, from: Stage): void {
+  const refusal = moveRefusal(caller, from);
+  if (refusal) throw refusal;
 }

@@ -6,6 +6,7 @@ import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { expectedVersionOf } from '../http/versioning.js';
 import { getOrder } from '../orders/get-order.js';
+import { forCaller } from '../orders/orders.mapper.js';
 import { OrderIdParams } from '../orders/orders.schemas.js';
 import { withProblems } from '../shared/schemas.js';
 import { BlockOut, RejectBody, RejectOut, ReviewBody } from './fraud-review.schemas.js';
@@ -27,7 +28,7 @@ export async function fraudReviewRoutes(app: FastifyInstance, { db, payments }: 
   }, async (request) => {
     const { orderId } = request.params;
     await approveReviewedOrder(db, payments, { orderNumber: orderId, reason: request.body.reason, expected: expectedVersionOf(request, request.body.version) }, principalOf(request).actor);
-    return getOrder(readerOf(db), orderId);
+    return forCaller(principalOf(request), await getOrder(readerOf(db), orderId));
   });
 
   r.post('/orders/:orderId/fraud-review/reject', {
@@ -41,7 +42,7 @@ export async function fraudReviewRoutes(app: FastifyInstance, { db, payments }: 
     const outcome = await rejectReviewedOrder(db, payments, {
       orderNumber: orderId, reason: request.body.reason, block: request.body.block, expected: expectedVersionOf(request, request.body.version),
     }, principalOf(request).actor);
-    return { order: await getOrder(readerOf(db), orderId), ...outcome };
+    return { order: forCaller(principalOf(request), await getOrder(readerOf(db), orderId)), ...outcome };
   });
 
   r.post('/orders/:orderId/fraud-review/block', {

@@ -4,9 +4,9 @@ import { together } from '../db/statement-batch.js';
 import { enqueueEvents, type OutboxEvent } from '../outbox/outbox.repository.js';
 import { startVoidsOfOpenAuthorizations } from '../payments/charge/void-authorizations.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
-import { AppError } from '../shared/errors.js';
+import { AppError, invalid } from '../shared/errors.js';
 import { checkStageMove } from '../stages/stage-machine.js';
-import type { Stage } from '../stages/stages.js';
+import type { PaymentMethod, Stage } from '../stages/stages.js';
 import { lockOrderForChange } from './order-lock.js';
 import { type ExpectedVersion, staleVersion } from '../shared/versioning.js';
 import { stageContextOf } from './orders.mapper.js';
@@ -20,6 +20,8 @@ export interface MoveStageInput {
   expected?: ExpectedVersion | undefined;
   /** Throws when the actor may not act on orders in `from` (the source department decides). */
   authorize?: (from: Stage) => void;
+  /** How the customer pays, given when the move is a sent quote's acceptance: the order stops claiming quote_request. */
+  paymentMethod?: PaymentMethod | undefined;
 }
 
 /**
@@ -41,13 +43,43 @@ export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Act
   const row = await lockOrderForChange(trx, input.orderNumber, input.expected);
   const from = row.stage as Stage;
   input.authorize?.(from);
+  const accepted = acceptedPaymentMethod(row, from, input);
   const check = checkStageMove(from, input.to, stageContextOf(row));
   if (!check.ok) {
     throw new AppError('transition_refused', `${row.order_number}: ${check.reason}`, { field: check.field, details: { allowed: check.allowed } });
   }
   await refuseWhilePaymentInFlight(trx, row);
-  await changeOrderStage(trx, row, input.to, input.reason, actorLabel(actor), now, {}, input.expected);
+  // A release from Pre-ordered settles its wait for stock: a payment that lands later sends the order on,
+  // not back to Pre-ordered (routeAfterPaymentStep). An edit of its items recomputes the flag.
+  const released = from === 'pre_ordered' && input.to !== 'hold' && input.to !== 'rejected' ? { has_preorder: 0 } : {};
+  const patch = { ...released, ...(accepted ? { payment_method: accepted } : {}) };
+  const events: OutboxEvent[] = accepted
+    ? [{ topic: 'order.updated', aggregate: { type: 'order', id: row.order_number }, payload: { orderId: row.order_number, changes: ['payment.method'] } }]
+    : [];
+  await changeOrderStage(trx, row, input.to, input.reason, actorLabel(actor), now, patch, input.expected, events);
+  if (accepted) {
+    await insertOrderHistory(trx, {
+      orderId: row.id, at: now, actor: actorLabel(actor), kind: 'updated', changes: ['payment.method'],
+      reason: `the customer accepted the quote paying by ${accepted} (payment method ${row.payment_method} → ${accepted})`,
+    });
+  }
   return row;
+}
+
+/** A sent quote's acceptance leaves Quote Sent for the payment step, or for Fraud Review while a fraud hold stands. */
+const isQuoteAcceptance = (from: Stage, to: Stage) => from === 'quote_sent' && (to === 'accounts_receivable' || to === 'fraud_review');
+
+/**
+ * The payment method an acceptance names (DOMAIN.md: Quote Sent is left when the customer accepts and pays).
+ * Only an acceptance may name one: on any other move it would rewrite how an order is paid behind the
+ * payment code's back. Without one the order keeps quote_request until a payment request's card replaces it.
+ */
+function acceptedPaymentMethod(row: OrderRow, from: Stage, input: MoveStageInput): PaymentMethod | undefined {
+  if (input.paymentMethod === undefined) return undefined;
+  if (!isQuoteAcceptance(from, input.to)) {
+    throw invalid('/paymentMethod', `is given only when a sent quote is accepted (quote_sent → accounts_receivable or fraud_review), not on a move from ${from} to ${input.to}`);
+  }
+  return input.paymentMethod === row.payment_method ? undefined : input.paymentMethod;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { toIso, toIsoOrNull } from '../shared/time.js';
+import { type Holder, mayMoveOrdersOutOf } from '../auth/stage-access.js';
 import { allowedStageMoves, type StageContext } from '../stages/stage-machine.js';
 import type { PaymentMethod, PaymentStatus, Stage } from '../stages/stages.js';
 import type { Address } from './order-input.js';
@@ -97,3 +98,15 @@ export function toOrderListItem(row: OrderListRow): OrderListItemDto {
     shippingCountry: (JSON.parse(row.shipping_json) as Partial<Address>).country ?? null,
   };
 }
+
+/**
+ * An order (detail or list item) as `caller` sees it: the stage machine's moves only when the caller may
+ * move orders out of its stage (auth/stage-access.ts, the rule the move endpoint enforces), none otherwise.
+ * Permission is per source stage, so it keeps every move or none.
+ */
+export function forCaller<T extends { stage: string; allowedMoves: string[] }>(caller: Holder, order: T): T {
+  return order.allowedMoves.length && !mayMoveOrdersOutOf(caller, order.stage as Stage) ? { ...order, allowedMoves: [] } : order;
+}
+
+/** toOrderListItem for one caller's list: `page.map(toOrderListItemFor(principal))`. */
+export const toOrderListItemFor = (caller: Holder) => (row: OrderListRow): OrderListItemDto => forCaller(caller, toOrderListItem(row));

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { stageActPermission } from '../auth/permissions.js';
-import { assertMayViewStage } from '../auth/stage-access.js';
+import { assertMayMoveOrdersOutOf, assertMayViewStage } from '../auth/stage-access.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { expectedVersionOf, versionEtag } from '../http/versioning.js';
@@ -11,7 +11,7 @@ import { transact } from '../db/transact.js';
 import { runInTransaction } from '../http/idempotency.js';
 import { AppError } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
-import { STAGES, type Stage } from '../stages/stages.js';
+import { QUOTE_ACCEPTANCE_METHODS, STAGES, type Stage } from '../stages/stages.js';
 import type { OrderDto } from './orders.schemas.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
 import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
@@ -20,7 +20,8 @@ import { takeNewOrderPayment } from './place-order.js';
 import { deleteTestOrder } from './delete-order.js';
 import { getOrder } from './get-order.js';
 import { appendOrderNote, changeOrderTags } from './order-notes-tags.js';
-import { moveOrderToStage } from './move-order-stage.js';
+import { type MoveStageInput as MoveInput, moveOrderToStage } from './move-order-stage.js';
+import { forCaller } from './orders.mapper.js';
 import {
   CreateOrderBody, MoveStageBody, NoteBody, OrderIdParams, RejectBody, TagsBody, UpdateOrderBody,
 } from './orders.schemas.js';
@@ -28,7 +29,20 @@ import { updateOrder } from './update-order.js';
 
 const tags = ['Orders'];
 const Order = Type.Ref('Order');
+/**
+ * MoveStageBody (orders.schemas.ts) with the payment method a customer accepting a quote may name; it
+ * belongs in that file's MoveStageBody, and is composed here only until that file is free to change.
+ */
+const MoveBody = Type.Object({
+  ...MoveStageBody.properties,
+  paymentMethod: Type.Optional(Type.Enum(QUOTE_ACCEPTANCE_METHODS, {
+    description: 'Only when a sent quote is accepted (quote_sent → accounts_receivable or fraud_review): how the customer pays, '
+      + 'replacing quote_request. A card, or a method whose money arrives offline; Accounts Receivable then collects it.',
+  })),
+}, { additionalProperties: false });
 
+/** Every order this API answers with lists the moves of the caller asking (allowedMoves), not of anyone. */
+const seenBy = (request: FastifyRequest, order: OrderDto): OrderDto => forCaller(principalOf(request), order);
 
 export async function orderRoutes(app: FastifyInstance, { db, config, payments }: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
@@ -59,7 +73,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
       });
     }
     // Committed by now, so the reader (its own connection on SQLite) sees it without queueing behind writes.
-    const order = (mine && written) ?? await getOrder(readerOf(db), outcome.body.orderId);
+    const order = seenBy(request, (mine && written) ?? await getOrder(readerOf(db), outcome.body.orderId));
     return reply.code(201).header('location', `/api/v1/orders/${order.orderId}`).header('etag', versionEtag(order.version)).send(order);
   });
 
@@ -69,7 +83,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
   }, async (request, reply) => {
     const order = await getOrder(readerOf(db), request.params.orderId);
     assertMayViewStage(principalOf(request), order.stage);
-    return reply.header('etag', versionEtag(order.version)).send(order);
+    return reply.header('etag', versionEtag(order.version)).send(seenBy(request, order));
   });
 
   r.patch('/orders/:orderId', {
@@ -84,24 +98,18 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
       await updateOrder(trx, orderId, request.body, expectedVersionOf(request, request.body.version), principalOf(request).actor);
       return getOrder(trx, orderId);
     });
-    return reply.header('etag', versionEtag(order.version)).send(order);
+    return reply.header('etag', versionEtag(order.version)).send(seenBy(request, order));
   });
 
-  const move = async (request: FastifyRequest, reply: import('fastify').FastifyReply, orderId: string, to: Stage, reason: string, version?: number) => {
+  const move = async (request: FastifyRequest, reply: import('fastify').FastifyReply, orderId: string, to: Stage, reason: string, version?: number, paymentMethod?: MoveInput['paymentMethod']) => {
     const principal = principalOf(request);
     let voids: number[] = [];
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
       voids = await moveOrderToStage(trx, {
-        orderNumber: orderId, to, reason, expected: expectedVersionOf(request, version),
-        authorize: (from) => {
-          // As on the order's page: a caller who may not see the order learns nothing more from a move.
-          assertMayViewStage(principal, from);
-          if (!principal.permissions.has(stageActPermission(from))) {
-            throw new AppError('forbidden', `moving orders out of ${from} needs the "${stageActPermission(from)}" permission`);
-          }
-        },
+        orderNumber: orderId, to, reason, expected: expectedVersionOf(request, version), paymentMethod,
+        authorize: (from) => assertMayMoveOrdersOutOf(principal, from),
       }, principal.actor);
-      return { status: 200, body: await getOrder(trx, orderId) };
+      return { status: 200, body: seenBy(request, await getOrder(trx, orderId)) };
     });
     for (const id of voids) await performLedgerOperation(db, payments, id);
     return reply.code(outcome.status).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
@@ -116,10 +124,10 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
   };
 
   r.post('/orders/:orderId/stage', {
-    schema: { tags, summary: 'Move to another stage (409 names the allowed targets)', params: OrderIdParams, body: MoveStageBody, response: withProblems({ 200: Order }, 404, 409, 412, 422) },
+    schema: { tags, summary: 'Move to another stage (409 names the allowed targets)', params: OrderIdParams, body: MoveBody, response: withProblems({ 200: Order }, 404, 409, 412, 422) },
     config: { permission: 'orders:view' },
     preValidation: mayMoveSomeStage,
-  }, async (request, reply) => move(request, reply, request.params.orderId, request.body.stage, request.body.reason, request.body.version));
+  }, async (request, reply) => move(request, reply, request.params.orderId, request.body.stage, request.body.reason, request.body.version, request.body.paymentMethod));
 
   r.post('/orders/:orderId/reject', {
     schema: { tags, summary: 'Reject (cancel) an order; it stays searchable', params: OrderIdParams, body: RejectBody, response: withProblems({ 200: Order }, 404, 409, 422) },
@@ -135,7 +143,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
       await appendOrderNote(trx, request.params.orderId, request.body.body, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
-    return reply.code(201).header('etag', versionEtag(order.version)).send(order);
+    return reply.code(201).header('etag', versionEtag(order.version)).send(seenBy(request, order));
   });
 
   r.post('/orders/:orderId/tags', {
@@ -146,7 +154,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
       await changeOrderTags(trx, request.params.orderId, { add: request.body.tags }, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
-    return reply.header('etag', versionEtag(order.version)).send(order);
+    return reply.header('etag', versionEtag(order.version)).send(seenBy(request, order));
   });
 
   r.delete('/orders/:orderId/tags/:tag', {
@@ -160,7 +168,7 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
       await changeOrderTags(trx, request.params.orderId, { remove: [request.params.tag] }, principalOf(request).actor);
       return getOrder(trx, request.params.orderId);
     });
-    return reply.header('etag', versionEtag(order.version)).send(order);
+    return reply.header('etag', versionEtag(order.version)).send(seenBy(request, order));
   });
 
   r.delete('/orders/:orderId', {

@@ -12,7 +12,7 @@ describeEachDatabase('stage moves: fraud holds, quotes and authorizations', (get
   });
   afterAll(() => env.close());
 
-  const api = (method: 'GET' | 'POST' | 'PUT', url: string, payload?: object) =>
+  const api = (method: 'GET' | 'POST' | 'PUT' | 'PATCH', url: string, payload?: object) =>
     env.t.as('admin', { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}) });
   const place = async (overrides: Partial<CreateOrderInput>) => {
     const res = await api('POST', '/orders', orderInput(overrides));
@@ -56,6 +56,87 @@ describeEachDatabase('stage moves: fraud holds, quotes and authorizations', (get
     const rejected = (await api('POST', `/orders/${order.orderId}/reject`, { reason: 'customer withdrew' })).json();
     expect(rejected).toMatchObject({ stage: 'rejected', fraud: { hold: true }, allowedMoves: ['quote_request', 'fraud_review', 'hold'] });
     expect((await move(order.orderId, 'accounts_receivable', 'customer came back')).statusCode).toBe(409);
+  });
+
+  it('lets a fraud-held order out of Fraud Review to payment or shipping only by the review\'s approval', async () => {
+    const order = await place({ fraudHold: true });
+    expect(order).toMatchObject({ stage: 'fraud_review', payment: { status: 'processed' }, fraud: { hold: true }, allowedMoves: ['hold', 'rejected'] });
+    for (const to of ['accounts_receivable', 'shipping_department', 'completed_order']) {
+      const refused = await move(order.orderId, to, 'looks fine');
+      expect(refused.statusCode, to).toBe(409);
+      expect(refused.json()).toMatchObject({ code: 'transition_refused', field: '/stage', allowed: ['hold', 'rejected'], detail: expect.stringMatching(/fraud-review\/approve/) });
+    }
+    expect(await detail(order.orderId)).toMatchObject({ stage: 'fraud_review', fraud: { hold: true }, version: 1 });
+    // A hold keeps the review open: released, the order is back under review, still held.
+    expect((await move(order.orderId, 'hold', 'waiting for the customer\'s call')).json().allowedMoves).toEqual(['fraud_review', 'rejected']);
+    expect((await move(order.orderId, 'fraud_review', 'customer called')).json()).toMatchObject({ stage: 'fraud_review', fraud: { hold: true } });
+    const approved = await api('POST', `/orders/${order.orderId}/fraud-review/approve`, { reason: 'called the customer' });
+    expect(approved.json()).toMatchObject({ stage: 'shipping_department', fraud: { hold: false } });
+    expect(approved.json().history.at(-1).reason).toMatch(/^fraud review approved: called the customer/);
+  });
+
+  it('records the payment method a customer accepts a quote with, and A/R collects it', async () => {
+    const order = await place(quote);
+    expect((await move(order.orderId, 'quote_sent', 'priced and sent')).statusCode).toBe(200);
+    const accept = (body: object) => api('POST', `/orders/${order.orderId}/stage`, { stage: 'accounts_receivable', reason: 'customer accepted', ...body });
+    for (const [paymentMethod, why] of [['quote_request', /must be equal to one of/], ['bitcoin', /must be equal to one of/], ['e_check', /must be equal to one of/], [7, /./]] as const) {
+      const refused = await accept({ paymentMethod });
+      expect(refused.statusCode, String(paymentMethod)).toBe(400);
+      expect(refused.json()).toMatchObject({ code: 'validation_failed', field: '/paymentMethod', detail: expect.stringMatching(why) });
+    }
+    const accepted = await accept({ paymentMethod: 'check' });
+    expect(accepted.statusCode, accepted.body).toBe(200);
+    expect(accepted.json()).toMatchObject({ stage: 'accounts_receivable', payment: { method: 'check', status: 'unprocessed' } });
+    expect(accepted.json().history.slice(-2)).toMatchObject([
+      { kind: 'stage', from: 'quote_sent', to: 'accounts_receivable', reason: 'customer accepted' },
+      { kind: 'updated', changes: ['payment.method'], reason: expect.stringMatching(/quote_request → check/) },
+    ]);
+    const paid = await api('POST', `/orders/${order.orderId}/payments/mark-paid`, { reference: 'check 1042' });
+    expect(paid.statusCode, paid.body).toBe(200);
+    expect(await detail(order.orderId)).toMatchObject({ stage: 'shipping_department', payment: { method: 'check', status: 'processed' } });
+  });
+
+  it('takes a payment method only with a quote\'s acceptance, naming the field', async () => {
+    const card = await place({});
+    const refused = await api('POST', `/orders/${card.orderId}/stage`, { stage: 'hold', reason: 'check address', paymentMethod: 'check' });
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json()).toMatchObject({ code: 'validation_failed', field: '/paymentMethod', detail: expect.stringMatching(/quote_sent/) });
+    const asked = await place(quote);
+    const early = await api('POST', `/orders/${asked.orderId}/stage`, { stage: 'quote_sent', reason: 'sent', paymentMethod: 'wire' });
+    expect(early.json()).toMatchObject({ status: 400, field: '/paymentMethod' });
+    expect(await detail(asked.orderId)).toMatchObject({ stage: 'quote_request', payment: { method: 'quote_request' }, version: 1 });
+    // Without one the acceptance is as before: the method is learnt later (a payment request's card).
+    expect((await move(asked.orderId, 'quote_sent', 'sent')).statusCode).toBe(200);
+    expect((await move(asked.orderId, 'accounts_receivable', 'accepted')).json()).toMatchObject({ stage: 'accounts_receivable', payment: { method: 'quote_request' } });
+  });
+
+  const patchItems = async (orderId: string, items: object[], version: number) => {
+    const res = await api('PATCH', `/orders/${orderId}`, { items, version });
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json();
+  };
+  const markPaid = async (orderId: string) => {
+    const res = await api('POST', `/orders/${orderId}/payments/mark-paid`, { reference: `wire ${orderId}` });
+    expect(res.statusCode, res.body).toBe(200);
+    return detail(orderId);
+  };
+  const book = { sku: 'BOOK-1', description: 'Notes on the Engine', quantity: 1, unitPrice: 1999 };
+
+  // Needs src/payments/charge/sync-order-payment.ts to pass `hasPreorderItems: order.has_preorder === 1` to routeAfterPaymentStep (see routing.ts).
+  it('sends an A/R order that gained a pre-order item to Pre-ordered when it is paid, not to Shipping', async () => {
+    const order = await place({ payment: { method: 'wire' } });
+    expect(order.stage).toBe('accounts_receivable');
+    await patchItems(order.orderId, [book, preorderItem], order.version);
+    expect(await markPaid(order.orderId)).toMatchObject({ stage: 'pre_ordered', payment: { status: 'processed' } });
+    // Released by hand once the item is in: paid, so on to Shipping.
+    expect((await move(order.orderId, 'shipping_department', 'stock arrived')).json().stage).toBe('shipping_department');
+  });
+
+  it('does not send a released pre-order back to Pre-ordered when it is paid', async () => {
+    const order = await place({ payment: { method: 'wire' }, items: [book, preorderItem] });
+    expect(order.stage).toBe('pre_ordered');
+    expect((await move(order.orderId, 'accounts_receivable', 'stock arrived')).json().stage).toBe('accounts_receivable');
+    expect(await markPaid(order.orderId)).toMatchObject({ stage: 'shipping_department', payment: { status: 'processed' } });
   });
 
   it('sends a quote only once it has a price, naming the items', async () => {

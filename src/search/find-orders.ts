@@ -1,7 +1,8 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { hiddenStagesError } from '../auth/stage-access.js';
 import type { Executor } from '../db/database.js';
-import { toOrderListItem } from '../orders/orders.mapper.js';
+import { toOrderListItemFor } from '../orders/orders.mapper.js';
+import type { Holder } from '../auth/stage-access.js';
 import type { OrderListItemDto } from '../orders/orders.schemas.js';
 import { assertCurrency } from '../orders/order-input.js';
 import { invalid } from '../shared/errors.js';
@@ -25,7 +26,7 @@ export interface SearchSettings {
  * Search and list orders ("View All Orders", "Review Orders"): one keyset page. `visible`: the stages the
  * caller may see (auth/stage-access.ts), undefined for all; it restricts the search only when given.
  */
-export async function findOrders(db: Executor, query: SearchOrdersQueryT, settings: SearchSettings, visible?: readonly Stage[]): Promise<OrderPageDto> {
+export async function findOrders(db: Executor, query: SearchOrdersQueryT, settings: SearchSettings, caller: Holder, visible?: readonly Stage[]): Promise<OrderPageDto> {
   const search = toOrderSearch(query, settings, visible);
   if (visible?.length === 0) return { items: [], nextCursor: null };
   const rows = await findOrderPage(db, search);
@@ -34,7 +35,7 @@ export async function findOrders(db: Executor, query: SearchOrdersQueryT, settin
   const nextCursor = rows.length > search.limit && last
     ? encodeCursor(search.sort, keysetOf(search.sort, last))
     : null;
-  return { items: page.map(toOrderListItem), nextCursor };
+  return { items: page.map(toOrderListItemFor(caller)), nextCursor };
 }
 
 const keysetOf = (sort: SearchSort, row: { created_at: number; id: number; total: number; order_number: string; stage_entered_at: number }): Keyset =>

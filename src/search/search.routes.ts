@@ -23,7 +23,7 @@ export async function searchRoutes(app: FastifyInstance, { db: writer, config }:
       querystring: SearchOrdersQuery, response: withProblems({ 200: OrderPage }),
     },
     config: { permission: 'orders:view' },
-  }, async (request) => findOrders(db, request.query, settings, visibleStages(principalOf(request))));
+  }, async (request) => findOrders(db, request.query, settings, principalOf(request), visibleStages(principalOf(request))));
 
   r.get('/stages', {
     schema: { tags, summary: 'Every stage the caller may view, with its label and how many orders are in it', response: withProblems({ 200: StageCountsOut }) },

@@ -47,8 +47,19 @@ export function routeNewOrder(f: RoutingFacts): RoutingDecision {
   return route;
 }
 
-/** The "payment step" that releasing a pre-order, approving fraud review or accepting a quote leads to. */
-export function routeAfterPaymentStep(f: Pick<RoutingFacts, 'paymentMethod' | 'paymentStatus' | 'hasShippable'>): RoutingDecision {
+/**
+ * The "payment step" that releasing a pre-order, approving fraud review or accepting a quote leads to, and
+ * where a payment outcome sends an order waiting on it. `hasPreorderItems`: an item still waits for stock
+ * (the order has not been released from Pre-ordered; a release clears it, orders/move-order-stage.ts).
+ */
+export function routeAfterPaymentStep(
+  f: Pick<RoutingFacts, 'paymentMethod' | 'paymentStatus' | 'hasShippable'> & { hasPreorderItems?: boolean | undefined },
+): RoutingDecision {
+  // Paid (or held) with an item not yet in stock: it waits in Pre-ordered, as routing a new order decides,
+  // for the release that follows the stock; Shipping could not ship it. An unpaid one stays where it is collected.
+  if (f.hasPreorderItems && isPaymentSettled(f.paymentStatus)) {
+    return { stage: 'pre_ordered', reason: `payment ${f.paymentStatus}; an item is not available yet` };
+  }
   // Only held, and nothing ships: no shipment will ever prompt a capture, and Completed means paid. Accounts
   // Receivable is where an unfinished payment is finished (capture, or collect another way); the capture's
   // answer then completes the order.

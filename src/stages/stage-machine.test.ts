@@ -142,8 +142,14 @@ describe('a fraud hold that stands', () => {
     expect(allowedStageMoves('rejected', held)).toEqual(['fraud_review', 'hold']);
     // Without a hold an accepted quote goes to the payment step as before.
     expect(allowedStageMoves('quote_sent', { ...quote, fraudHold: false })).toContain('accounts_receivable');
-    // The Fraud Review department, and orders past it, decide as before: approving lifts the hold.
-    expect(allowedStageMoves('fraud_review', { ...held, paymentStatus: 'processed' })).toEqual(allowedStageMoves('fraud_review', paid));
+    // In Fraud Review the hold is lifted only by the approval (its own action, which takes the payment step):
+    // a plain move offers hold and reject, and names the approval when asked for more.
+    expect(allowedStageMoves('fraud_review', { ...held, paymentStatus: 'processed' })).toEqual(['hold', 'rejected']);
+    for (const to of toPaymentOrFulfilment) {
+      expect(checkStageMove('fraud_review', to, { ...held, paymentStatus: 'processed' })).toMatchObject({ ok: false, reason: expect.stringMatching(/fraud-review\/approve/), allowed: ['hold', 'rejected'] });
+    }
+    expect(allowedStageMoves('fraud_review', { ...held, paymentStatus: 'processed', fraudHold: false })).toEqual(allowedStageMoves('fraud_review', paid));
+    // Orders past the review decide as before.
     expect(allowedStageMoves('accounts_receivable', { ...held, paymentStatus: 'processed' })).toEqual(allowedStageMoves('accounts_receivable', paid));
     expect(allowedStageMoves('hold', { ...held, holdFromStage: 'pre_ordered' })).toEqual(['pre_ordered', 'rejected']);
   });
@@ -213,5 +219,19 @@ describe('routing a new order', () => {
   ];
   it.each(cases)('%o → %s', (facts, stage) => {
     expect(routeNewOrder({ ...base, ...facts }).stage).toBe(stage);
+  });
+});
+
+describe('the payment step of an order still waiting for stock', () => {
+  const facts = { paymentMethod: 'check', paymentStatus: 'processed', hasShippable: true, hasPreorderItems: true } as const;
+  it('sends it to Pre-ordered once paid, as routing a new order would, rather than to Shipping or Completed', () => {
+    expect(routeAfterPaymentStep(facts)).toEqual({ stage: 'pre_ordered', reason: 'payment processed; an item is not available yet' });
+    expect(routeAfterPaymentStep({ ...facts, hasShippable: false }).stage).toBe('pre_ordered');
+    expect(routeAfterPaymentStep({ ...facts, paymentStatus: 'authorized', hasShippable: false }).stage).toBe('pre_ordered');
+  });
+  it('leaves an unpaid one where its money is collected, and a released one (no items waiting) as before', () => {
+    expect(routeAfterPaymentStep({ ...facts, paymentStatus: 'declined' }).stage).toBe('accounts_receivable');
+    expect(routeAfterPaymentStep({ ...facts, hasPreorderItems: false }).stage).toBe('shipping_department');
+    expect(routeAfterPaymentStep({ paymentMethod: 'check', paymentStatus: 'processed', hasShippable: true }).stage).toBe('shipping_department');
   });
 });

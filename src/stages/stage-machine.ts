@@ -21,8 +21,20 @@ export interface StageContext {
  */
 const BEFORE_FRAUD_REVIEW: ReadonlySet<Stage> = new Set(['quote_request', 'quote_sent', 'pre_ordered', 'rejected']);
 
-const fraudReviewFirst = (ctx: StageContext, from: Stage) =>
-  ctx.fraudHold && BEFORE_FRAUD_REVIEW.has(from) ? 'the order is held for fraud review: it goes to Fraud Review before any payment or fulfilment' : undefined;
+/**
+ * A held order leaves Fraud Review for the payment step or fulfilment only by the review's approval
+ * (POST /orders/:id/fraud-review/approve, fraud-review/review-order.ts): it lifts the hold, says so in the
+ * history and takes the payment step (charging a card on file). A plain move there would either leave the
+ * hold standing on a paid or shipped order, or be a second approval path that must stay in step with the
+ * first, so it is refused, naming the approval. Hold and reject stay open to the department.
+ */
+const APPROVE_TO_RELEASE = 'the order is held for fraud review: approve it (POST /api/v1/orders/{orderId}/fraud-review/approve), which lifts the hold and takes the payment step';
+
+const fraudReviewFirst = (ctx: StageContext, from: Stage) => {
+  if (!ctx.fraudHold) return undefined;
+  if (from === 'fraud_review') return APPROVE_TO_RELEASE;
+  return BEFORE_FRAUD_REVIEW.has(from) ? 'the order is held for fraud review: it goes to Fraud Review before any payment or fulfilment' : undefined;
+};
 
 const needsSettledPayment = (ctx: StageContext) =>
   isPaymentSettled(ctx.paymentStatus) ? undefined : `payment is ${ctx.paymentStatus}, not settled`;

@@ -46,3 +46,11 @@ export const isPaymentSettled = (status: PaymentStatus): boolean =>
 export const ASYNCHRONOUS_METHODS: ReadonlySet<PaymentMethod> = new Set(['e_check', 'paypal', 'amazon_pay']);
 /** Methods where the merchant waits for money outside any gateway. */
 export const OFFLINE_METHODS: ReadonlySet<PaymentMethod> = new Set(['purchase_order', 'check', 'cod', 'wire', 'cash']);
+
+/**
+ * What a customer accepting a quote may name as the payment method: those Accounts Receivable, where an
+ * accepted quote is paid, can collect by itself — a card (charged on retry or through a payment request)
+ * or money that arrives offline (marked paid). An asynchronous method needs a payment submitted to its
+ * provider, which an acceptance is not.
+ */
+export const QUOTE_ACCEPTANCE_METHODS = ['credit_card', 'purchase_order', 'check', 'cod', 'wire', 'cash'] as const satisfies readonly PaymentMethod[];

@@ -84,7 +84,7 @@ function nextStage(order: OrderRow, state: PaymentState, holdForReview: string |
   if (state.inFlight && state.status === 'unprocessed' && !state.awaitingClearance) return undefined; // no answer yet: stay put
   if (state.awaitingClearance && state.status === 'unprocessed') return order.stage === 'accounts_receivable' ? { stage: 'pending_clearance', reason: 'payment submitted; awaiting the provider\'s notification' } : undefined;
   if (state.status === 'declined') return { stage: 'accounts_receivable', reason: 'payment failed' };
-  const route = routeAfterPaymentStep({ paymentMethod: order.payment_method as PaymentMethod, paymentStatus: state.status, hasShippable: order.has_shippable === 1 });
+  const route = routeAfterPaymentStep({ paymentMethod: order.payment_method as PaymentMethod, paymentStatus: state.status, hasShippable: order.has_shippable === 1, hasPreorderItems: order.has_preorder === 1 });
   return route.stage === 'pending_clearance' ? undefined : route;
 }
 

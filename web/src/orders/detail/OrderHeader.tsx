@@ -12,7 +12,10 @@ import { isStale, type OrderState } from '../use-order';
 
 interface Props { order: Order; state: OrderState; can: (permission: string) => boolean }
 
-/** Who may move this order, and where: the stage machine's answer (`allowedMoves`) and the stage's `:act` permission. */
+/**
+ * Where this order may be moved: exactly `allowedMoves`, which the API lists for the signed-in user (the
+ * stage machine's moves, when the user may act on the order's stage), so no button here answers 403.
+ */
 function MoveButtons({ order, state, can }: Props) {
   const [target, setTarget] = useState<Stage | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -21,8 +24,10 @@ function MoveButtons({ order, state, can }: Props) {
   if (order.stage === 'pending_clearance') {
     return <p className="muted od-small">Moves when the payment provider’s notification arrives; it cannot be moved by hand.</p>;
   }
-  if (!order.allowedMoves.length) return null;
-  if (!act || !can(act)) return <p className="muted od-small">Moving this order needs the <code>{act}</code> permission.</p>;
+  if (!order.allowedMoves.length) {
+    // Only a hint: every stage but Pending Clearance has a move, so an empty list means the user may not act here.
+    return act && !can(act) ? <p className="muted od-small">Moving this order needs the <code>{act}</code> permission.</p> : null;
+  }
 
   // Review decisions void or refund money and can block the customer: the Fraud Review panel takes them,
   // so here an order under review can only be put on hold.
