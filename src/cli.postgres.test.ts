@@ -61,6 +61,10 @@ describe.skipIf(!testDialects().includes('postgres'))('orderdeck CLI on PostgreS
     expect(Number(orders.n)).toBe(60);
     expect(await db.selectFrom('users').select(['email', 'role']).where('email', '=', 'packer@example.com').execute()).toEqual([{ email: 'packer@example.com', role: 'fulfilment' }]);
     expect(await db.selectFrom('api_keys').select('name').execute()).toEqual([{ name: 'scanner' }]);
+    // Recorded as the API records them, with the CLI and the OS account as the actor.
+    const events = await db.selectFrom('outbox').select(['topic', 'payload_json']).where('topic', 'in', ['user.created', 'api_key.created']).orderBy('id').execute();
+    const by = `system:cli:${os.userInfo().username}`;
+    expect(events.map((e) => [e.topic, JSON.parse(e.payload_json).by])).toEqual([['user.created', by], ['api_key.created', by]]);
     expect(fs.existsSync(path.join(dir, 'orderdeck.sqlite'))).toBe(false);
   });
 

@@ -79,6 +79,42 @@ describe('orderdeck CLI', { timeout: 120_000 }, () => {
     expect(missing.err).toContain('no user with e-mail nobody@example.com');
   });
 
+  it('records the users and keys it creates as events by the CLI and the OS account, as the API records its own', async () => {
+    const added = cli('user', 'add', '--email', 'auditor@example.com', '--name', 'Auditor', '--role', 'manager', '--password', 'long enough password');
+    expect(added.code, added.err).toBe(0);
+    const key = cli('api-key', 'create', '--email', 'auditor@example.com', '--name', 'reports');
+    expect(key.code, key.err).toBe(0);
+
+    const { createDatabase, closeDatabase } = await import('./db/database.js');
+    const db = createDatabase({ sqlitePath: path.join(dir, 'orderdeck.sqlite') });
+    try {
+      const user = await db.selectFrom('users').select('id').where('email', '=', 'auditor@example.com').executeTakeFirstOrThrow();
+      const apiKey = await db.selectFrom('api_keys').select('id').where('name', '=', 'reports').executeTakeFirstOrThrow();
+      const events = await db.selectFrom('outbox').select(['topic', 'aggregate_id', 'payload_json'])
+        .where('topic', 'in', ['user.created', 'api_key.created']).orderBy('id').execute();
+      const by = `system:cli:${os.userInfo().username}`;
+      expect(events.map((e) => ({ ...e, payload_json: JSON.parse(e.payload_json) }))).toEqual(expect.arrayContaining([
+        { topic: 'user.created', aggregate_id: String(user.id), payload_json: { userId: user.id, by } },
+        { topic: 'api_key.created', aggregate_id: String(apiKey.id), payload_json: { apiKeyId: apiKey.id, ownerId: user.id, by } },
+      ]));
+    } finally {
+      await closeDatabase(db);
+    }
+  });
+
+  it('refuses a sandbox gateway webhook URL that is not http(s) at start, in one line naming the option', () => {
+    for (const url of ['not a url', 'ftp://127.0.0.1/hook', 'localhost:3000/hook']) {
+      const env: NodeJS.ProcessEnv = { ...process.env, ORDERDECK_DATA_DIR: dir };
+      // A short timeout: before this was checked, the gateway started and listened until killed.
+      const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', 'sandbox-gateway', '--port', '0', '--webhook-url', url],
+        { env, encoding: 'utf8', timeout: 15_000 });
+      expect(r.status, r.stdout).toBe(1);
+      expect(r.stdout).not.toContain('listening');
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/^error: option '--webhook-url <url>' argument '.*' is invalid\. .*(not a URL|http:\/\/ or https:\/\/)/);
+    }
+  });
+
   it('backs up the SQLite database to a new file', () => {
     const out = path.join(dir, 'backup.sqlite');
     const r = cli('backup', '--out', out);

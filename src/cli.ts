@@ -1,14 +1,20 @@
 import cluster from 'node:cluster';
+import os from 'node:os';
 import { Command, InvalidArgumentError } from 'commander';
+import { issueApiKey } from './auth/api-keys.service.js';
+import { findUserByEmail } from './auth/auth.repository.js';
 import { generatePassword } from './auth/password.js';
-import { isPermission, isRole, PERMISSIONS, ROLES } from './auth/permissions.js';
-import { createApiKey, createUser } from './auth/users.service.js';
+import { isPermission, isRole, PERMISSIONS, ROLE_PERMISSIONS, ROLES } from './auth/permissions.js';
+import { prepareNewUser, registerUser } from './auth/users.service.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import type { Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import { transact } from './db/transact.js';
 import { createProgress } from './demo/progress.js';
 import { backupDatabase } from './ops/backup.js';
+import { webhookUrlProblem } from './payments/sandbox/sandbox-notifier.js';
 import { openDatabase, serve } from './server.js';
+import type { Actor } from './shared/actor.js';
 import { AppError } from './shared/errors.js';
 
 /** A failure the user can fix from the message alone; printed without a stack trace. */
@@ -24,6 +30,21 @@ async function withDatabase<T>(run: (db: Db, config: Config) => Promise<T>): Pro
   } finally {
     await db.destroy();
   }
+}
+
+/**
+ * The operator at the terminal is no Orderdeck user: what a command changes is recorded as done by the
+ * CLI under the OS account that ran it (`system:cli:<login>` in events), as the API records its caller.
+ */
+function cliActor(): Actor {
+  let login: string;
+  try {
+    login = os.userInfo().username;
+  } catch {
+    // A uid without a passwd entry (common in containers) has no name.
+    login = process.env.USER || process.env.LOGNAME || `uid${process.getuid?.() ?? ''}`;
+  }
+  return { kind: 'system', id: `cli:${login}`, name: `orderdeck CLI (${login})` };
 }
 
 function positiveInt(value: string): number {
@@ -84,8 +105,10 @@ user
     const role = opts.role;
     if (!isRole(role)) throw new CliError(`unknown role "${role}"; use one of: ${ROLES.join(', ')}`);
     const password = opts.password ?? generatePassword();
-    const id = await withDatabase((db) => createUser(db, { email: opts.email, name: opts.name, role, password }));
-    console.log(`user ${id} created: ${opts.email.trim().toLowerCase()} (${role})`);
+    // Checked and hashed before the database opens; then the API's own use case, which records the event.
+    const prepared = await prepareNewUser({ email: opts.email, name: opts.name, role, password });
+    const created = await withDatabase((db) => transact(db, (trx) => registerUser(trx, prepared, cliActor())));
+    console.log(`user ${created.id} created: ${created.email} (${role})`);
     if (!opts.password) console.log(`password (shown only this once): ${password}`);
   });
 
@@ -100,11 +123,13 @@ apiKey
     const permissions = opts.permissions?.split(',').map((p) => p.trim()).filter(Boolean);
     const unknown = permissions?.filter((p) => !isPermission(p)) ?? [];
     if (unknown.length) throw new CliError(`unknown permission ${unknown.map((p) => `"${p}"`).join(', ')}; known: ${PERMISSIONS.join(', ')}`);
-    const created = await withDatabase(async (db) => {
-      const owner = await db.selectFrom('users').select('id').where('email', '=', opts.email.trim().toLowerCase()).executeTakeFirst();
+    const created = await withDatabase((db) => transact(db, async (trx) => {
+      const owner = await findUserByEmail(trx, opts.email);
       if (!owner) throw new CliError(`no user with e-mail ${opts.email}; create one with "orderdeck user add"`);
-      return createApiKey(db, { userId: owner.id, name: opts.name, ...(permissions ? { permissions } : {}) });
-    });
+      // The operator issues it for the owner: up to the owner's role, as the owner could over the API.
+      const grantable = isRole(owner.role) ? ROLE_PERMISSIONS[owner.role] : new Set<never>();
+      return issueApiKey(trx, { actor: cliActor(), userId: owner.id, permissions: grantable }, { name: opts.name, permissions });
+    }));
     console.log(`api key ${created.id} created with ${created.permissions.length} permissions; shown only this once:`);
     console.log(created.key);
   });
@@ -124,6 +149,11 @@ const wholeNumber = (max: number) => (value: string): number => {
   if (!Number.isInteger(n) || n < 0 || n > max) throw new InvalidArgumentError(`expected a whole number from 0 to ${max}`);
   return n;
 };
+const webhookUrl = (value: string): string => {
+  const problem = webhookUrlProblem(value);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+};
 const rate = (value: string): number => {
   const n = Number(value);
   if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a share from 0 to 1, e.g. 0.1');
@@ -134,7 +164,7 @@ program
   .command('sandbox-gateway')
   .description('run the sandbox payment gateway on its own (state lasts as long as this process, across Orderdeck restarts)')
   .option('--port <n>', 'port to listen on (default ORDERDECK_SANDBOX_PORT or 3100)', wholeNumber(65_535))
-  .option('--webhook-url <url>', 'where signed notifications go (default: this machine\'s Orderdeck notification route)')
+  .option('--webhook-url <url>', 'where signed notifications go, an http(s) URL (default: this machine\'s Orderdeck notification route)', webhookUrl)
   .option('--settle-delay <ms>', 'how long e-checks stay pending', wholeNumber(86_400_000), 3000)
   .option('--latency <ms>', 'fault: delay every answer', wholeNumber(120_000))
   .option('--error-rate <0..1>', 'fault: share of requests answered 503 unprocessed', rate)

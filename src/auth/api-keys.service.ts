@@ -10,18 +10,28 @@ import { actorRef, createApiKey } from './users.service.js';
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 /**
- * Issues a key owned by the caller. A key may hold only what the caller holds right now (a scoped key
- * cannot mint a broader one), and defaults to exactly that.
+ * Who issues a key, for which user, and what they may grant. Over the API that is the caller, for
+ * themselves, up to what they hold right now; from the CLI, the operator (a system actor) for a named
+ * user, up to that user's role.
  */
-export async function issueApiKey(trx: Trx, creator: Principal, input: { name: string; permissions?: string[] | undefined }, now = Date.now()) {
-  const requested = input.permissions ?? [...creator.permissions];
+export type KeyIssuer = Pick<Principal, 'actor' | 'userId' | 'permissions'>;
+
+/**
+ * Issues a key owned by `issuer.userId`, recording who issued it. A key may hold only what the issuer
+ * may grant (a scoped key cannot mint a broader one), and defaults to exactly that.
+ */
+export async function issueApiKey(trx: Trx, issuer: KeyIssuer, input: { name: string; permissions?: string[] | undefined }, now = Date.now()) {
+  const requested = input.permissions ?? [...issuer.permissions];
   requested.forEach((p, i) => {
     if (!isPermission(p)) throw invalid(`/permissions/${i}`, `unknown permission "${p}"`);
-    if (!creator.permissions.has(p)) throw new AppError('forbidden', `you cannot grant "${p}", which you do not have yourself`, { field: `/permissions/${i}` });
+    if (!issuer.permissions.has(p)) {
+      const detail = issuer.actor.kind === 'system' ? `a key cannot hold "${p}", which its owner does not have` : `you cannot grant "${p}", which you do not have yourself`;
+      throw new AppError('forbidden', detail, { field: `/permissions/${i}` });
+    }
   });
   const name = input.name.trim();
-  const { id, key, prefix, permissions } = await createApiKey(trx, { userId: creator.userId, name, permissions: requested as Permission[] }, now);
-  await enqueueEvent(trx, 'api_key.created', { type: 'api_key', id: String(id) }, { apiKeyId: id, ownerId: creator.userId, by: actorRef(creator.actor) }, now);
+  const { id, key, prefix, permissions } = await createApiKey(trx, { userId: issuer.userId, name, permissions: requested as Permission[] }, now);
+  await enqueueEvent(trx, 'api_key.created', { type: 'api_key', id: String(id) }, { apiKeyId: id, ownerId: issuer.userId, by: actorRef(issuer.actor) }, now);
   return { id, name, key, prefix, permissions };
 }
 

@@ -33,3 +33,6 @@ export const DashboardOut = Type.Object({
 export type DashboardDto = Static<typeof DashboardOut>;
 export type DayFiguresDto = Static<typeof DayFiguresOut>;
 export type StageSummaryDto = Static<typeof StageSummaryOut>;
+
+/** The dashboard takes no parameters: one sent anyway (a filter it does not have) is refused by name, not ignored. */
+export const DashboardQuery = Type.Object({}, { additionalProperties: false });

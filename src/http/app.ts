@@ -16,7 +16,7 @@ import { registerAuthentication } from './authenticate.js';
 import { registerJsonBodies } from './json-body.js';
 import { registerResponseStorage } from './idempotency.js';
 import { completeOpenApi, refResolver } from './openapi.js';
-import { answerFrameworkError, registerErrorHandling } from './problem.js';
+import { answerFrameworkError, registerErrorHandling, registerShutdownRefusal } from './problem.js';
 import { registerTextChecks } from './refuse-text.js';
 import { API_ROUTES } from './routes.js';
 import { registerWebApp } from './web-app.js';
@@ -70,6 +70,8 @@ export async function buildApp({ config, db, logger = false, payments = createPa
     routerOptions: { maxParamLength: 200 },
     // A path the router cannot decode (`%FF`) is refused as problem+json with the request id, like any other.
     frameworkErrors: answerFrameworkError,
+    // Requests during shutdown are refused as problem+json by registerShutdownRefusal instead.
+    return503OnClosing: false,
   });
   app.setValidatorCompiler(validatorCompiler);
   for (const schema of [Problem, OrderOut, OrderListItem]) {
@@ -80,6 +82,7 @@ export async function buildApp({ config, db, logger = false, payments = createPa
     reply.header('x-request-id', request.id);
   });
 
+  registerShutdownRefusal(app);
   registerErrorHandling(app);
   registerResponseStorage(app, db);
   registerJsonBodies(app);

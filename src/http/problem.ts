@@ -72,6 +72,29 @@ export function registerErrorHandling(app: FastifyInstance) {
   app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'not_found', `no route ${request.method} ${request.url.split('?')[0]}`));
 }
 
+/** How long a client should wait before retrying a request refused because this server is stopping. */
+export const SHUTDOWN_RETRY_AFTER_SECONDS = 5;
+
+/**
+ * While the server drains (SIGTERM → app.close()), a request still arriving on an open connection is
+ * refused like any other error, before authentication or its handler: problem+json with a stable code
+ * and Retry-After (Fastify adds `Connection: close`, so the retry opens a connection to a server that is
+ * up). Fastify's own refusal (`return503OnClosing`) writes a plain JSON body past every hook, so
+ * buildApp turns it off and relies on this hook, registered before any other.
+ */
+export function registerShutdownRefusal(app: FastifyInstance) {
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async (_request, reply) => {
+    if (!closing) return;
+    // The route's own schema for 503 (the health probe has one) must not shape this body.
+    reply.serializer(JSON.stringify).header('retry-after', String(SHUTDOWN_RETRY_AFTER_SECONDS));
+    return sendProblem(reply, 503, 'unavailable', 'this server is shutting down; retry the request, which another server or this one once restarted will answer');
+  });
+}
+
 /**
  * Errors the router meets before there is a route (Fastify's `frameworkErrors` option): a path that is
  * not valid percent-encoding (`/items/%FF`), a path parameter over the router's length limit. Answered

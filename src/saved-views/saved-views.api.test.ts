@@ -146,6 +146,25 @@ describeEachDatabase('saved views API', (getDb) => {
       expect((await t.as('read_only', { method: 'GET', url: '/api/v1/saved-views/abc' })).json()).toMatchObject({ status: 400, field: 'params:/id' });
       expect((await t.as('read_only', { method: 'GET', url: '/api/v1/saved-views?scope=A%20B' })).json()).toMatchObject({ status: 400, field: 'querystring:/scope' });
     });
+
+    it('refuses a query parameter no endpoint takes, naming it, on every saved-views endpoint', async () => {
+      const view = await create({});
+      const url = `/api/v1/saved-views/${view.id}`;
+      for (const request of [
+        { method: 'GET', url: '/api/v1/saved-views?scope=orders&sort=name' },
+        { method: 'GET', url: `${url}?sort=name` },
+        { method: 'POST', url: '/api/v1/saved-views?sort=name', payload: { scope: 'orders', name: viewName() } },
+        { method: 'PATCH', url: `${url}?sort=name`, payload: { name: viewName(), version: view.version } },
+        { method: 'DELETE', url: `${url}?sort=name` },
+      ] as InjectOptions[]) {
+        const res = await t.as('read_only', request);
+        expect(res.statusCode, `${request.method} ${request.url}: ${res.body}`).toBe(400);
+        expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(res.json()).toMatchObject({ code: 'validation_failed', field: 'querystring:/sort', detail: '/sort is not a known field' });
+      }
+      // Nothing was changed by the refused writes.
+      expect((await t.as('read_only', { method: 'GET', url })).json()).toMatchObject({ name: view.name, version: view.version });
+    });
   });
 
   it('needs a signed-in caller with orders:view', async () => {

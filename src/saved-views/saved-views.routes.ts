@@ -13,7 +13,7 @@ import { createSavedView } from './create-saved-view.js';
 import { deleteSavedView } from './delete-saved-view.js';
 import { toSavedViewDto } from './saved-views.mapper.js';
 import { findSavedView, listSavedViewRows } from './saved-views.repository.js';
-import { CreateSavedViewBody, SavedViewIdParams, SavedViewList, SavedViewListQuery, SavedViewOut, UpdateSavedViewBody } from './saved-views.schemas.js';
+import { CreateSavedViewBody, NoQuery, SavedViewIdParams, SavedViewList, SavedViewListQuery, SavedViewOut, UpdateSavedViewBody } from './saved-views.schemas.js';
 import { updateSavedView } from './update-saved-view.js';
 
 const tags = ['Saved views'];
@@ -29,7 +29,7 @@ export async function savedViewRoutes(app: FastifyInstance, { db }: AppContext) 
   }, async (request) => ({ items: (await listSavedViewRows(reader, principalOf(request).userId, request.query.scope)).map(toSavedViewDto) }));
 
   r.get('/saved-views/:id', {
-    schema: { tags, summary: 'One of your saved views; the ETag is its version', params: SavedViewIdParams, response: withProblems({ 200: SavedViewOut }, 404) },
+    schema: { tags, summary: 'One of your saved views; the ETag is its version', params: SavedViewIdParams, querystring: NoQuery, response: withProblems({ 200: SavedViewOut }, 404) },
     config: { permission: 'orders:view' },
   }, async (request, reply) => {
     const row = await findSavedView(reader, principalOf(request).userId, request.params.id);
@@ -38,7 +38,7 @@ export async function savedViewRoutes(app: FastifyInstance, { db }: AppContext) 
   });
 
   r.post('/saved-views', {
-    schema: { tags, summary: 'Save a view (409 "duplicate" if you have one of that name in the scope)', body: CreateSavedViewBody, response: withProblems({ 201: SavedViewOut }, 409) },
+    schema: { tags, summary: 'Save a view (409 "duplicate" if you have one of that name in the scope)', querystring: NoQuery, body: CreateSavedViewBody, response: withProblems({ 201: SavedViewOut }, 409) },
     config: { permission: 'orders:view' },
   }, async (request, reply) => {
     const userId = principalOf(request).userId;
@@ -51,7 +51,7 @@ export async function savedViewRoutes(app: FastifyInstance, { db }: AppContext) 
   r.patch('/saved-views/:id', {
     schema: {
       tags, summary: 'Rename a view or change its search or columns; needs If-Match or version',
-      params: SavedViewIdParams, body: UpdateSavedViewBody, response: withProblems({ 200: SavedViewOut }, 404, 409, 412, 428),
+      params: SavedViewIdParams, querystring: NoQuery, body: UpdateSavedViewBody, response: withProblems({ 200: SavedViewOut }, 404, 409, 412, 428),
     },
     config: { permission: 'orders:view' },
   }, async (request, reply) => {
@@ -61,7 +61,7 @@ export async function savedViewRoutes(app: FastifyInstance, { db }: AppContext) 
   });
 
   r.delete('/saved-views/:id', {
-    schema: { tags, summary: 'Delete one of your saved views', params: SavedViewIdParams, response: withProblems({ 204: Type.Null() }, 404, 412) },
+    schema: { tags, summary: 'Delete one of your saved views', params: SavedViewIdParams, querystring: NoQuery, response: withProblems({ 204: Type.Null() }, 404, 412) },
     config: { permission: 'orders:view' },
   }, async (request, reply) => {
     await transact(db, (trx) => deleteSavedView(trx, principalOf(request).userId, request.params.id, expectedVersionOf(request)));

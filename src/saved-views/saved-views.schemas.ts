@@ -54,4 +54,7 @@ export const SavedViewListQuery = Type.Object(
   { additionalProperties: false },
 );
 
+/** For the endpoints that take no query parameters: one sent anyway is refused by name, not ignored. */
+export const NoQuery = Type.Object({}, { additionalProperties: false });
+
 export const SavedViewIdParams = Type.Object({ id: Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER }) });

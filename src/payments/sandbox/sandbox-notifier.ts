@@ -30,6 +30,23 @@ export interface NotifierOptions {
 }
 
 /**
+ * Why `value` cannot be where notifications go, or undefined if it can. Checked at start: fetch()
+ * would refuse such an address only at the first notification, minutes into a test run.
+ */
+export function webhookUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'is not a URL; give an absolute http:// or https:// URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be an http:// or https:// URL, not ${url.protocol}`;
+  // fetch() refuses a URL with credentials; notifications are authenticated by their signature instead.
+  if (url.username || url.password) return 'must not hold a user name or password: notifications are signed instead';
+  return undefined;
+}
+
+/**
  * Delivers notifications like a real gateway: signed, retried with backoff until the receiver answers
  * 2xx (a receiver that is down, e.g. Orderdeck restarting, gets the event later), and — on request —
  * duplicated or reordered, because receivers must cope with both.

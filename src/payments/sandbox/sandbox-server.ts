@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify, { type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import { createFaultDecider, FAULT_HEADER, type SandboxFaults } from './sandbox-faults.js';
 import { type SandboxAnswer, sandboxId, SandboxLedger, type SandboxLogEntry, type SandboxTransaction, type SourceInput } from './sandbox-ledger.js';
-import { createNotifier } from './sandbox-notifier.js';
+import { createNotifier, webhookUrlProblem } from './sandbox-notifier.js';
 import { AmountBody, ChargebackBody, FaultsBody, OpenBody, TransactionParams, VoidBody } from './sandbox.schemas.js';
 
 export interface SandboxGatewayOptions {
@@ -47,6 +47,8 @@ const MAX_KEYS = 1_000_000;
  * process (`orderdeck sandbox-gateway`) and it outlives Orderdeck restarts.
  */
 export async function startSandboxGateway(options: SandboxGatewayOptions): Promise<SandboxGateway> {
+  const badWebhook = options.webhookUrl === undefined ? undefined : webhookUrlProblem(options.webhookUrl);
+  if (badWebhook) throw new Error(`webhookUrl ${badWebhook}`);
   let faults: SandboxFaults = { ...options.faults };
   const ledger = new SandboxLedger();
   const decideFaults = createFaultDecider(() => faults);
