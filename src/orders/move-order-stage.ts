@@ -5,6 +5,7 @@ import { enqueueEvents, type OutboxEvent } from '../outbox/outbox.repository.js'
 import { startVoidsOfOpenAuthorizations } from '../payments/charge/void-authorizations.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError, invalid } from '../shared/errors.js';
+import { formatMoney } from '../shared/money.js';
 import { checkStageMove } from '../stages/stage-machine.js';
 import type { PaymentMethod, Stage } from '../stages/stages.js';
 import { lockOrderForChange } from './order-lock.js';
@@ -22,6 +23,8 @@ export interface MoveStageInput {
   authorize?: (from: Stage) => void;
   /** How the customer pays, given when the move is a sent quote's acceptance: the order stops claiming quote_request. */
   paymentMethod?: PaymentMethod | undefined;
+  /** Reject an order holding money not refunded, knowingly (see refuseToKeepMoneyUnasked). */
+  keepPayment?: boolean | undefined;
 }
 
 /**
@@ -48,6 +51,7 @@ export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Act
   if (!check.ok) {
     throw new AppError('transition_refused', `${row.order_number}: ${check.reason}`, { field: check.field, details: { allowed: check.allowed } });
   }
+  if (input.to === 'rejected' && !input.keepPayment) refuseToKeepMoneyUnasked(row);
   await refuseWhilePaymentInFlight(trx, row);
   // A release from Pre-ordered settles its wait for stock: a payment that lands later sends the order on,
   // not back to Pre-ordered (routeAfterPaymentStep). An edit of its items recomputes the flag.
@@ -64,6 +68,21 @@ export async function moveOrderStage(trx: Trx, input: MoveStageInput, actor: Act
     });
   }
   return row;
+}
+
+/**
+ * A rejected order is a cancelled sale, yet rejecting does not return money (a held authorization is voided,
+ * a capture is not refunded): staff who reject a paid order without noticing keep a customer's money and
+ * the customer is never told. So a reject of an order holding paid money not refunded is refused unless
+ * the caller says it keeps the payment on purpose (refunded elsewhere, or later); refund then reject
+ * (payments/refunds) is the usual way and passes it, having decided what to refund.
+ */
+function refuseToKeepMoneyUnasked(row: OrderRow): void {
+  const held = Number(row.paid_total) - Number(row.refunded_total);
+  if (held <= 0) return;
+  throw new AppError('conflict',
+    `${row.order_number}: ${formatMoney(held, row.currency)} was paid and has not been refunded: refund it first (refund then reject), or reject with keepPayment true to keep it knowingly`,
+    { field: '/keepPayment', details: { heldAmount: held, currency: row.currency } });
 }
 
 /** A sent quote's acceptance leaves Quote Sent for the payment step, or for Fraud Review while a fraud hold stands. */

@@ -116,7 +116,14 @@ describeEachDatabase('orders API', (getDb) => {
     expect(blank.json()).toMatchObject({ field: '/reason', detail: expect.stringContaining('must not be blank') });
     expect((await move(order.orderId, 'hold', '   ')).statusCode).toBe(400);
     expect((await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/notes`, payload: { body: '  ' } })).statusCode).toBe(400);
-    const res = await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/reject`, payload: { reason: 'customer cancelled' } });
+    // It was paid: rejecting it would keep the customer's money unnoticed, so that must be said on purpose.
+    const unasked = await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/reject`, payload: { reason: 'customer cancelled' } });
+    expect(unasked.statusCode).toBe(409);
+    expect(unasked.json()).toMatchObject({ field: '/keepPayment', detail: expect.stringMatching(/\$\d+\.\d\d was paid and has not been refunded: refund it first/) });
+    const viaMove = await move(order.orderId, 'rejected', 'customer cancelled');
+    expect(viaMove.json()).toMatchObject({ status: 409, field: '/keepPayment' });
+    expect((await t.as('admin', { method: 'GET', url: `/api/v1/orders/${order.orderId}` })).json()).toMatchObject({ stage: order.stage, version: order.version });
+    const res = await t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/reject`, payload: { reason: 'customer cancelled', keepPayment: true } });
     // A card order is not un-rejected into Quote Request: it never was a quote.
     expect(res.json()).toMatchObject({ stage: 'rejected', allowedMoves: ['accounts_receivable', 'fraud_review', 'hold'] });
     expect((await move(order.orderId, 'accounts_receivable', 'customer changed their mind')).json().stage).toBe('accounts_receivable');

@@ -96,7 +96,7 @@ describeEachDatabase('idempotency and concurrent writers', (getDb) => {
     };
     const cases: [Kind, object, object, string][] = [
       ['stage', { stage: 'completed_order', reason: 'delivered' }, { stage: 'completed_order', reason: 'delivered by hand' }, 'completed_order'],
-      ['reject', { reason: 'customer cancelled' }, { reason: 'duplicate order' }, 'rejected'],
+      ['reject', { reason: 'customer cancelled', keepPayment: true }, { reason: 'duplicate order', keepPayment: true }, 'rejected'],
     ];
 
     it.each(cases)('%s: a retry with the same key and body replays the first answer and moves the order once', async (kind, body, _other, stage) => {

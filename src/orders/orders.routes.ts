@@ -11,7 +11,7 @@ import { transact } from '../db/transact.js';
 import { runInTransaction } from '../http/idempotency.js';
 import { AppError } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
-import { QUOTE_ACCEPTANCE_METHODS, STAGES, type Stage } from '../stages/stages.js';
+import { STAGES, type Stage } from '../stages/stages.js';
 import type { OrderDto } from './orders.schemas.js';
 import { getPaymentSettings } from '../payments/payment-settings.js';
 import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
@@ -29,18 +29,6 @@ import { updateOrder } from './update-order.js';
 
 const tags = ['Orders'];
 const Order = Type.Ref('Order');
-/**
- * MoveStageBody (orders.schemas.ts) with the payment method a customer accepting a quote may name; it
- * belongs in that file's MoveStageBody, and is composed here only until that file is free to change.
- */
-const MoveBody = Type.Object({
-  ...MoveStageBody.properties,
-  paymentMethod: Type.Optional(Type.Enum(QUOTE_ACCEPTANCE_METHODS, {
-    description: 'Only when a sent quote is accepted (quote_sent → accounts_receivable or fraud_review): how the customer pays, '
-      + 'replacing quote_request. A card, or a method whose money arrives offline; Accounts Receivable then collects it.',
-  })),
-}, { additionalProperties: false });
-
 /** Every order this API answers with lists the moves of the caller asking (allowedMoves), not of anyone. */
 const seenBy = (request: FastifyRequest, order: OrderDto): OrderDto => forCaller(principalOf(request), order);
 
@@ -101,12 +89,14 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
     return reply.header('etag', versionEtag(order.version)).send(seenBy(request, order));
   });
 
-  const move = async (request: FastifyRequest, reply: import('fastify').FastifyReply, orderId: string, to: Stage, reason: string, version?: number, paymentMethod?: MoveInput['paymentMethod']) => {
+  type MoveAsked = Pick<MoveInput, 'to' | 'reason' | 'paymentMethod' | 'keepPayment'> & { version?: number | undefined };
+  const move = async (request: FastifyRequest, reply: import('fastify').FastifyReply, orderId: string, asked: MoveAsked) => {
     const principal = principalOf(request);
     let voids: number[] = [];
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
       voids = await moveOrderToStage(trx, {
-        orderNumber: orderId, to, reason, expected: expectedVersionOf(request, version), paymentMethod,
+        orderNumber: orderId, to: asked.to, reason: asked.reason, expected: expectedVersionOf(request, asked.version),
+        paymentMethod: asked.paymentMethod, keepPayment: asked.keepPayment,
         authorize: (from) => assertMayMoveOrdersOutOf(principal, from),
       }, principal.actor);
       return { status: 200, body: seenBy(request, await getOrder(trx, orderId)) };
@@ -124,16 +114,16 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
   };
 
   r.post('/orders/:orderId/stage', {
-    schema: { tags, summary: 'Move to another stage (409 names the allowed targets)', params: OrderIdParams, body: MoveBody, response: withProblems({ 200: Order }, 404, 409, 412, 422) },
+    schema: { tags, summary: 'Move to another stage (409 names the allowed targets)', params: OrderIdParams, body: MoveStageBody, response: withProblems({ 200: Order }, 404, 409, 412, 422) },
     config: { permission: 'orders:view' },
     preValidation: mayMoveSomeStage,
-  }, async (request, reply) => move(request, reply, request.params.orderId, request.body.stage, request.body.reason, request.body.version, request.body.paymentMethod));
+  }, async (request, reply) => move(request, reply, request.params.orderId, { ...request.body, to: request.body.stage }));
 
   r.post('/orders/:orderId/reject', {
     schema: { tags, summary: 'Reject (cancel) an order; it stays searchable', params: OrderIdParams, body: RejectBody, response: withProblems({ 200: Order }, 404, 409, 422) },
     config: { permission: 'orders:view' },
     preValidation: mayMoveSomeStage,
-  }, async (request, reply) => move(request, reply, request.params.orderId, 'rejected', request.body.reason));
+  }, async (request, reply) => move(request, reply, request.params.orderId, { ...request.body, to: 'rejected' }));
 
   r.post('/orders/:orderId/notes', {
     schema: { tags, summary: 'Append a merchant note', params: OrderIdParams, body: NoteBody, response: withProblems({ 201: Order }, 404) },

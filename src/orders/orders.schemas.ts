@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox';
 import { CountryCode, CurrencyCode, Email, ExpectedVersionField, IsoDate, IsoInstant, MinorUnits, Page, ShortText, SingleLineText } from '../shared/schemas.js';
-import { PAYMENT_METHODS, PAYMENT_STATUSES, STAGES } from '../stages/stages.js';
+import { PAYMENT_METHODS, PAYMENT_STATUSES, QUOTE_ACCEPTANCE_METHODS, STAGES } from '../stages/stages.js';
 
 /** A reason or note is the audit record: whitespace alone says nothing, so it is refused like an empty one. */
 const NOT_BLANK = '\\S';
@@ -123,15 +123,24 @@ export const UpdateOrderBody = Type.Object(
 );
 export type UpdateOrderInput = Static<typeof UpdateOrderBody>;
 
+const KeepPayment = Type.Optional(Type.Boolean({
+  description: 'Rejecting an order that holds money not refunded is refused (409, /keepPayment) unless this is true: '
+    + 'the merchant keeps the payment knowingly (to refund it elsewhere or later). Refund then reject is the usual way.',
+}));
 export const MoveStageBody = Type.Object(
   {
     stage: StageSchema,
     reason: Type.String({ minLength: 1, maxLength: 1000, pattern: NOT_BLANK }),
     version: Type.Optional(Type.Integer({ minimum: 1 })),
+    paymentMethod: Type.Optional(Type.Enum(QUOTE_ACCEPTANCE_METHODS, {
+      description: 'Only when a sent quote is accepted (quote_sent → accounts_receivable or fraud_review): how the customer pays, '
+        + 'replacing quote_request. A card, or a method whose money arrives offline; Accounts Receivable then collects it.',
+    })),
+    keepPayment: KeepPayment,
   },
   { additionalProperties: false },
 );
-export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000, pattern: NOT_BLANK }) }, { additionalProperties: false });
+export const RejectBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000, pattern: NOT_BLANK }), keepPayment: KeepPayment }, { additionalProperties: false });
 export const NoteBody = Type.Object({ body: Type.String({ minLength: 1, maxLength: 5000, pattern: NOT_BLANK }) }, { additionalProperties: false });
 export const TagsBody = Type.Object({ tags: Tags }, { additionalProperties: false });
 

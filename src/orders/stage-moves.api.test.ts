@@ -163,7 +163,7 @@ describeEachDatabase('stage moves: fraud holds, quotes and authorizations', (get
 
   it('un-rejects into Quote Request only an order placed as a quote request', async () => {
     const card = await place({});
-    expect((await api('POST', `/orders/${card.orderId}/reject`, { reason: 'cancelled' })).json().allowedMoves).toEqual(['accounts_receivable', 'fraud_review', 'hold']);
+    expect((await api('POST', `/orders/${card.orderId}/reject`, { reason: 'cancelled', keepPayment: true })).json().allowedMoves).toEqual(['accounts_receivable', 'fraud_review', 'hold']);
     expect((await move(card.orderId, 'quote_request', 'reopen')).json()).toMatchObject({ status: 409, allowed: ['accounts_receivable', 'fraud_review', 'hold'] });
     const asked = await place(quote);
     expect((await api('POST', `/orders/${asked.orderId}/reject`, { reason: 'expired' })).statusCode).toBe(200);

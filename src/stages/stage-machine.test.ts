@@ -91,10 +91,23 @@ describe('order stage table', () => {
   it('allows every intended move for an order that meets its guards', () => {
     for (const [from, to] of INTENDED_MOVES) {
       // Only a quote is un-rejected into Quote Request.
-      const ctx: StageContext = { ...paid, holdFromStage: from === 'hold' ? to : null, paymentMethod: to === 'quote_request' ? 'quote_request' : 'credit_card' };
+      // Completed straight from an earlier stage is for an order with nothing to ship (see the next test).
+      const ctx: StageContext = {
+        ...paid, holdFromStage: from === 'hold' ? to : null, paymentMethod: to === 'quote_request' ? 'quote_request' : 'credit_card',
+        hasShippable: !(to === 'completed_order' && from !== 'shipping_department' && from !== 'hold'),
+      };
       expect(checkStageMove(from, to, ctx), `${from} → ${to}`).toEqual({ ok: true });
       expect(allowedStageMoves(from, ctx), `${from} → ${to}`).toContain(to);
     }
+  });
+
+  it('completes an order with something to ship only through Shipping Department, never by skipping it', () => {
+    for (const from of ['pre_ordered', 'accounts_receivable', 'fraud_review'] as const) {
+      expect(checkStageMove(from, 'completed_order', paid), from).toMatchObject({ ok: false, reason: expect.stringMatching(/goes to Shipping Department/), field: '/stage' });
+      expect(allowedStageMoves(from, paid)).not.toContain('completed_order');
+      expect(checkStageMove(from, 'completed_order', { ...paid, hasShippable: false }), from).toEqual({ ok: true });
+    }
+    expect(checkStageMove('shipping_department', 'completed_order', paid)).toEqual({ ok: true });
   });
 
   it('never lets a person move an order out of Pending Clearance', () => {
@@ -132,7 +145,8 @@ describe('a fraud hold that stands', () => {
       expect(checkStageMove('pre_ordered', to, held)).toMatchObject({ ok: false, reason: expect.stringMatching(/held for fraud review/), allowed: ['fraud_review', 'hold', 'rejected'], field: '/stage' });
     }
     // Without a hold the release is as before.
-    expect(allowedStageMoves('pre_ordered', paid)).toEqual(['accounts_receivable', 'fraud_review', 'shipping_department', 'completed_order', 'hold', 'rejected']);
+    expect(allowedStageMoves('pre_ordered', paid)).toEqual(['accounts_receivable', 'fraud_review', 'shipping_department', 'hold', 'rejected']);
+    expect(allowedStageMoves('pre_ordered', { ...paid, hasShippable: false })).toEqual(['accounts_receivable', 'fraud_review', 'completed_order', 'hold', 'rejected']);
   });
 
   it('sends an accepted held quote, and an un-rejected held order, to Fraud Review', () => {

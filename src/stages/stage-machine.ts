@@ -43,6 +43,11 @@ const needsSettledPayment = (ctx: StageContext) =>
 const needsCaptureWhenNothingShips = (ctx: StageContext) =>
   !ctx.hasShippable && ctx.paymentStatus === 'authorized' ? 'payment is only authorized and nothing ships: capture it first' : undefined;
 
+// Completed means paid and shipped, or nothing to ship: an order with something to ship is completed by the
+// Shipping Department handing it on (its shipment), not by a move that skips it from an earlier stage.
+const shipsFirst = (ctx: StageContext, from: Stage) =>
+  ctx.hasShippable && from !== 'shipping_department' ? 'items on the order ship: it goes to Shipping Department, which completes it' : undefined;
+
 /** Refusals that are about a field of the order rather than the stage asked for: the 409 names that field. */
 const UNPRICED_QUOTE = 'the quote has no price yet (total 0): price its items before sending it';
 const REFUSAL_FIELDS: ReadonlyMap<string, string> = new Map([[UNPRICED_QUOTE, '/items']]);
@@ -75,7 +80,7 @@ export const ORDER_STAGE_TABLE: TransitionTable<Stage, StageContext> = {
       fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (ctx.hasShippable ? undefined : 'nothing on the order ships')),
     // A release from Hold puts a completed order back as it was, even one completed before this rule.
     completed_order: releaseOr('completed_order', (ctx, from) =>
-      fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (from === 'hold' ? undefined : needsCaptureWhenNothingShips(ctx))),
+      fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (from === 'hold' ? undefined : needsCaptureWhenNothingShips(ctx) ?? shipsFirst(ctx, from))),
     accounts_receivable: releaseOr('accounts_receivable', fraudReviewFirst),
     // Un-rejecting into Quote Request is for quotes; another order goes back to where it is paid or reviewed.
     quote_request: releaseOr('quote_request', (ctx, from) =>

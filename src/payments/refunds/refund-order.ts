@@ -37,6 +37,8 @@ export async function refundOrder(
     // Rejected like any other reject: an authorization still held is voided too (after commit).
     const voids = await transact(db, (trx) => moveOrderToStage(trx, {
       orderNumber: started.orderNumber, to: 'rejected', reason: `refunded, then rejected — ${cmd.reason}`,
+      // The refund just made is what the staff chose to return; whatever it left paid is kept on purpose.
+      keepPayment: true,
       ...(cmd.authorizeReject ? { authorize: cmd.authorizeReject } : {}),
     }, actor));
     for (const id of voids) await performLedgerOperation(db, services, id);
