@@ -8,7 +8,9 @@ import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
 import { type Address, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail, tagKey } from './order-input.js';
+import { describeMoneyEdit, type MoneyEdit, moneyEditOf } from './order-edit-values.js';
 import { type ResolvedItem, resolveItems } from './order-items.js';
+import { carryLineFacts } from './order-line-facts.js';
 import { lockOrderForChange } from './order-lock.js';
 import { type ExpectedVersion, requireExpectedVersion, staleVersion } from '../shared/versioning.js';
 import { computeSummary } from './order-totals.js';
@@ -21,7 +23,8 @@ const ITEMS_LOCKED_STAGES = new Set(['completed_order', 'rejected']);
 
 /**
  * Edits the editable parts of an order. The caller must say which version it read; a stale write
- * is refused whole. Items can change only until something has shipped; totals are recomputed.
+ * is refused whole. Items can change only until something has shipped; totals are recomputed, and
+ * units already refunded stay on their lines (order-line-facts.ts).
  * Only what differs from the order counts as a change: an edit that changes nothing writes nothing
  * (no new version, history row or event), so a form sent back whole leaves no empty trace.
  */
@@ -34,7 +37,8 @@ export async function updateOrder(
   const changes: string[] = [];
   let billing = JSON.parse(row.billing_json) as Address;
   let shipping = JSON.parse(row.shipping_json) as Address;
-  let items = await listOrderItems(trx, row.id);
+  const itemsBefore = await listOrderItems(trx, row.id);
+  let items = itemsBefore;
   const shipped = items.some((i) => i.quantity_shipped > 0);
 
   const newBilling = input.billing && normalizeAddress(input.billing, '/billing');
@@ -63,14 +67,17 @@ export async function updateOrder(
   const oldShippingTax = row.tax_total - items.reduce((sum, i) => sum + i.tax, 0);
   const shippingCost = input.shippingCost ?? row.shipping_total;
   const shippingTax = input.shippingTax ?? oldShippingTax;
+  let moneyEdit: MoneyEdit | undefined;
   if (itemsChanged || shippingCost !== row.shipping_total || shippingTax !== oldShippingTax) {
     if (shipped || ITEMS_LOCKED_STAGES.has(row.stage)) {
       const field = itemsChanged ? '/items' : shippingCost !== row.shipping_total ? '/shippingCost' : '/shippingTax';
       throw new AppError('not_editable', `items and shipping cannot change once the order has shipped or is ${row.stage}`, { field });
     }
     if (itemsChanged) {
-      await replaceOrderItems(trx, row.id, newItems.map((i) => ({ ...i, order_id: row.id })));
-      items = newItems.map((i, n) => ({ ...i, id: n, order_id: row.id })) as typeof items;
+      // Refunded and shipped units stay on their lines (or the edit is refused): see carryLineFacts.
+      const written = carryLineFacts(items, newItems);
+      await replaceOrderItems(trx, row.id, written.map((i) => ({ ...i, order_id: row.id })));
+      items = written.map((i, n) => ({ ...i, id: n, order_id: row.id })) as typeof items;
       patch.has_shippable = items.some((i) => i.shippable === 1) ? 1 : 0;
       patch.has_preorder = items.some((i) => i.preorder === 1) ? 1 : 0;
       changes.push('items');
@@ -82,6 +89,10 @@ export async function updateOrder(
     Object.assign(patch, { subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping, tax_total: summary.tax, total: summary.total });
     if (shippingCost !== row.shipping_total) changes.push('shippingCost');
     if (shippingTax !== oldShippingTax) changes.push('shippingTax');
+    moneyEdit = moneyEditOf(
+      { items: itemsBefore, shippingCost: row.shipping_total, shippingTax: oldShippingTax, total: row.total },
+      { items, shippingCost, shippingTax, total: summary.total },
+    );
   }
   let tags = JSON.parse(row.tags_json) as string[];
   if (input.tags) {
@@ -111,8 +122,11 @@ export async function updateOrder(
   await replaceSearchTerms(trx, row.id, row.created_at, termsForOrder({
     orderNumber: row.order_number, email, addresses: [billing, shipping], skus: items.map((i) => i.sku), tags, customFields,
   }));
-  await insertOrderHistory(trx, { orderId: row.id, at: now, actor: actorLabel(actor), kind: 'updated', changes });
-  await enqueueEvent(trx, 'order.updated', { type: 'order', id: row.order_number }, { orderId: row.order_number, changes }, now);
+  // The names of what changed stay the list readers know; the amounts before and after go beside them: in
+  // words on the history row (its reason, which the timeline shows) and as values on the event.
+  const reason = moneyEdit && describeMoneyEdit(moneyEdit, row.currency);
+  await insertOrderHistory(trx, { orderId: row.id, at: now, actor: actorLabel(actor), kind: 'updated', changes, reason });
+  await enqueueEvent(trx, 'order.updated', { type: 'order', id: row.order_number }, { orderId: row.order_number, changes, ...(moneyEdit && { values: moneyEdit }) }, now);
   // Money already taken was for the old total: when the new one leaves part of it owed (or a part owed is
   // now covered), the payment status follows, and an order past its payment goes to Accounts Receivable
   // to collect the rest. An open authorization is left to its capture, which settles the same way.
