@@ -6,11 +6,18 @@ import { AppError } from '../shared/errors.js';
 import { cleanTags, tagKey } from './order-input.js';
 import { lockOrderForChange } from './order-lock.js';
 import { staleVersion } from '../shared/versioning.js';
+import type { Stage } from '../stages/stages.js';
 import { insertOrderHistory, insertOrderNote, updateOrderRow } from './orders.repository.js';
 
-/** Appends a merchant note; notes are never edited, so no version is needed. */
-export async function appendOrderNote(trx: Trx, orderNumber: string, body: string, actor: Actor, now = Date.now()): Promise<void> {
+/**
+ * Appends a merchant note; notes are never edited, so no version is needed. `authorize` sees the order's
+ * stage under the lock: who may note an order can depend on where it is (orders.routes.ts).
+ */
+export async function appendOrderNote(
+  trx: Trx, orderNumber: string, body: string, actor: Actor, now = Date.now(), authorize?: (stage: Stage) => void,
+): Promise<void> {
   const row = await lockOrderForChange(trx, orderNumber);
+  authorize?.(row.stage as Stage);
   const who = actorLabel(actor);
   await insertOrderNote(trx, row.id, who, body.trim(), now);
   await insertOrderHistory(trx, { orderId: row.id, at: now, actor: who, kind: 'note', reason: body.trim().slice(0, 200) });

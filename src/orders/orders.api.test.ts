@@ -139,6 +139,24 @@ describeEachDatabase('orders API', (getDb) => {
     expect((await move(paid.orderId, 'completed_order', 'shipped', 'fulfilment')).statusCode).toBe(200);
   });
 
+  it('lets whoever works an order\'s queue note it, and no one else without orders:edit', async () => {
+    const note = (orderId: string, role: Parameters<typeof t.as>[0]) =>
+      t.as(role, { method: 'POST', url: `/api/v1/orders/${orderId}/notes`, payload: { body: 'address looks wrong' } });
+    const shipping = await create();
+    expect(shipping.stage).toBe('shipping_department');
+    const noted = await note(shipping.orderId, 'fulfilment');
+    expect(noted.statusCode, noted.body).toBe(201);
+    expect(noted.json().notes.at(-1)).toMatchObject({ body: 'address looks wrong' });
+    // An order in a queue fulfilment does not work (or see): refused as its page is, and nothing written.
+    const unpaid = await create({ payment: { method: 'check' } });
+    const refused = await note(unpaid.orderId, 'fulfilment');
+    expect(refused.statusCode).toBe(403);
+    expect(refused.json().detail).toContain('accounts_receivable:view');
+    expect((await note(shipping.orderId, 'read_only')).statusCode).toBe(403);
+    const after = await t.as('admin', { method: 'GET', url: `/api/v1/orders/${unpaid.orderId}` });
+    expect(after.json().notes).toEqual([]);
+  });
+
   it('appends merchant notes with author and time', async () => {
     const order = await create({ notes: ['gift wrap please'] });
     const res = await t.as('customer_service', { method: 'POST', url: `/api/v1/orders/${order.orderId}/notes`, payload: { body: 'called the customer' } });

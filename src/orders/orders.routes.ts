@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from 'typebox';
 import { stageActPermission } from '../auth/permissions.js';
-import { assertMayMoveOrdersOutOf, assertMayViewStage } from '../auth/stage-access.js';
+import { assertMayMoveOrdersOutOf, assertMayViewStage, mayMoveOrdersOutOf } from '../auth/stage-access.js';
 import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { expectedVersionOf, versionEtag } from '../http/versioning.js';
@@ -127,10 +127,19 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
 
   r.post('/orders/:orderId/notes', {
     schema: { tags, summary: 'Append a merchant note', params: OrderIdParams, body: NoteBody, response: withProblems({ 201: Order }, 404) },
-    config: { permission: 'orders:edit' },
+    // Whoever works the order's queue may note it (a clerk in Shipping noting an address problem), as may
+    // anyone who may edit orders; the order must be one the caller may see, as its page is.
+    config: { permission: 'orders:view' },
   }, async (request, reply) => {
+    const principal = principalOf(request);
+    const mayNote = (stage: Stage) => {
+      assertMayViewStage(principal, stage);
+      if (!principal.permissions.has('orders:edit') && !mayMoveOrdersOutOf(principal, stage)) {
+        throw new AppError('forbidden', `adding a note needs the "orders:edit" permission, or the "${stageActPermission(stage)}" permission of the order's stage`);
+      }
+    };
     const order = await transact(db, async (trx) => {
-      await appendOrderNote(trx, request.params.orderId, request.body.body, principalOf(request).actor);
+      await appendOrderNote(trx, request.params.orderId, request.body.body, principal.actor, Date.now(), mayNote);
       return getOrder(trx, request.params.orderId);
     });
     return reply.code(201).header('etag', versionEtag(order.version)).send(seenBy(request, order));
