@@ -6,6 +6,12 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Only the card vault may receive a card number. */
     acceptsCardNumber?: boolean;
+    /**
+     * A signed message from the gateway: its text is what the gateway sent (a chargeback's reason may quote
+     * anything), so a card number in it is redacted where the message is stored (payments/gateway), not
+     * refused — refusing would drop the event, and the gateway cannot word it differently.
+     */
+    redactsCardNumbers?: boolean;
   }
 }
 
@@ -33,7 +39,8 @@ export function registerTextChecks(app: FastifyInstance) {
       return sendProblem(reply, status, code, detail, { field: inUrl.field });
     }
     if (request.body === undefined) return;
-    const found = findRefusedText(request.body, request.routeOptions.config.acceptsCardNumber ? IN_VAULT_BODY : IN_BODY);
+    const { acceptsCardNumber, redactsCardNumbers } = request.routeOptions.config;
+    const found = findRefusedText(request.body, acceptsCardNumber || redactsCardNumbers ? IN_VAULT_BODY : IN_BODY);
     if (found) {
       const { status, code, detail } = problemFor(found, found.field, 'a card number may only be sent to the card vault; send its token instead');
       return sendProblem(reply, status, code, detail, { field: found.field });

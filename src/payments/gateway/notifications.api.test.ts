@@ -84,6 +84,17 @@ describeEachDatabase('gateway notifications route', (database) => {
     expect((await events()).length).toBe(before);
   });
 
+  it('records a notification quoting a card number, with the number masked, rather than dropping the event', async () => {
+    const reason = 'cardholder disputes charge on 4111 1111 1111 1111';
+    const body = payload({ type: 'chargeback', amount: 300, reason });
+    const res = await post(body, signNotification(SECRET, body));
+    expect(res.statusCode, res.body).toBe(200);
+    const stored = (await events()).find((r) => r.event_id === JSON.parse(body).id)!;
+    expect(stored).toBeDefined();
+    expect(stored.payload_json).not.toMatch(/4111/);
+    expect(stored.reason).toBe('cardholder disputes charge on [card number]');
+  });
+
   it('refuses a signed but malformed notification with 400', async () => {
     const body = payload({ type: 'refunded' });
     const response = await post(body, signNotification(SECRET, body));

@@ -19,7 +19,7 @@ export async function gatewayNotificationRoutes(app: FastifyInstance, { db, conf
       summary: 'Signed notifications (cleared, failed, chargeback) from the gateway Orderdeck charges through, in the sandbox protocol; authenticated by the Sandbox-Signature header',
       response: { 200: Ack, 400: Type.Ref('Problem'), 401: Type.Ref('Problem'), 503: Type.Ref('Problem') },
     },
-    config: { public: true },
+    config: { public: true, redactsCardNumbers: true },
   }, async (request) => {
     if (!config.gatewaySecret) throw new AppError('unavailable', 'no gateway secret is configured');
     const signature = request.headers[SIGNATURE_HEADER];

@@ -4,6 +4,7 @@ import { applyGatewayEvent } from './apply-gateway-event.js';
 import { transact } from '../../db/transact.js';
 import { GATEWAY_EVENT_TYPES, type GatewayEvent, type GatewayEventType } from './gateway.js';
 import { verifyNotificationSignature } from './signature.js';
+import { containsCardNumber, redactCardNumbers } from '../../shared/card-number.js';
 
 export { GATEWAY_EVENT_TYPES, type GatewayEvent, type GatewayEventType } from './gateway.js';
 
@@ -109,11 +110,14 @@ export async function receiveGatewayNotification(
 ): Promise<NotificationResult> {
   const check = verifyNotificationSignature(input.signature, input.body, input.secret, input.nowMs !== undefined ? { nowMs: input.nowMs } : {});
   if (!check.ok) return { status: 'bad_signature', reason: check.reason };
-  const parsed = parseGatewayNotification(input.body);
+  // Verified on the text as signed; stored and applied with any card number in it masked (a chargeback's
+  // reason quoting the card), so none reaches the database, the history or a log line.
+  const body = containsCardNumber(input.body) ? redactCardNumbers(input.body) : input.body;
+  const parsed = parseGatewayNotification(body);
   if (!parsed.ok) return { status: 'invalid', reason: parsed.reason };
   const { event } = parsed;
   return transact(db, async (trx) => {
-    const isNew = await recordGatewayEvent(trx, event, { gateway: input.gateway, payload: input.body });
+    const isNew = await recordGatewayEvent(trx, event, { gateway: input.gateway, payload: body });
     if (!isNew) {
       input.log.info({ gateway: input.gateway, eventId: event.eventId }, 'duplicate gateway event ignored');
       return { status: 'duplicate', event };
