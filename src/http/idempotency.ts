@@ -127,8 +127,35 @@ export async function runInTransaction<T>(
   db: Db, request: FastifyRequest, reply: FastifyReply, work: (trx: Trx) => Promise<Outcome<T>>, opts: { independent?: boolean } = {},
 ): Promise<Outcome<T>> {
   const run = opts.independent ? transactIndependent : transact;
+  return runIdempotently<Outcome<T>, T>(db, request, reply, async ({ earlier, record }) => earlier ?? run(db, async (trx) => {
+    const done = await work(trx);
+    await record?.(trx, done);
+    return done;
+  }));
+}
+
+/** What runIdempotently hands the change: either the key's earlier outcome, or the way to record its own. */
+export interface IdempotentStep<T> {
+  /**
+   * A retry whose first attempt committed but never stored its response (it died before answering, or it
+   * is still finishing): its outcome, often only a reference. The change is done; finish it from this.
+   */
+  earlier?: Outcome<T>;
+  /** Stores the key with this outcome; call it inside the change's own transaction. Absent without a key. */
+  record?: (trx: Trx, outcome: Outcome<T>) => Promise<void>;
+}
+
+/**
+ * The Idempotency-Key mechanism of runInTransaction, for a use case that opens its own transaction (a
+ * refund, an A/R retry: the gateway is called after commit, by the use case): `perform` runs the change
+ * and calls `record` in its transaction, so the key and the change commit together. Same replay rules:
+ * a stored response is thrown as StoredResponse, the same key with another request is 422.
+ */
+export async function runIdempotently<R, T = unknown>(
+  db: Db, request: FastifyRequest, reply: FastifyReply, perform: (step: IdempotentStep<T>) => Promise<R>,
+): Promise<R> {
   const key = request.headers['idempotency-key'];
-  if (key === undefined) return run(db, work);
+  if (key === undefined) return perform({});
   if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY) {
     throw new AppError('validation_failed', `Idempotency-Key must be 1–${MAX_KEY} characters`, { field: 'Idempotency-Key' });
   }
@@ -150,24 +177,23 @@ export async function runInTransaction<T>(
   };
 
   const earlier = await replay();
-  if (earlier) return earlier;
+  if (earlier) return perform({ earlier });
+  let reference: string | undefined;
+  const record = async (trx: Trx, done: Outcome<T>) => {
+    reference = JSON.stringify(done.body);
+    await insertQuery(trx, { principal, key, method: request.method, path: request.url, request_hash: hash, status_code: done.status, response_json: reference, created_at: Date.now() });
+  };
   try {
-    let reference = '';
-    const outcome = await run(db, async (trx) => {
-      const done = await work(trx);
-      reference = JSON.stringify(done.body);
-      await insertQuery(trx, { principal, key, method: request.method, path: request.url, request_hash: hash, status_code: done.status, response_json: reference, created_at: Date.now() });
-      return done;
-    });
-    toStore.set(request, { principal, key, reference, first: true });
-    return outcome;
+    const result = await perform({ record });
+    if (reference !== undefined) toStore.set(request, { principal, key, reference, first: true });
+    return result;
   } catch (error) {
     // The same request racing itself (a double click, a client retrying too soon): if the other one
     // committed first, this attempt rolled back whole, having failed either on the key itself or on the
     // other's effect (an order already moved: 409). Either way the first answer is the one to give.
     if (isUniqueViolation(error) || error instanceof AppError) {
       const winner = await replay(true);
-      if (winner) return winner;
+      if (winner) return perform({ earlier: winner });
     }
     throw error;
   }

@@ -17,13 +17,16 @@ interface Operation {
 
 const PROBLEM = 'application/problem+json';
 
-/** Operations that store their response under an Idempotency-Key (runInTransaction, or the refund route's own). */
+/** Operations that store their response under an Idempotency-Key (runInTransaction or runIdempotently). */
 export const IDEMPOTENT_OPERATIONS = new Set([
   'POST /api/v1/orders',
   'POST /api/v1/orders/{orderId}/stage',
   'POST /api/v1/orders/{orderId}/reject',
   'POST /api/v1/orders/{orderId}/payments/mark-paid',
   'POST /api/v1/orders/{orderId}/refunds',
+  'POST /api/v1/orders/{orderId}/payments/capture',
+  'POST /api/v1/orders/{orderId}/payments/retry',
+  'POST /api/v1/orders/{orderId}/payments/{ledgerId}/resolve',
   'POST /api/v1/items',
   'POST /api/v1/customers',
   'POST /api/v1/saved-views',

@@ -9,7 +9,7 @@ import { type Actor, actorLabel } from '../shared/actor.js';
 import { invalid } from '../shared/errors.js';
 import { formatOrderNumber } from '../shared/ids.js';
 import { routeNewOrder } from '../stages/routing.js';
-import { type PendingOperation, prepareIntakePayment, recordIntakePayment } from '../payments/charge/intake-payment.js';
+import { intakeForTotal, paymentIntakeOf, type PendingOperation, prepareIntakePayment, recordIntakePayment } from '../payments/charge/intake-payment.js';
 import { establishRoutingFacts } from './order-intake.js';
 import {
   assertCurrency, assertExpectedTotal, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail, normalizeIp,
@@ -63,13 +63,12 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   if (payment.method === 'quote_request' && payment.status !== undefined && payment.status !== 'unprocessed') {
     throw invalid('/payment/status', `a quote request takes no payment until it is accepted: its payment status is unprocessed, not ${payment.status}`);
   }
-  const intake = await prepareIntakePayment(trx, payment);
-  const paymentStatus = intake.status;
+  const prepared = await prepareIntakePayment(trx, payment);
 
   // Fraud rules run before any money moves (a quote asks for no money, so it is not scored).
   const fraudSettings = payment.method === 'quote_request' ? undefined : await loadCompiledFraudSettings(trx);
   const fraudDraft: Omit<FraudFacts, 'total'> = {
-    currency: input.currency, email, ip, billing, shipping, cardFingerprint: intake.cardFingerprint,
+    currency: input.currency, email, ip, billing, shipping, cardFingerprint: prepared.cardFingerprint,
   };
 
   // Three round trips on PostgreSQL for everything the order reads and writes: its card; its catalog
@@ -83,6 +82,9 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   ] as const);
   const summary = computeSummary(items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount!, tax: i.tax! })), input.shippingCost ?? 0, input.shippingTax ?? 0);
   assertExpectedTotal(input.expectedTotal, summary.total);
+  // Priced now: an order asking for no money has its payment skipped rather than collected (intakeForTotal).
+  const intake = intakeForTotal(prepared, summary.total, payment.method);
+  const paymentStatus = intake.status;
   const fraudFacts: FraudFacts = { ...fraudDraft, total: summary.total };
   const fraud = scoreFraud?.(summary.total);
   const customerName = `${billing.firstName} ${billing.lastName}`.trim();
@@ -90,7 +92,7 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
   const orderNumber = formatOrderNumber(settings.orderNumberPrefix, ids.sequence);
   const facts = await establishRoutingFacts(trx, {
     paymentMethod: payment.method, paymentStatus, fraudHold: (input.fraudHold ?? false) || (fraud?.hold ?? false),
-    paymentIntake: intake.gateway ? 'charge_now' : intake.recorded?.status === 'pending' ? 'submitted' : 'none',
+    paymentIntake: paymentIntakeOf(intake),
     items: items.map((i) => ({ preorder: i.preorder!, shippable: i.shippable! })),
   });
   const decided = routeNewOrder(facts);

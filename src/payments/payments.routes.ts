@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { readerOf } from '../db/database.js';
 import { transact } from '../db/transact.js';
 import { principalOf } from '../http/authenticate.js';
+import { runInTransaction } from '../http/idempotency.js';
 import type { AppContext } from '../http/context.js';
 import { OrderIdParams } from '../orders/orders.schemas.js';
 import { actorLabel } from '../shared/actor.js';
@@ -30,26 +31,33 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
   }, async (request) => getOrderPayments(reader, request.params.orderId, principalOf(request)));
 
   r.post('/orders/:orderId/payments/capture', {
-    schema: { tags, summary: 'Capture the order\'s open authorization (all of it unless an amount is given)', params: OrderIdParams, body: CaptureBody, response: withProblems({ 200: OrderPaymentsOut }, 404, 409) },
+    schema: { tags, summary: 'Capture the order\'s open authorization (all of it unless an amount is given)', params: OrderIdParams, body: CaptureBody, response: withProblems({ 200: OrderPaymentsOut }, 404, 409, 422) },
     config: { permission: 'orders:edit' },
-  }, async (request) => {
+  }, async (request, reply) => {
     const actor = actorLabel(principalOf(request).actor);
-    const ledgerId = await transact(db, (trx) => startCapture(trx, request.params.orderId, request.body.amount, actor));
-    await performLedgerOperation(db, payments, ledgerId);
+    // Idempotency-Key as for placing an order: a retry after success gets the first answer, not "no open authorization".
+    const { body } = await runInTransaction(db, request, reply, async (trx) => ({
+      status: 200, body: { ledgerId: await startCapture(trx, request.params.orderId, request.body.amount, actor) },
+    }));
+    // A retry whose first attempt never answered finishes its capture (a no-op once the row is resolved).
+    await performLedgerOperation(db, payments, body.ledgerId);
     return getOrderPayments(db, request.params.orderId);
   });
 
   r.post('/orders/:orderId/payments/:ledgerId/resolve', {
     schema: {
       tags, summary: 'Record by hand what the gateway says happened to a charge whose outcome Orderdeck cannot learn (unknown, and not resendable); an accepted e-check then waits for its clearing notification',
-      params: LedgerEntryParams, body: ResolveChargeBody, response: withProblems({ 200: OrderPaymentsOut }, 400, 403, 404, 409),
+      params: LedgerEntryParams, body: ResolveChargeBody, response: withProblems({ 200: OrderPaymentsOut }, 400, 403, 404, 409, 422),
     },
     // The order's own desk is checked inside (A/R staff for an order in A/R, and so on).
     config: { permission: 'orders:view' },
-  }, async (request) => {
+  }, async (request, reply) => {
     const principal = principalOf(request);
-    await transact(db, (trx) => resolveChargeByHand(trx, request.params.orderId, request.params.ledgerId, request.body,
-      { actor: actorLabel(principal.actor), permissions: principal.permissions }, Date.now()));
+    await runInTransaction(db, request, reply, async (trx) => {
+      await resolveChargeByHand(trx, request.params.orderId, request.params.ledgerId, request.body,
+        { actor: actorLabel(principal.actor), permissions: principal.permissions }, Date.now());
+      return { status: 200, body: { orderId: request.params.orderId } };
+    });
     return getOrderPayments(db, request.params.orderId);
   });
 

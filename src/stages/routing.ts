@@ -17,9 +17,10 @@ export interface RoutingFacts {
    * What happens to the payment as the order is placed: `charge_now` — Orderdeck takes it right after the
    * order commits (a card, e-check details to submit), and the answer routes the order on from Accounts
    * Receivable; `submitted` — an asynchronous payment the storefront already handed to its provider, so
-   * the provider's notification will name it; `none` — nothing is being taken.
+   * the provider's notification will name it; `none` — nothing is being taken; `nothing_due` — the order,
+   * priced, asks for no money, so its payment is skipped (payments/charge/intake-payment.ts).
    */
-  paymentIntake: 'charge_now' | 'submitted' | 'none';
+  paymentIntake: 'charge_now' | 'submitted' | 'none' | 'nothing_due';
 }
 
 export interface RoutingDecision {
@@ -37,6 +38,7 @@ export function routeNewOrder(f: RoutingFacts): RoutingDecision {
   if (f.hasPreorderItems) return { stage: 'pre_ordered', reason: 'an item is not available yet' };
   if (f.fraudHold) return { stage: 'fraud_review', reason: 'held for fraud review before payment' };
   const route = routeAfterPaymentStep(f);
+  if (f.paymentIntake === 'nothing_due') return { ...route, reason: `nothing is due (total 0): ${route.reason}` };
   if (route.stage !== 'accounts_receivable' && route.stage !== 'pending_clearance') return route;
   if (f.paymentIntake === 'charge_now') return { stage: 'accounts_receivable', reason: 'payment is being taken' };
   // Pending Clearance is left only by the provider's notification, which needs a submitted payment to

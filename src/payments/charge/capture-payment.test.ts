@@ -80,4 +80,19 @@ describeEachDatabase('capturing an authorization', (get) => {
     expect((await api('GET', `/orders/${order.orderId}/payments`)).json()).toMatchObject({ status: 'processed', paid: TOTAL + 1000, refundable: TOTAL + 1000 });
     expect((await api('POST', `/orders/${order.orderId}/payments/retry`, {})).statusCode).toBe(409);
   });
+
+  it('a retried capture with its Idempotency-Key gets the first answer, not a refusal, and captures once', async () => {
+    const order = await authorized();
+    const send = (payload: object) => env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${order.orderId}/payments/capture`, payload, headers: { 'idempotency-key': `capture-${order.orderId}` } });
+    const first = await send({});
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ status: 'processed', paid: TOTAL });
+    const again = await send({});
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    expect((await send({ amount: TOTAL })).json()).toMatchObject({ status: 422, field: 'Idempotency-Key' });
+    expect(captures(order.orderId)).toEqual([expect.objectContaining({ result: 'approved', amount: TOTAL })]);
+  });
 });
+

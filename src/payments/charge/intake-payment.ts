@@ -3,7 +3,7 @@ import type { StoredPayment } from '../../orders/orders.mapper.js';
 import type { Static } from 'typebox';
 import type { PaymentInput } from '../../orders/orders.schemas.js';
 import { invalid } from '../../shared/errors.js';
-import { ASYNCHRONOUS_METHODS, type PaymentStatus, type Stage } from '../../stages/stages.js';
+import { ASYNCHRONOUS_METHODS, type PaymentMethod, type PaymentStatus, type Stage } from '../../stages/stages.js';
 import { findVaultCard } from '../../vault/vault.repository.js';
 import type { PaymentSource } from '../gateway/gateway.js';
 import { insertLedgerRow, writeLedgerRow } from '../ledger/ledger.repository.js';
@@ -23,6 +23,8 @@ export interface IntakePayment {
   gateway?: { sourceToken: string | null; source?: PaymentSource; vaulted?: VaultCardRow };
   /** The storefront already took, tried or submitted it: recorded in the ledger as it is. */
   recorded?: { kind: 'sale' | 'authorize'; status: 'approved' | 'declined' | 'pending' };
+  /** The order, priced, asks for no money (intakeForTotal): the payment is skipped, and routing says why. */
+  nothingDue?: true;
 }
 
 /** Statuses a storefront may report for a new order; refunds and voids happen to orders that exist. */
@@ -66,6 +68,25 @@ export async function prepareIntakePayment(trx: Trx, payment: PaymentInputT): Pr
   }
   // No card yet (a phone order, say): Accounts Receivable takes it later, with a pay link or a retry.
   return { ...base, status: 'unprocessed' };
+}
+
+/**
+ * The intake once the order is priced (prepareIntakePayment runs before, with the vault look-up). A total
+ * of 0 asks for no money: nothing is charged, submitted or collected, so the payment is `skipped` and
+ * routing sends the order on (Shipping, or Completed when nothing ships). Left unprocessed it would wait in
+ * Accounts Receivable for good: a retry, a payment request and the A/R schedule all find nothing due, and
+ * Shipping refuses an unprocessed payment. A quote is left alone (it is priced later), and so is what a
+ * storefront reports as taken or waived already.
+ */
+export function intakeForTotal(intake: IntakePayment, total: number, method: PaymentMethod): IntakePayment {
+  if (total !== 0 || method === 'quote_request' || intake.status === 'processed' || intake.status === 'skipped') return intake;
+  return { stored: intake.stored, cardFingerprint: intake.cardFingerprint, status: 'skipped', nothingDue: true };
+}
+
+/** How the payment is taken as the order is placed: one of routing's facts (stages/routing.ts). */
+export function paymentIntakeOf(intake: IntakePayment): 'charge_now' | 'submitted' | 'none' | 'nothing_due' {
+  if (intake.nothingDue) return 'nothing_due';
+  return intake.gateway ? 'charge_now' : intake.recorded?.status === 'pending' ? 'submitted' : 'none';
 }
 
 export interface PlacedOrder {

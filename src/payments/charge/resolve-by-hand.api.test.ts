@@ -27,8 +27,8 @@ describeEachDatabase('resolving a charge by hand', (get) => {
     expect(res.statusCode, res.body).toBe(201);
     return res.json();
   };
-  const resolve = (env: PaymentTestEnv, role: 'admin' | 'accounting' | 'fulfilment', orderId: string, ledgerId: number, body: object) =>
-    env.t.as(role, { method: 'POST', url: `/api/v1/orders/${orderId}/payments/${ledgerId}/resolve`, payload: body });
+  const resolve = (env: PaymentTestEnv, role: 'admin' | 'accounting' | 'fulfilment', orderId: string, ledgerId: number, body: object, headers: Record<string, string> = {}) =>
+    env.t.as(role, { method: 'POST', url: `/api/v1/orders/${orderId}/payments/${ledgerId}/resolve`, payload: body, headers });
   const entries = async (env: PaymentTestEnv, orderId: string) =>
     (await env.t.as('admin', { method: 'GET', url: `/api/v1/orders/${orderId}/payments` })).json().entries;
 
@@ -107,5 +107,36 @@ describeEachDatabase('resolving a charge by hand', (get) => {
     expect((await entries(quiet, order.orderId))[0].status).toBe('pending');
     // Another order's entry is refused by name.
     expect((await resolve(quiet, 'admin', order.orderId, charge.id + 10_000, { outcome: 'failed', note: 'x' })).statusCode).toBe(404);
+  });
+
+  it('refuses a gateway reference another ledger row already holds (409 /gatewayReference), which would strand the order', async () => {
+    const other = await place(quiet, echeck('000123456786'));
+    const [taken] = await entries(quiet, other.orderId);
+    expect(taken).toMatchObject({ status: 'pending', gatewayReference: expect.any(String) });
+    const order = await place(lost, echeck('000123456787'));
+    await recoverOpenOperations(get().db, lost.payments, { now: Date.now() + 3_600_000 });
+    const [charge] = await entries(lost, order.orderId);
+    expect(charge.status).toBe('unknown');
+    const refused = await resolve(lost, 'accounting', order.orderId, charge.id, { outcome: 'approved', gatewayReference: ` ${taken.gatewayReference} `, note: 'copied from the dashboard' });
+    expect(refused.statusCode, refused.body).toBe(409);
+    expect(refused.json()).toMatchObject({ field: '/gatewayReference', detail: expect.stringMatching(/already recorded on another order's payment/) });
+    expect((await entries(lost, order.orderId))[0]).toMatchObject({ status: 'unknown', gatewayReference: null });
+    expect((await lost.t.as('admin', { method: 'GET', url: `/api/v1/orders/${order.orderId}` })).json().stage).toBe('accounts_receivable');
+  });
+
+  it('a retried resolution with its Idempotency-Key gets the first answer; another body with the key is 422', async () => {
+    const order = await place(lost, echeck('000123456788'));
+    await recoverOpenOperations(get().db, lost.payments, { now: Date.now() + 3_600_000 });
+    const [charge] = await entries(lost, order.orderId);
+    const body = { outcome: 'failed', note: 'not on the dashboard' };
+    const headers = { 'idempotency-key': `resolve-${order.orderId}` };
+    const first = await resolve(lost, 'accounting', order.orderId, charge.id, body, headers);
+    expect(first.statusCode, first.body).toBe(200);
+    const again = await resolve(lost, 'accounting', order.orderId, charge.id, body, headers);
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    const other = await resolve(lost, 'accounting', order.orderId, charge.id, { ...body, note: 'something else' }, headers);
+    expect(other.json()).toMatchObject({ status: 422, field: 'Idempotency-Key' });
   });
 });

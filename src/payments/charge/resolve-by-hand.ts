@@ -8,6 +8,7 @@ import { formatMoney } from '../../shared/money.js';
 import type { Stage } from '../../stages/stages.js';
 import { reapplyIgnoredEvents } from '../gateway/notifications.js';
 import { findLedgerRow, resolveLedgerRow } from '../ledger/ledger.repository.js';
+import type { LedgerRow } from '../ledger/ledger.table.js';
 import { syncOrderPayment } from './sync-order-payment.js';
 
 export interface HandResolution {
@@ -52,6 +53,7 @@ export async function resolveChargeByHand(
   if (!note) throw invalid('/note', 'say how the outcome was confirmed (gateway dashboard, support ticket…)');
   const reference = input.gatewayReference?.trim() || row.gateway_reference;
   if (input.outcome === 'approved' && !reference) throw invalid('/gatewayReference', 'an approved charge needs the gateway\'s transaction reference');
+  if (input.outcome === 'approved' && reference) await refuseReferenceInUse(trx, row, reference);
 
   const submitted = order.payment_method === 'e_check';
   const patch = input.outcome === 'failed'
@@ -68,6 +70,23 @@ export async function resolveChargeByHand(
   await syncOrderPayment(trx, order, who.actor, line, now);
   // The gateway may have notified us about this transaction while its reference was still unknown here.
   if (input.outcome === 'approved' && reference) await reapplyIgnoredEvents(trx, row.gateway, reference, now);
+}
+
+/**
+ * A gateway reference names one transaction: notifications are matched to the ledger by it (the first row
+ * holding it), so a reference typed in that another row already holds would strand this order in Pending
+ * Clearance and send that transaction's notifications to the other row. Refused before anything is written.
+ */
+async function refuseReferenceInUse(trx: Trx, row: LedgerRow, reference: string): Promise<void> {
+  // Belongs in ledger.repository.ts (findLedgerRowByReference answers only the first row, which may be this one).
+  const other = await trx.selectFrom('payment_ledger').select(['id', 'order_id'])
+    .where('gateway', '=', row.gateway).where('gateway_reference', '=', reference).where('id', '!=', row.id)
+    .executeTakeFirst();
+  if (other) {
+    // The other order is not named: the caller may not be allowed to see its stage.
+    const where = Number(other.order_id) === Number(row.order_id) ? 'another entry of this order' : 'another order\'s payment';
+    throw new AppError('conflict', `${row.gateway} reference ${reference} is already recorded on ${where}: check the reference with the gateway`, { field: '/gatewayReference' });
+  }
 }
 
 /** The desk the order sits in decides who may settle its payment: A/R staff for A/R, and so on. */

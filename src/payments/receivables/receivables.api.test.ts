@@ -47,6 +47,22 @@ describeEachDatabase('Accounts Receivable actions', (get) => {
     expect(sales(order.orderId).filter((s) => s.result === 'approved')).toHaveLength(1);
   });
 
+  it('a retried retry with its Idempotency-Key gets the first answer, not "not in accounts_receivable", and charges once', async () => {
+    const order = await declinedOrder();
+    const { card } = await env.card('approved');
+    const headers = { 'idempotency-key': `retry-${order.orderId}` };
+    const send = (payload: object) => env.t.as('accounting', { method: 'POST', url: `/api/v1/orders/${order.orderId}/payments/retry`, payload, headers });
+    const first = await send({ cardToken: card.token });
+    expect(first.statusCode, first.body).toBe(200);
+    expect(first.json()).toMatchObject({ result: 'approved', stage: 'shipping_department' });
+    const again = await send({ cardToken: card.token });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBe('true');
+    expect(again.json()).toEqual(first.json());
+    expect((await send({})).json()).toMatchObject({ status: 422, field: 'Idempotency-Key' });
+    expect(sales(order.orderId).filter((s) => s.result === 'approved')).toHaveLength(1);
+  });
+
   it('refuses an order outside A/R (409 naming the stage), a token not in the vault (400 /cardToken) and a user without the permission (403)', async () => {
     const paid = await place(await env.card('approved'));
     const wrongStage = await retry(paid.orderId);

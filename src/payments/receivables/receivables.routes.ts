@@ -1,13 +1,16 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { readerOf } from '../../db/database.js';
+import { type Db, readerOf } from '../../db/database.js';
 import { transact } from '../../db/transact.js';
 import { principalOf } from '../../http/authenticate.js';
 import type { AppContext } from '../../http/context.js';
 import { runInTransaction } from '../../http/idempotency.js';
+import { findOrderByNumber } from '../../orders/orders.repository.js';
 import { OrderIdParams } from '../../orders/orders.schemas.js';
 import { actorLabel } from '../../shared/actor.js';
 import { withProblems } from '../../shared/schemas.js';
+import { performLedgerOperation } from '../charge/ledger-operation.js';
+import { findLedgerRow } from '../ledger/ledger.repository.js';
 import { getOrderPayments } from '../ledger/get-order-payments.js';
 import { OrderPaymentsOut } from '../payments.schemas.js';
 import { getArSchedule, updateArSchedule } from './ar-schedule.js';
@@ -16,9 +19,26 @@ import { markOrderPaid } from './mark-paid.js';
 import {
   ArScheduleBody, ArScheduleOut, ArStatsOut, ArStatsQuery, MarkPaidBody, RetryBody, RetryResultOut, RetrySelectionBody, RetrySelectionOut,
 } from './receivables.schemas.js';
-import { retryOrderPayment, retrySelection } from './retry-payment.js';
+import { type RetryResult, retrySelection, startRetry } from './retry-payment.js';
 
 const tags = ['Accounts Receivable'];
+
+/**
+ * A retry's answer, from its sale's row and the order as they are now. The same mapping as the end of
+ * retryOrderPayment (retry-payment.ts), which opens its own transaction and so cannot store the key with
+ * the sale; it belongs there, exported, for both to use.
+ */
+async function retryResultOf(db: Db, orderId: string, ledgerId: number): Promise<RetryResult> {
+  const [row, order] = await Promise.all([findLedgerRow(db, ledgerId), findOrderByNumber(db, orderId)]);
+  const status = row?.status ?? 'unknown';
+  return {
+    orderId,
+    result: status === 'approved' || status === 'declined' || status === 'pending' ? status : 'unknown',
+    ...(row?.decline_code ? { code: row.decline_code } : {}),
+    ...(row?.message ? { message: row.message } : {}),
+    ...(order ? { stage: order.stage, paymentStatus: order.payment_status } : {}),
+  };
+}
 
 /** The Accounts Receivable desk: retry a charge, mark an offline payment received, the retry schedule and its figures. */
 export async function receivablesRoutes(app: FastifyInstance, { db, payments }: AppContext) {
@@ -27,12 +47,20 @@ export async function receivablesRoutes(app: FastifyInstance, { db, payments }: 
   r.post('/orders/:orderId/payments/retry', {
     schema: {
       tags, summary: 'Charge the amount due again, on the order\'s vaulted card or a newly vaulted one', params: OrderIdParams, body: RetryBody,
-      response: withProblems({ 200: RetryResultOut }, 400, 404, 409),
+      response: withProblems({ 200: RetryResultOut }, 400, 404, 409, 422),
     },
     config: { permission: 'accounts_receivable:act' },
-  }, async (request) => {
+  }, async (request, reply) => {
     const actor = actorLabel(principalOf(request).actor);
-    return retryOrderPayment(db, payments, request.params.orderId, { cardToken: request.body.cardToken, actor });
+    const { orderId } = request.params;
+    // Idempotency-Key as for placing an order: the key is stored with the started sale, and the answer as
+    // sent, so a client that lost the answer learns the outcome instead of "not in accounts_receivable".
+    const { body } = await runInTransaction(db, request, reply, async (trx) => ({
+      status: 200, body: { ledgerId: await startRetry(trx, orderId, { cardToken: request.body.cardToken, actor, gateway: payments.gatewayName(), now: Date.now() }) },
+    }));
+    // A retry whose first attempt never answered finishes that sale (a no-op once it is resolved).
+    await performLedgerOperation(db, payments, body.ledgerId);
+    return retryResultOf(db, orderId, body.ledgerId);
   });
 
   r.post('/payments/retry', {

@@ -5,6 +5,7 @@ import { readerOf } from '../../db/database.js';
 import { transact } from '../../db/transact.js';
 import { principalOf } from '../../http/authenticate.js';
 import type { AppContext } from '../../http/context.js';
+import { runIdempotently } from '../../http/idempotency.js';
 import { expectedVersionOf } from '../../http/versioning.js';
 import { stageActPermission } from '../../auth/permissions.js';
 import { OrderIdParams } from '../../orders/orders.schemas.js';
@@ -23,15 +24,13 @@ import { previewRefund } from './start-refund.js';
 const tags = ['Payments'];
 
 /**
- * A retry carrying the same Idempotency-Key must find the refund it already made, not make a second:
- * the key (scoped to the caller) becomes the refund's id, and so its ledger rows' idempotency keys.
+ * The refund's id, and so its ledger rows' idempotency keys. From the request's Idempotency-Key (scoped to
+ * the caller) when it has one, so a retry racing the first attempt trips over the first's rows instead of
+ * refunding again; the key itself is checked and stored by runIdempotently (http/idempotency.ts).
  */
 function refundIdOf(request: FastifyRequest): string {
   const key = request.headers['idempotency-key'];
-  if (key === undefined) return randomUUID();
-  if (typeof key !== 'string' || key.length === 0 || key.length > 200) {
-    throw new AppError('validation_failed', 'Idempotency-Key must be 1–200 characters', { field: 'Idempotency-Key' });
-  }
+  if (typeof key !== 'string') return randomUUID();
   return `k-${createHash('sha256').update(`${principalOf(request).key}\n${key}`).digest('base64url').slice(0, 32)}`;
 }
 
@@ -48,21 +47,27 @@ export async function refundRoutes(app: FastifyInstance, { db, payments }: AppCo
   r.post('/orders/:orderId/refunds', {
     schema: {
       tags, summary: 'Refund items, shipping, tax or an amount, through the gateway or recorded as made elsewhere; optionally reject the order after',
-      params: OrderIdParams, body: RefundBody, response: withProblems({ 200: RefundOut }, 404, 409, 412),
+      params: OrderIdParams, body: RefundBody, response: withProblems({ 200: RefundOut }, 404, 409, 412, 422),
     },
     config: { permission: 'orders:edit' },
-  }, async (request) => {
+  }, async (request, reply) => {
     const principal = principalOf(request);
     const { version, reason, ...what } = request.body;
-    return refundOrder(db, payments, {
+    // Same Idempotency-Key mechanism as placing an order: the key is stored with the refund's rows, and the
+    // response as sent, so a retry gets the first answer and another body with the key is 422. A retry whose
+    // first attempt never answered (`earlier`) finishes that refund: sends rows still open, rejects after.
+    return runIdempotently(db, request, reply, async ({ earlier, record }) => refundOrder(db, payments, {
       ...what, orderNumber: request.params.orderId, reason: await requireRefundReason(db, reason), refundId: refundIdOf(request),
-      expected: expectedVersionOf(request, version),
+      // The first attempt changed the order's version; the retry carries the version it read before that.
+      expected: earlier ? undefined : expectedVersionOf(request, version),
+      resume: earlier !== undefined,
+      recordKey: record && ((trx) => record(trx, { status: 200, body: { orderId: request.params.orderId } })),
       authorizeReject: (from: Stage) => {
         if (!principal.permissions.has(stageActPermission(from))) {
           throw new AppError('forbidden', `rejecting orders in ${from} needs the "${stageActPermission(from)}" permission`, { field: '/rejectAfter' });
         }
       },
-    }, principal.actor);
+    }, principal.actor));
   });
 
   r.put('/orders/:orderId/refund-block', {

@@ -22,8 +22,15 @@ export interface RefundCommand extends RefundRequest {
   externalReference?: string | undefined;
   rejectAfter?: boolean | undefined;
   expected?: ExpectedVersion | undefined;
-  /** Same id → same ledger rows: a retried request (same Idempotency-Key) finds its refund instead of making another. */
+  /** Same id → same ledger rows (their idempotency keys are made from it). */
   refundId: string;
+  /**
+   * A retry whose Idempotency-Key matched the first request (http/idempotency.ts) and whose first attempt
+   * committed: finish that refund (its rows) instead of refusing the id as already used.
+   */
+  resume?: boolean | undefined;
+  /** Runs in the refund's transaction once its rows are written: stores the request's Idempotency-Key with it. */
+  recordKey?: ((trx: Trx) => Promise<void>) | undefined;
   actor: string;
   /** Throws when the actor may not move orders out of `from` (checked up front for "refund then reject"). */
   authorizeReject?: (from: Stage) => void;
@@ -73,7 +80,13 @@ export async function startRefund(trx: Trx, cmd: RefundCommand, now = Date.now()
   const order = await lockOrderForChange(trx, cmd.orderNumber, cmd.expected);
   const rows = await listLedgerRows(trx, order.id);
   const earlier = rows.filter((r) => refundDetailsOf(r)?.refundId === cmd.refundId);
-  if (earlier.length) return replayOf(order, earlier);
+  if (earlier.length) {
+    // Only a key the idempotency store vouched for (same request) may pick the refund up again. Otherwise the
+    // key's record is gone (kept 7 days) or a racing twin committed first: refused, and runIdempotently then
+    // answers a twin from the stored record, or this 422 stands — the refund is never made twice.
+    if (!cmd.resume) throw new AppError('idempotency_key_reused', `${order.order_number}: this Idempotency-Key already made refund ${cmd.refundId}; send a new key for a new refund`, { field: 'Idempotency-Key' });
+    return replayOf(order, earlier);
+  }
   refuseBlocked(order);
   if (refundInFlight(rows)) throw new AppError('conflict', `${order.order_number}: another refund is still waiting for the gateway's answer; try again when it is settled`);
   if (cmd.rejectAfter) checkCanReject(order, cmd);
@@ -94,6 +107,7 @@ export async function startRefund(trx: Trx, cmd: RefundCommand, now = Date.now()
       status: 'approved', gateway_reference: cmd.externalReference ?? null, resolved_at: now, details_json: JSON.stringify({ ...details, share: breakdown.total }),
     });
     await syncOrderPayment(trx, order, cmd.actor, `${note} (recorded; refunded outside Orderdeck, ${cmd.externalReference})`, now);
+    await cmd.recordKey?.(trx);
     return { orderNumber: order.order_number, breakdown, ledgerIds: [id], replayed: false };
   }
 
@@ -108,6 +122,7 @@ export async function startRefund(trx: Trx, cmd: RefundCommand, now = Date.now()
   await insertOrderHistory(trx, { orderId: order.id, at: now, actor: cmd.actor, kind: 'payment', reason: `${note}; sent to the gateway` });
   // Its lines changed (units reserved): a person editing the order from an older copy must reload.
   if (!(await updateOrderRow(trx, order.id, order.version, { updated_at: now }))) throw staleVersion('order', cmd.expected ?? { version: order.version, source: 'body' }, order.version + 1);
+  await cmd.recordKey?.(trx);
   return { orderNumber: order.order_number, breakdown, ledgerIds, replayed: false };
 }
 
