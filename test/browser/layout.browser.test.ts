@@ -102,6 +102,39 @@ describeInBrowser('layout on a phone, favicon', (dialect) => {
     }
   });
 
+  it('order tables fit a laptop: every default column, the Total included, without scrolling sideways', async () => {
+    const page = await env.signedInPage('admin', { viewport: DESKTOP });
+    try {
+      const lists = [{ path: '/orders', label: 'View All Orders' }, { path: '/review', label: 'Review Orders' },
+        ...LIFE_CYCLE.map((d) => ({ path: d.path, label: `${d.label} queue` }))];
+      for (const { path, label } of lists) {
+        await page.goto(`${env.baseUrl}${path}`);
+        await page.locator('.od-table-wrap[aria-busy="false"], .state-empty').first().waitFor();
+        if (await page.getByRole('table', { name: label }).count() === 0) continue; // an empty queue
+        const wrap = await page.locator('.od-table-wrap').first().evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }));
+        expect(wrap.scroll, `${label}: the table is ${wrap.scroll}px wide in ${wrap.client}px`).toBeLessThanOrEqual(wrap.client);
+      }
+      // A cut customer or email keeps its whole text in a tooltip.
+      await page.goto(`${env.baseUrl}/orders`);
+      const email = page.getByRole('table', { name: 'View All Orders' }).locator('tbody tr').first().locator('.od-ellipsis').last();
+      expect(await email.getAttribute('title')).toBe(await email.textContent());
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('the dashboard\'s figures fit a phone\'s tiles, or keep the whole figure in a tooltip', async () => {
+    await withPhone(async (page) => {
+      await page.goto(env.baseUrl);
+      const revenue = page.getByTestId('figure-revenue');
+      await revenue.waitFor();
+      const fits = await revenue.evaluate((el) => el.scrollWidth <= el.clientWidth);
+      const title = await revenue.getAttribute('title');
+      expect(fits || title === await revenue.textContent(), 'the revenue shows whole, or has it in a tooltip').toBe(true);
+      expect(title).toBe(await revenue.textContent());
+    });
+  });
+
   it('order lists fit a phone, with the filters, every dropdown, the column chooser and a selection open', async () => {
     await withPhone(async (page) => {
       const lists = [{ path: '/orders', label: 'View All Orders' }, { path: '/review', label: 'Review Orders' },

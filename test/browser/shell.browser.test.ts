@@ -213,13 +213,15 @@ describeInBrowser('back office shell', (dialect) => {
       await page.waitForURL('**/hold');
       release = true;
       for (const route of held.splice(0)) await route.continue();
-      await page.getByText(EXPIRED).waitFor();
+      // A dialog over the page, which stays mounted (order-session.browser.test.ts: typed input survives).
+      const again = page.getByRole('dialog', { name: 'Sign in to continue' });
+      await again.getByText(EXPIRED).waitFor();
       await page.unroute('**/api/v1/**');
       expect(new URL(page.url()).pathname, 'the URL is kept').toBe('/hold');
-      await page.getByLabel('Email').fill(email);
-      await page.getByLabel('Password').fill(PASSWORD);
-      await page.getByRole('button', { name: 'Sign in' }).click();
-      await nav(page).waitFor();
+      expect(await again.getByLabel('Email').inputValue(), 'the same user, filled in').toBe(email);
+      await again.getByLabel('Password').fill(PASSWORD);
+      await again.getByRole('button', { name: 'Sign in' }).click();
+      await again.waitFor({ state: 'detached' });
       expect(new URL(page.url()).pathname).toBe('/hold');
       expect(await navLink(page, 'Hold').getAttribute('aria-current')).toBe('page');
 
@@ -263,13 +265,13 @@ describeInBrowser('back office shell', (dialect) => {
       // Choosing another currency redraws for it.
       const second = currencies[1]!;
       await page.getByRole('radio', { name: second }).check();
-      await page.getByText(`Revenue (${second})`).waitFor();
+      await page.getByText(`Order value (${second})`).waitFor();
       await expectBars(second);
       await page.getByRole('radio', { name: currencies[0]! }).check();
 
       // The same figures as a table, for screen readers always and for anyone on request.
       await page.getByRole('button', { name: 'Show table' }).click();
-      const table = page.getByRole('table', { name: /Orders and revenue per day/ });
+      const table = page.getByRole('table', { name: /Orders and order value per day/ });
       expect(await table.locator('tbody tr').count()).toBe(30);
 
       // Orders by stage: every stage, the API's count, linking to its department.

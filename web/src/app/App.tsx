@@ -4,6 +4,7 @@ import { LIFE_CYCLE } from './departments';
 import { ErrorBoundary } from './ErrorBoundary';
 import { Layout } from './Layout';
 import { RequirePermission } from './RequirePermission';
+import { SessionExpiredDialog } from './SessionExpiredDialog';
 import { SessionProvider, useSession } from './session';
 import { Loading } from './ui';
 
@@ -44,7 +45,7 @@ function SignedInRoutes() {
 }
 
 function Gate() {
-  const { user } = useSession();
+  const { user, interrupted } = useSession();
   if (user === undefined) return <div className="boot"><Loading label="Opening Orderdeck…" /></div>;
   if (user === null) {
     return (
@@ -53,7 +54,7 @@ function Gate() {
       </ErrorBoundary>
     );
   }
-  return <SignedInRoutes />;
+  return <><SignedInRoutes />{interrupted && <SessionExpiredDialog />}</>;
 }
 
 export function App() {

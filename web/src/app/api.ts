@@ -35,9 +35,24 @@ let csrfToken: string | null = null;
 /** Set by the session provider after sign-in; echoed on every cookie-authenticated write. */
 export const setCsrfToken = (token: string | null): void => { csrfToken = token; };
 
-/** Called on any 401 (outside /auth/*) so the app can send the user back to the sign-in page. */
-let onUnauthenticated: () => void = () => {};
-export const setUnauthenticatedHandler = (handler: () => void): void => { onUnauthenticated = handler; };
+/**
+ * Asked on any 401 outside /auth/*: the session ended under the page. Resolves true once the user has
+ * signed in again, and the request is then sent again (a 401 means the server did nothing with it);
+ * false to give up, and the caller gets the 401.
+ */
+let onUnauthenticated: () => Promise<boolean> = async () => false;
+export const setUnauthenticatedHandler = (handler: () => Promise<boolean>): void => { onUnauthenticated = handler; };
+
+/** `promise`, or an AbortError as soon as `signal` aborts (a page left while waiting for the user to sign in again). */
+function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  return new Promise<T>((resolve, reject) => {
+    const abort = () => reject(new DOMException('The request was aborted', 'AbortError'));
+    if (signal.aborted) { abort(); return; }
+    signal.addEventListener('abort', abort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', abort));
+  });
+}
 
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
@@ -77,7 +92,9 @@ export async function apiRequest<T>(path: string, options: RequestOptions = {}):
   if (!response.ok) {
     const problem = (parsed && typeof parsed === 'object' ? parsed : {}) as Partial<Problem>;
     const error = new ApiError({ ...problem, status: response.status, code: problem.code ?? `http_${response.status}` }, response.headers);
-    if (response.status === 401 && !path.startsWith('/auth/')) onUnauthenticated();
+    if (response.status === 401 && !path.startsWith('/auth/') && await unlessAborted(onUnauthenticated(), options.signal)) {
+      return apiRequest<T>(path, options); // signed in again: the same request, with the new session's CSRF token
+    }
     throw error;
   }
   return { data: parsed as T, headers: response.headers, status: response.status };

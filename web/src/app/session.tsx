@@ -13,6 +13,10 @@ interface SessionState {
   /** undefined while the first check runs; null when signed out. */
   user: SessionUser | null | undefined;
   signedOutReason: SignedOutReason;
+  /** The session ended under a page that stays on screen: a sign-in dialog over it resumes it. */
+  interrupted: boolean;
+  /** Signs in from that dialog; the requests that met the 401 are then sent again. */
+  resume: (email: string, password: string) => Promise<void>;
   can: (permission: string) => boolean;
   signIn: (email: string, password: string) => Promise<void>;
   signOut: () => Promise<void>;
@@ -32,20 +36,31 @@ const mark = (signedIn: boolean) => {
     else localStorage.removeItem(SIGNED_IN_MARK);
   } catch { /* storage disabled: only the message after a reload is lost */ }
 };
-const wasSignedIn = (): boolean => {
-  try { return localStorage.getItem(SIGNED_IN_MARK) === '1'; } catch { return false; }
+/** Whether this browser was signed in when last seen; null when storage cannot say. */
+const wasSignedIn = (): boolean | null => {
+  try { return localStorage.getItem(SIGNED_IN_MARK) === '1'; } catch { return null; }
 };
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<SessionUser | null | undefined>(undefined);
   const [signedOutReason, setSignedOutReason] = useState<SignedOutReason>(null);
+  const [interrupted, setInterrupted] = useState(false);
   const navigate = useNavigate();
   // Read by the 401 handler: a 401 that lands while signed out or signing out is no expiry.
   const signedIn = useRef(false);
+  const userId = useRef<number | null>(null);
+  // Every request that met a 401 waits on this until the user signs in again (true) or gives up (false).
+  const waiting = useRef<{ promise: Promise<boolean>; settle: (resumed: boolean) => void } | null>(null);
+  const settleWaiting = useCallback((resumed: boolean) => {
+    waiting.current?.settle(resumed);
+    waiting.current = null;
+    setInterrupted(false);
+  }, []);
 
   const adopt = useCallback((session: SessionOut | null, reason: SignedOutReason = null) => {
     setCsrfToken(session?.csrfToken ?? null);
     signedIn.current = session !== null;
+    userId.current = session?.user.id ?? null;
     mark(session !== null);
     if (!session) resetStageCounts();
     setSignedOutReason(session ? null : reason);
@@ -53,16 +68,31 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   }, []);
 
   useEffect(() => {
-    // Any 401 while signed in: the session expired or was ended elsewhere. The URL is kept, so signing
-    // in again continues on the page the user was on.
-    setUnauthenticatedHandler(() => { if (signedIn.current) adopt(null, 'expired'); });
+    // Any 401 while signed in: the session expired or was ended elsewhere. The page stays as it is (what
+    // was typed included) under a sign-in dialog, and the requests that met the 401 wait to be sent again.
+    setUnauthenticatedHandler(() => {
+      if (!signedIn.current) return Promise.resolve(false);
+      if (!waiting.current) {
+        let settle: (resumed: boolean) => void = () => {};
+        const promise = new Promise<boolean>((resolve) => { settle = resolve; });
+        waiting.current = { promise, settle };
+        setInterrupted(true);
+      }
+      return waiting.current.promise;
+    });
+    // Never signed in here (or signed out since): the sign-in page, without a request the browser would
+    // log as a failed 401. Another tab's sign-in sets the same mark, so its session is still found.
+    if (wasSignedIn() === false) {
+      adopt(null);
+      return;
+    }
     const controller = new AbortController();
     api<SessionOut>('/auth/session', { signal: controller.signal }).then(
       (session) => adopt(session),
       (error: unknown) => {
         if (controller.signal.aborted) return;
         // 401 (or the server is down): the sign-in page reports its own errors on submit.
-        adopt(null, wasSignedIn() && (error as { status?: number }).status === 401 ? 'expired' : null);
+        adopt(null, wasSignedIn() === true && (error as { status?: number }).status === 401 ? 'expired' : null);
       },
     );
     return () => controller.abort();
@@ -71,12 +101,26 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const value = useMemo<SessionState>(() => ({
     user,
     signedOutReason,
+    interrupted,
+    resume: async (email, password) => {
+      const session = await api<SessionOut>('/auth/login', { method: 'POST', body: { email, password } });
+      if (session.user.id === userId.current) {
+        adopt(session);
+        settleWaiting(true);
+        return;
+      }
+      // Someone else: the page and its drafts were the previous user's, so they start on the dashboard.
+      settleWaiting(false);
+      navigate('/', { replace: true });
+      adopt(session);
+    },
     can: (permission) => !!user?.permissions.includes(permission),
     signIn: async (email, password) => {
       adopt(await api<SessionOut>('/auth/login', { method: 'POST', body: { email, password } }));
     },
     signOut: async () => {
       signedIn.current = false;
+      settleWaiting(false);
       try {
         await api('/auth/logout', { method: 'POST' });
       } catch { /* the cookie may already be gone; signing out locally is what the user asked for */ }
@@ -84,7 +128,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       navigate('/', { replace: true });
       adopt(null, 'signed_out');
     },
-  }), [user, signedOutReason, adopt, navigate]);
+  }), [user, signedOutReason, interrupted, adopt, navigate, settleWaiting]);
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -49,11 +49,11 @@ export function DailyChart({ points, currency, showTable }: { points: DayPoint[]
   return (
     <figure className="chart" aria-labelledby={titleId}>
       <figcaption id={titleId} className="visually-hidden">
-        Orders and revenue in {currency} per day, {points[0] ? formatDay(points[0].day) : ''} to {points.at(-1) ? formatDay(points.at(-1)!.day) : ''}
+        Orders and order value in {currency} per day, {points[0] ? formatDay(points[0].day) : ''} to {points.at(-1) ? formatDay(points.at(-1)!.day) : ''}
       </figcaption>
       {!showTable && <div className="chart-legend" aria-hidden="true">
         <span className="legend-item"><span className="legend-swatch legend-bar" />Orders</span>
-        <span className="legend-item"><span className="legend-swatch legend-line" />Revenue ({currency})</span>
+        <span className="legend-item"><span className="legend-swatch legend-line" />Order value ({currency})</span>
       </div>}
       <div className="chart-box" ref={boxRef} onMouseLeave={() => setActive(null)} hidden={showTable}>
         <svg className="chart-svg" width={width} height={HEIGHT} aria-hidden="true" focusable="false" data-testid="daily-chart">
@@ -103,9 +103,9 @@ export function DailyChart({ points, currency, showTable }: { points: DayPoint[]
       </div>
       <div className={showTable ? 'chart-table' : 'visually-hidden'}>
         <table className="table table-compact">
-          <caption className={showTable ? 'visually-hidden' : undefined}>Orders and revenue per day in {currency}</caption>
+          <caption className={showTable ? 'visually-hidden' : undefined}>Orders and order value per day in {currency}</caption>
           <thead>
-            <tr><th scope="col">Day (UTC)</th><th scope="col" className="num">Orders</th><th scope="col" className="num">Revenue</th></tr>
+            <tr><th scope="col">Day (UTC)</th><th scope="col" className="num">Orders</th><th scope="col" className="num">Order value</th></tr>
           </thead>
           <tbody>
             {[...points].reverse().map((p) => (

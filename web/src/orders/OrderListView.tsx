@@ -1,4 +1,4 @@
-import type { ReactNode } from 'react';
+import { useRef, type ReactNode } from 'react';
 import { ApiError } from '../app/api';
 import type { Stage } from '../app/departments';
 import { EmptyState, ErrorState } from '../app/ui';
@@ -86,6 +86,9 @@ export function ListResults({ setup, label, empty, selection, rowStatus, actions
   const items = list.page?.items ?? [];
   const stale = list.pageQuery !== query;
   const busy = list.loading && list.page !== null;
+  // Next or Previous at the foot of a long page: the new page is read from its top.
+  const section = useRef<HTMLElement>(null);
+  const toTop = () => { if ((section.current?.getBoundingClientRect().top ?? 0) < 0) section.current?.scrollIntoView({ block: 'start' }); };
 
   let body: ReactNode;
   if (list.error && !(list.loading)) {
@@ -112,7 +115,7 @@ export function ListResults({ setup, label, empty, selection, rowStatus, actions
   }
 
   return (
-    <section className="od-results" aria-label="Results">
+    <section className="od-results" aria-label="Results" ref={section}>
       <div className="od-results-bar">
         <div className="od-results-actions">{actions}</div>
         <ColumnChooser shown={columns} onChange={url.setColumns} />
@@ -122,7 +125,7 @@ export function ListResults({ setup, label, empty, selection, rowStatus, actions
       {list.page && !list.error && (items.length > 0 || url.canGoBack) && (
         <Pager pageNumber={url.pageNumber} shown={items.length} hasPrevious={url.canGoBack}
           previousIsFirst={url.canGoBack && url.pageNumber === 1} nextCursor={stale ? null : list.page.nextCursor}
-          limit={limit} busy={list.loading} onPrevious={url.previous} onNext={url.next}
+          limit={limit} busy={list.loading} onPrevious={() => { url.previous(); toTop(); }} onNext={(cursor) => { url.next(cursor); toTop(); }}
           onLimit={(n) => url.update({ limit: n === 50 ? null : String(n) })} />
       )}
     </section>

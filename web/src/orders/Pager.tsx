@@ -15,11 +15,13 @@ interface Props {
 }
 
 /** Keyset paging: there is no total count (counting a million rows per page view is what makes lists slow). */
+const orders = (n: number) => `${n} ${n === 1 ? 'order' : 'orders'}`;
+
 export function Pager({ pageNumber, shown, hasPrevious, previousIsFirst, nextCursor, limit, busy, onPrevious, onNext, onLimit }: Props) {
   return (
     <nav className="pagination" aria-label="Pages">
       <button type="button" className="btn btn-secondary btn-sm" onClick={onPrevious} disabled={!hasPrevious || busy}>{previousIsFirst ? '« First page' : '‹ Previous'}</button>
-      <span className="od-page-info">{previousIsFirst ? `${shown} orders` : `Page ${pageNumber} · ${shown} orders`}</span>
+      <span className="od-page-info">{previousIsFirst ? orders(shown) : `Page ${pageNumber} · ${orders(shown)}`}</span>
       <button type="button" className="btn btn-secondary btn-sm" onClick={() => nextCursor && onNext(nextCursor)} disabled={!nextCursor || busy}>Next ›</button>
       <label className="od-page-size">
         Per page

@@ -39,9 +39,16 @@ export function SelectionBar({ picked, onMove, onClear, disabled, extra, omit = 
   );
 }
 
-/** Progress while a batch runs, then its outcome: moved orders leave the queue, failures stay marked on their rows. */
-export function MoveProgress({ run, onStop, onDismiss }: { run: MoveRun; onStop: () => void; onDismiss: () => void }) {
+/**
+ * Progress while a batch runs, then its outcome: moved orders leave the queue; each failure is listed once,
+ * and marked on its row too when the order is still in the list (one moved elsewhere meanwhile is not).
+ */
+export function MoveProgress({ run, listed, onStop, onDismiss }: {
+  run: MoveRun; listed: ReadonlySet<string>; onStop: () => void; onDismiss: () => void;
+}) {
   const percent = run.total ? Math.round((run.done / run.total) * 100) : 100;
+  const marked = run.failed.filter((f) => listed.has(f.orderId)).length;
+  const where = marked === run.failed.length ? 'marked in the list' : marked === 0 ? 'listed below' : `listed below; ${marked} marked in the list`;
   return (
     <div className={`od-run ${run.finished && run.failed.length ? 'od-run-warn' : ''}`} role="status" aria-live="polite">
       {!run.finished ? (
@@ -54,12 +61,17 @@ export function MoveProgress({ run, onStop, onDismiss }: { run: MoveRun; onStop:
         <>
           <span>
             {run.moved.length} of {run.total} moved to {stageLabel(run.to)}
-            {run.failed.length > 0 && <>; {run.failed.length} could not be moved (marked in the list)</>}
+            {run.failed.length > 0 && <>; {run.failed.length} could not be moved ({where})</>}
             {run.stopped && <>; stopped before the rest</>}.
           </span>
           {run.failed.length > 0 && (
             <ul className="od-run-failures">
-              {run.failed.map((f) => <li key={f.orderId}><Link to={`/orders/${encodeURIComponent(f.orderId)}`}>{f.orderId}</Link>: {f.message}</li>)}
+              {run.failed.map((f) => (
+                <li key={f.orderId}>
+                  <Link to={`/orders/${encodeURIComponent(f.orderId)}`}>{f.orderId}</Link>: {f.message}
+                  {!listed.has(f.orderId) && <span className="muted"> (no longer in this list)</span>}
+                </li>
+              ))}
             </ul>
           )}
           <button type="button" className="btn btn-ghost btn-sm" onClick={onDismiss}>Dismiss</button>

@@ -89,7 +89,7 @@ export default function QueuePage({ department }: { department: Department }) {
       {receivables && <RecoveredRevenuePanel refreshKey={ar.finished} />}
       <ListControls setup={list} scope={department.path.replace(/^\//, '')} stages={department.stages} compact
         hiddenChips={department.stages.length > 1 ? [] : ['stage']} />
-      {bulk.run && <MoveProgress run={bulk.run} onStop={bulk.stop} onDismiss={bulk.dismiss} />}
+      {bulk.run && <MoveProgress run={bulk.run} listed={new Set(items.map((o) => o.orderId))} onStop={bulk.stop} onDismiss={bulk.dismiss} />}
       {receivables && <ArRunReport ar={ar} />}
       {fraudReview && <FraudRunReport fraud={fraud} />}
       <ListResults setup={list} label={`${department.label} queue`}

@@ -20,6 +20,8 @@ export function Badge({ tone, children }: { tone: string; children: ReactNode })
   return <span className={`badge badge-${tone}`}>{children}</span>;
 }
 
+/** Long text in a list cell: cut with an ellipsis so the table fits its page, whole in the tooltip. */
+const Clipped = ({ text }: { text: string }) => <span className="od-ellipsis" title={text}>{text}</span>;
 
 const THIS_YEAR = new Date().getFullYear();
 /** Dates in a list: the year only when it is not this one, the full instant on hover. */
@@ -41,8 +43,8 @@ export const COLUMNS: readonly Column[] = [
     ),
   },
   { key: 'createdAt', label: 'Created', sort: 'created', render: (o) => dateTime(o.createdAt) },
-  { key: 'customerName', label: 'Customer', render: (o) => o.customerName || '—' },
-  { key: 'customerEmail', label: 'Email', render: (o) => <span className="od-ellipsis">{o.customerEmail}</span> },
+  { key: 'customerName', label: 'Customer', render: (o) => (o.customerName ? <Clipped text={o.customerName} /> : '—') },
+  { key: 'customerEmail', label: 'Email', render: (o) => <Clipped text={o.customerEmail} /> },
   { key: 'stage', label: 'Stage', render: (o) => <StageBadge stage={o.stage} /> },
   {
     key: 'stageEnteredAt', label: 'Waiting',

@@ -85,6 +85,12 @@ export interface Order {
     method: string;
     status: string;
     paidAt: string | null;
+    /** Money taken (minor units), before refunds; `summary.refunded` is what went back. */
+    paid: number;
+    /** Money held by open authorizations. */
+    authorized: number;
+    /** A chargeback is open: refunds are refused. */
+    refundBlocked: boolean;
     card: { brand: string; last4: string; expMonth: number; expYear: number } | null;
     reference: string | null;
   };

@@ -1,6 +1,6 @@
 import { useCallback, useRef, useState } from 'react';
 import { api, ApiError, describeError } from '../app/api';
-import type { Stage } from '../app/departments';
+import { STAGE_LABEL, type Stage } from '../app/departments';
 import { refreshStageCounts } from '../app/stage-counts';
 import { stageLabel } from './labels';
 import type { RowStatus } from './OrdersTable';
@@ -29,12 +29,28 @@ export async function moveOrder(orderId: string, to: Stage, reason: string, ifMa
   return api<unknown>(path, { method: 'POST', headers, body: to === 'rejected' ? { reason } : { stage: to, reason } });
 }
 
-/** Why one order of a batch did not move, in words for the row it is shown on. */
-function moveFailure(e: unknown): string {
+/** Stage names as the API writes them (`shipping_department`), in a server message, become their labels. */
+const STAGE_NAME = new RegExp(`\\b(${Object.keys(STAGE_LABEL).join('|')})\\b`, 'g');
+
+/**
+ * A refusal's message for a line that already names the order: without the order id the server puts
+ * first ("OD-1000011: cannot move from hold to hold"), with stage labels instead of API names.
+ */
+export function refusalText(e: ApiError, orderId: string): string {
+  const message = e.message.startsWith(`${orderId}: `) ? e.message.slice(orderId.length + 2) : e.message;
+  const same = /^cannot move from (\w+) to \1$/.exec(message);
+  if (same) return `Already in ${stageLabel(same[1])}, moved meanwhile`;
+  const text = message.replace(STAGE_NAME, (name) => stageLabel(name));
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** Why one order of a batch did not move, in words for the line it is shown on (which names the order). */
+function moveFailure(e: unknown, orderId: string): string {
   if (e instanceof ApiError) {
     if (e.status === 412 || e.code === 'version_conflict') return 'Changed by someone else meanwhile; reload and retry';
-    if (e.code === 'transition_refused') return describeError(e);
+    if (e.problem.field === '/keepPayment') return 'Paid and not refunded: refund it, or reject it keeping the payment, from its page';
     if (e.status === 404) return 'This order no longer exists';
+    if (e.status === 409 || e.status === 400) return refusalText(e, orderId);
   }
   return describeError(e);
 }
@@ -62,7 +78,7 @@ export function useBulkMove(onFinished: () => void) {
         state.moved.push(id);
         mark(id, { state: 'moved', message: `Moved to ${stageLabel(to)}` });
       } catch (e) {
-        const message = moveFailure(e);
+        const message = moveFailure(e, id);
         state.failed.push({ orderId: id, message });
         mark(id, { state: 'failed', message });
       }

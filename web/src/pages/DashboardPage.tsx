@@ -94,8 +94,8 @@ function SalesPanel({ dashboard }: { dashboard: Dashboard }) {
     <section className="panel" aria-labelledby="sales-title">
       <header className="panel-header">
         <div>
-          <h2 id="sales-title" className="panel-title">Orders and revenue</h2>
-          <p className="panel-subtitle">Last {DASHBOARD_DAYS} days by UTC day · test orders excluded</p>
+          <h2 id="sales-title" className="panel-title">Orders and order value</h2>
+          <p className="panel-subtitle">Last {DASHBOARD_DAYS} days by UTC day · totals of the orders placed, including any since rejected or refunded · test orders excluded</p>
         </div>
         {currency && (
           <div className="toolbar">
@@ -139,14 +139,18 @@ function Figures({ points, currency }: { points: DayPoint[]; currency: string })
   const orders = points.reduce((sum, p) => sum + p.orders, 0);
   const revenue = points.reduce((sum, p) => sum + p.revenue, 0);
   const today = points.at(-1);
+  // A figure too long for a phone-wide tile is cut with an ellipsis; its title keeps the whole of it.
+  const total = formatMoney(revenue, currency);
+  const average = orders ? formatMoney(Math.round(revenue / orders), currency) : '—';
+  const todays = `${formatCount(today?.orders ?? 0)} · ${formatMoney(today?.revenue ?? 0, currency)}`;
   return (
     <dl className="figures">
-      <div className="figure"><dt>Orders</dt><dd data-testid="figure-orders">{formatCount(orders)}</dd></div>
-      <div className="figure"><dt>Revenue</dt><dd data-testid="figure-revenue">{formatMoney(revenue, currency)}</dd></div>
-      <div className="figure"><dt>Average order</dt><dd>{orders ? formatMoney(Math.round(revenue / orders), currency) : '—'}</dd></div>
+      <div className="figure"><dt>Orders</dt><dd data-testid="figure-orders" title={formatCount(orders)}>{formatCount(orders)}</dd></div>
+      <div className="figure"><dt>Order value</dt><dd data-testid="figure-revenue" title={total}>{total}</dd></div>
+      <div className="figure"><dt>Average order</dt><dd title={average}>{average}</dd></div>
       <div className="figure">
         <dt>Today so far</dt>
-        <dd>{formatCount(today?.orders ?? 0)} <span className="figure-sub">· {formatMoney(today?.revenue ?? 0, currency)}</span></dd>
+        <dd title={todays}>{formatCount(today?.orders ?? 0)} <span className="figure-sub">· {formatMoney(today?.revenue ?? 0, currency)}</span></dd>
       </div>
     </dl>
   );

@@ -5,6 +5,7 @@ import { stageLabel } from '../orders/labels';
 import type { Order } from '../orders/types';
 import { MarkPaidDialog, PaymentRequestDialog } from './ArDialogs';
 import { OFFLINE_METHODS, retryCharge, type OrderPayments, type RetryResult } from './payments-api';
+import { useActionKey } from './use-action-key';
 
 /** One retry's outcome in words; the queue's row and the order page say the same. */
 export function retryOutcome(r: RetryResult): { ok: boolean | null; text: string } {
@@ -21,6 +22,7 @@ export function ArOrderActions({ order, payments, onChanged }: { order: Order; p
   const [dialog, setDialog] = useState<'paid' | 'request' | null>(null);
   const [retrying, setRetrying] = useState(false);
   const [result, setResult] = useState<{ ok: boolean | null; text: string } | null>(null);
+  const action = useActionKey();
   const offline = OFFLINE_METHODS.has(order.payment.method);
   const due = Math.max(0, payments.total - payments.paid);
 
@@ -28,11 +30,13 @@ export function ArOrderActions({ order, payments, onChanged }: { order: Order; p
     setRetrying(true);
     setResult(null);
     try {
-      const r = await retryCharge(order.orderId);
+      const r = await retryCharge(order.orderId, action.key());
+      action.settled();
       const outcome = retryOutcome(r);
       if (r.result === 'refused') setResult(outcome);
       else onChanged(`Retry: ${outcome.text}.`);
     } catch (e) {
+      action.settled(e);
       setResult({ ok: false, text: describeError(e) });
     } finally {
       setRetrying(false);

@@ -9,7 +9,8 @@ import type { Order } from '../orders/types';
 import { Panel } from '../orders/detail/form-bits';
 import { ArOrderActions } from './ArOrderActions';
 import { avsText, cvvText, isOutgoing, LEDGER_KIND_LABEL, LEDGER_STATUS_LABEL, ledgerTone } from './labels';
-import { capturePayment, isResolvableByHand, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
+import { capturePayment, isResolvableByHand, openAuthorization, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
+import { useActionKey } from './use-action-key';
 import { RefundBlockDialog } from './RefundBlockDialog';
 import { RefundDialog } from './RefundDialog';
 import { ResolveChargeDialog } from './ResolveChargeDialog';
@@ -35,6 +36,7 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
   const [resolving, setResolving] = useState<LedgerEntry | null>(null);
   const [blocking, setBlocking] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
+  const captureKey = useActionKey();
   // The order changed (a move, a colleague's refund seen on reload): the ledger may have too.
   const { reload } = ledger;
   const seenVersion = useRef(order.version);
@@ -57,25 +59,29 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
     setCapturing(true);
     setNotice(null);
     try {
-      const after = await capturePayment(order.orderId);
+      const after = await capturePayment(order.orderId, captureKey.key());
+      captureKey.settled();
       changed(after.authorized === 0 ? `Captured ${formatMoney(after.paid, after.currency)}.` : 'The capture was sent; see its result below.');
     } catch (e) {
+      captureKey.settled(e);
       setNotice({ tone: 'error', text: describeError(e) });
     } finally {
       setCapturing(false);
     }
   };
 
+  const noCapture = p && p.authorized > 0 ? whyNoCapture(order, p) : null;
   const actions = p && canEdit && (
     <>
-      {p.authorized > 0 && (
+      {p.authorized > 0 && !noCapture && (
         <button type="button" className="btn btn-secondary btn-sm" disabled={capturing} onClick={() => void capture()}>
           {capturing ? 'Capturing…' : `Capture ${formatMoney(p.authorized, p.currency)}`}
         </button>
       )}
-      {p.paid > 0 && (
-        <button type="button" className="btn btn-secondary btn-sm" disabled={p.refundBlocked || p.refundable <= 0}
-          title={p.refundBlocked ? 'Refunds are blocked while a chargeback is open' : p.refundable <= 0 ? 'Everything paid has been refunded' : undefined}
+      {/* Nothing left to refund: no button (the Refundable figure shows $0.00); blocked: disabled, the alert says why. */}
+      {(p.refundable > 0 || (p.refundBlocked && p.paid > p.refunded)) && (
+        <button type="button" className="btn btn-secondary btn-sm" disabled={p.refundBlocked}
+          title={p.refundBlocked ? 'Refunds are blocked while a chargeback is open' : undefined}
           onClick={() => { setNotice(null); setRefunding(true); }}>Refund…</button>
       )}
       {p.paid > 0 && (!p.refundBlocked || can('settings:manage')) && (
@@ -92,6 +98,7 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
       {p?.refundBlocked && (
         <p className="alert alert-warning pay-blocked" role="note"><strong>Refunds are blocked</strong>: a chargeback is open on this order, or one was reported. They are possible again once a manager lifts the block.</p>
       )}
+      {noCapture && canEdit && <p className="muted pay-small pay-no-capture" role="note">{noCapture}</p>}
       {notice && <p className={`alert alert-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>{notice.text}</p>}
       {order.stage === 'accounts_receivable' && p && can(actPermissionOf('accounts_receivable') ?? '') && (
         <ArOrderActions order={order} payments={p} onChanged={changed} />
@@ -127,6 +134,25 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
       )}
     </Panel>
   );
+}
+
+/** Stages whose orders are not captured from here (the server's NOT_CAPTURABLE_IN), and why. */
+const NOT_CAPTURED_IN: Partial<Record<string, string>> = {
+  fraud_review: 'It is captured when the order is approved in Fraud Review.',
+  quote_request: 'A quote is not an order yet, so nothing is captured.',
+  quote_sent: 'A quote is not an order yet, so nothing is captured.',
+};
+
+/** Why "Capture" would be refused, or null when it can work. */
+function whyNoCapture(order: Order, p: OrderPayments): string | null {
+  const held = formatMoney(p.authorized, p.currency);
+  const inStage = NOT_CAPTURED_IN[order.stage];
+  if (inStage) return `${held} is authorized. ${inStage}`;
+  const auth = openAuthorization(p.entries);
+  if (auth && auth.gatewayReference === null) {
+    return `${held} is authorized, but the storefront reported the authorization without its gateway reference, so it can only be captured where it was made (in the storefront's payment provider).`;
+  }
+  return null;
 }
 
 /** The status message after recording a charge's outcome: an accepted e-check may still be waiting to clear. */

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { ApiError } from '../app/api';
-import { formatMoney, parseMoney } from '../app/format';
+import { formatMoney, minorDigits, parseMoney } from '../app/format';
 import { useApiData } from '../app/use-api';
 import type { Order } from '../orders/types';
 import { Dialog, fieldError, FormProblem, TextField } from './Dialog';
@@ -12,6 +12,8 @@ interface Props {
   payments: OrderPayments;
   /** Whether the person may also reject the order ("refund then reject"). */
   canReject: boolean;
+  /** Opened from a reject: "then reject" ticked and everything refundable filled in as a custom amount. */
+  thenReject?: boolean;
   onDone: (result: RefundResult) => void;
   onClose: () => void;
 }
@@ -23,6 +25,9 @@ interface Draft {
   custom: boolean;
   amount: string;
 }
+
+/** An amount as typed in the form: 5795 USD → "57.95". */
+const majorUnits = (minor: number, currency: string) => (minor / 10 ** minorDigits(currency)).toFixed(minorDigits(currency));
 
 /** The request the form describes, the lines in the order sent (so `/items/<i>` errors find their line), or the fields that are not numbers. */
 function requestOf(draft: Draft, currency: string) {
@@ -63,14 +68,16 @@ function errorFor(error: unknown, key: string, lineNos: number[]): string | unde
  * The server computes the figures (a preview while the form is filled in) and refuses what is over
  * the refundable amount, naming the field.
  */
-export function RefundDialog({ order, payments, canReject, onDone, onClose }: Props) {
+export function RefundDialog({ order, payments, canReject, thenReject = false, onDone, onClose }: Props) {
   const reasons = useApiData<{ reasons: string[] }>('/payments/refund-reasons');
   const usedGateway = payments.entries.some((e) => (e.kind === 'sale' || e.kind === 'capture') && e.status === 'approved' && e.gatewayReference);
-  const [draft, setDraft] = useState<Draft>({ quantities: {}, shipping: '', tax: '', custom: false, amount: '' });
+  const [draft, setDraft] = useState<Draft>(() => ({
+    quantities: {}, shipping: '', tax: '', custom: thenReject, amount: thenReject ? majorUnits(payments.refundable, payments.currency) : '',
+  }));
   const [reason, setReason] = useState('');
   const [method, setMethod] = useState<'gateway' | 'external'>(usedGateway ? 'gateway' : 'external');
   const [reference, setReference] = useState('');
-  const [rejectAfter, setRejectAfter] = useState(false);
+  const [rejectAfter, setRejectAfter] = useState(thenReject && canReject);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [missing, setMissing] = useState<Record<string, string>>({});

@@ -94,8 +94,16 @@ export function idempotencyKey(): string {
 
 export const paymentsPath = (orderId: string) => `${order(orderId)}/payments`;
 
-export const capturePayment = (orderId: string, amount?: number) =>
-  api<OrderPayments>(`${order(orderId)}/payments/capture`, { method: 'POST', body: amount === undefined ? {} : { amount } });
+export const capturePayment = (orderId: string, key: string, amount?: number) =>
+  api<OrderPayments>(`${order(orderId)}/payments/capture`, {
+    method: 'POST', body: amount === undefined ? {} : { amount }, headers: { 'idempotency-key': key },
+  });
+
+/** The first open authorization (approved, neither captured nor voided): the one a capture takes. */
+export function openAuthorization(entries: readonly LedgerEntry[]): LedgerEntry | undefined {
+  const closed = new Set(entries.filter((e) => (e.kind === 'capture' || e.kind === 'void') && e.status === 'approved').map((e) => e.parentId));
+  return [...entries].sort((a, b) => a.id - b.id).find((e) => e.kind === 'authorize' && e.status === 'approved' && !closed.has(e.id));
+}
 
 export const previewRefund = (orderId: string, what: RefundRequest, signal?: AbortSignal) =>
   api<RefundBreakdown>(`${order(orderId)}/refunds/preview`, { method: 'POST', body: what, signal });
@@ -126,8 +134,8 @@ export const resolveCharge = (orderId: string, ledgerId: number, body: HandResol
 export const isResolvableByHand = (e: LedgerEntry, paymentMethod: string): boolean =>
   (e.kind === 'sale' || e.kind === 'authorize') && e.status === 'unknown' && paymentMethod === 'e_check';
 
-export const retryCharge = (orderId: string) =>
-  api<RetryResult>(`${order(orderId)}/payments/retry`, { method: 'POST', body: {} });
+export const retryCharge = (orderId: string, key: string) =>
+  api<RetryResult>(`${order(orderId)}/payments/retry`, { method: 'POST', body: {}, headers: { 'idempotency-key': key } });
 
 export const retrySelection = (orderIds: readonly string[]) =>
   api<{ results: RetryResult[]; counts: Record<string, number> }>('/payments/retry', { method: 'POST', body: { orderIds } });

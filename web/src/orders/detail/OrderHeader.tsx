@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { Link, useLocation, useNavigate } from 'react-router';
-import { apiRequest, describeError } from '../../app/api';
+import { apiRequest, ApiError, describeError } from '../../app/api';
 import type { Stage } from '../../app/departments';
 import { formatDuration, formatInstant, formatMoney } from '../../app/format';
 import { refreshStageCounts } from '../../app/stage-counts';
 import { StageBadge } from '../../app/ui';
 import { actPermissionOf, moveLabel, paymentStatusLabel, paymentTone, stageLabel } from '../labels';
-import { MoveDialog } from '../MoveDialog';
+import { RefundThenReject } from '../../payments/RefundThenReject';
+import { MoveDialog, type HeldMoney } from '../MoveDialog';
 import type { Order } from '../types';
 import { isStale, type OrderState } from '../use-order';
 
@@ -19,6 +20,7 @@ interface Props { order: Order; state: OrderState; can: (permission: string) => 
 function MoveButtons({ order, state, can }: Props) {
   const [target, setTarget] = useState<Stage | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [refundFirst, setRefundFirst] = useState(false);
   const act = actPermissionOf(order.stage);
 
   if (order.stage === 'pending_clearance') {
@@ -33,21 +35,29 @@ function MoveButtons({ order, state, can }: Props) {
   // so here an order under review can only be put on hold.
   const inReview = order.stage === 'fraud_review';
   const moves = order.allowedMoves.filter((m) => m !== 'rejected' && (!inReview || m === 'hold'));
-  const move = async (reason: string) => {
+  const move = async (reason: string, keepPayment: boolean) => {
     if (!target) return;
     setError(null);
     try {
       await state.write((ifMatch) => apiRequest<Order>(`/orders/${encodeURIComponent(order.orderId)}/${target === 'rejected' ? 'reject' : 'stage'}`, {
         method: 'POST', headers: { 'if-match': ifMatch },
-        body: target === 'rejected' ? { reason } : { stage: target, reason },
+        body: { ...(target === 'rejected' ? { reason } : { stage: target, reason }), ...(keepPayment ? { keepPayment } : {}) },
       }));
       setTarget(null);
       void refreshStageCounts();
     } catch (e) {
       if (isStale(e)) setTarget(null); // the page-wide banner explains and offers the reload
       else setError(describeError(e));
+      // Paid meanwhile (a notification, a colleague): read the order again, so the dialog shows the money.
+      if (e instanceof ApiError && e.problem.field === '/keepPayment') state.reload();
     }
   };
+  // Rejecting keeps paid money that was not refunded: the dialog says how much and offers the refund first.
+  const kept = order.payment.paid - order.summary.refunded;
+  const held: HeldMoney | null = target === 'rejected' && kept > 0 ? {
+    amount: formatMoney(kept, order.currency),
+    onRefundFirst: can('orders:edit') && !order.payment.refundBlocked ? () => { setTarget(null); setRefundFirst(true); } : undefined,
+  } : null;
 
   return (
     <div className="od-move-buttons" role="group" aria-label="Stage moves">
@@ -63,7 +73,11 @@ function MoveButtons({ order, state, can }: Props) {
       {target && (
         <MoveDialog title={`${moveLabel(order.stage, target)}: ${order.orderId}`} orderIds={[order.orderId]}
           danger={target === 'rejected'} confirmLabel={target === 'rejected' ? 'Reject order' : `Move to ${stageLabel(target)}`}
-          error={error} onClose={() => setTarget(null)} onConfirm={move} />
+          error={error} held={held} onClose={() => setTarget(null)} onConfirm={move} />
+      )}
+      {refundFirst && (
+        <RefundThenReject order={order} onClose={() => setRefundFirst(false)}
+          onDone={() => { setRefundFirst(false); state.reload(); void refreshStageCounts(); }} />
       )}
     </div>
   );
