@@ -32,8 +32,8 @@ export const OrderPaymentsOut = Type.Object({
   status: Type.String(),
   paid: Type.Integer(),
   authorized: Type.Integer(),
-  refunded: Type.Integer(),
-  refundable: Type.Integer({ description: 'What may still be refunded: paid less refunded, 0 while refunds are blocked' }),
+  refunded: Type.Integer({ description: 'Money returned: refunds (through the gateway or recorded as made elsewhere) and chargebacks' }),
+  refundable: Type.Integer({ description: 'What may still be refunded: paid less refunded and charged back, less refunds still awaiting the gateway; 0 while refunds are blocked' }),
   refundBlocked: Type.Boolean(),
   entries: Type.Array(LedgerEntryOut),
 });

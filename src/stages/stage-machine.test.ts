@@ -110,6 +110,15 @@ describe('order stage table', () => {
     expect(checkStageMove('shipping_department', 'completed_order', paid)).toEqual({ ok: true });
   });
 
+  it('does not reopen a rejected order whose money was returned, except to put it on hold', () => {
+    for (const paymentStatus of ['refunded', 'partially_refunded'] as const) {
+      const ctx: StageContext = { ...paid, paymentStatus };
+      expect(allowedStageMoves('rejected', ctx)).toEqual(['hold']);
+      expect(checkStageMove('rejected', 'accounts_receivable', ctx)).toMatchObject({ ok: false, reason: expect.stringMatching(/place a new order/) });
+    }
+    expect(allowedStageMoves('rejected', paid)).toEqual(['accounts_receivable', 'fraud_review', 'hold']);
+  });
+
   it('never lets a person move an order out of Pending Clearance', () => {
     for (const to of STAGES) expect(checkStageMove('pending_clearance', to, paid).ok).toBe(false);
   });

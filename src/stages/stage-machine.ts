@@ -48,6 +48,13 @@ const needsCaptureWhenNothingShips = (ctx: StageContext) =>
 const shipsFirst = (ctx: StageContext, from: Stage) =>
   ctx.hasShippable && from !== 'shipping_department' ? 'items on the order ship: it goes to Shipping Department, which completes it' : undefined;
 
+// A rejected order whose money went back (refund then reject, a fraud reject's refund) is a sale undone:
+// un-rejected, it would be collected, approved or shipped against a refunded payment — what is due and what
+// was returned could no longer be told apart. The customer's new wish is a new order.
+const notRefunded = (ctx: StageContext, from: Stage) =>
+  from === 'rejected' && (ctx.paymentStatus === 'refunded' || ctx.paymentStatus === 'partially_refunded')
+    ? `its payment was ${ctx.paymentStatus.replace('_', ' ')}: a refunded order is not reopened; place a new order` : undefined;
+
 /** Refusals that are about a field of the order rather than the stage asked for: the 409 names that field. */
 const UNPRICED_QUOTE = 'the quote has no price yet (total 0): price its items before sending it';
 const REFUSAL_FIELDS: ReadonlyMap<string, string> = new Map([[UNPRICED_QUOTE, '/items']]);
@@ -81,13 +88,13 @@ export const ORDER_STAGE_TABLE: TransitionTable<Stage, StageContext> = {
     // A release from Hold puts a completed order back as it was, even one completed before this rule.
     completed_order: releaseOr('completed_order', (ctx, from) =>
       fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (from === 'hold' ? undefined : needsCaptureWhenNothingShips(ctx) ?? shipsFirst(ctx, from))),
-    accounts_receivable: releaseOr('accounts_receivable', fraudReviewFirst),
+    accounts_receivable: releaseOr('accounts_receivable', (ctx, from) => fraudReviewFirst(ctx, from) ?? notRefunded(ctx, from)),
     // Un-rejecting into Quote Request is for quotes; another order goes back to where it is paid or reviewed.
-    quote_request: releaseOr('quote_request', (ctx, from) =>
-      from === 'rejected' && ctx.paymentMethod !== 'quote_request' ? `the order was placed with ${ctx.paymentMethod}, not as a quote request` : undefined),
+    quote_request: releaseOr('quote_request', (ctx, from) => notRefunded(ctx, from)
+      ?? (from === 'rejected' && ctx.paymentMethod !== 'quote_request' ? `the order was placed with ${ctx.paymentMethod}, not as a quote request` : undefined)),
     quote_sent: releaseOr('quote_sent', (ctx, from) => (from === 'quote_request' && ctx.total <= 0 ? UNPRICED_QUOTE : undefined)),
     pre_ordered: releaseOr('pre_ordered'),
-    fraud_review: releaseOr('fraud_review'),
+    fraud_review: releaseOr('fraud_review', notRefunded),
   },
 };
 

@@ -11,9 +11,9 @@ export interface GatewayEventsTable {
   reason: string | null;
   occurred_at: number;
   received_at: number;
-  /** received → applied | ignored (applying events to orders is the payment step's job). */
+  /** received → applied | ignored | refused (one that contradicts its charge; applying events to orders is the payment step's job). */
   status: string;
-  /** What applying it did, or why it was ignored; null until applied. */
+  /** What applying it did, or why it was ignored or refused; null until applied. */
   outcome: string | null;
   payload_json: string;
 }

@@ -67,7 +67,7 @@ export async function onGatewayEvent(trx: Trx, gateway: string, event: GatewayEv
   const result = await applyAndRecord(trx, gateway, event, now);
   const line = { gateway, eventId: event.eventId, type: event.type, reference: event.reference, reason: result.reason };
   if (result.status === 'applied') log.info(line, 'gateway event applied');
-  else log.warn(line, 'gateway event ignored');
+  else log.warn(line, result.status === 'refused' ? 'gateway event refused' : 'gateway event ignored');
 }
 
 /**

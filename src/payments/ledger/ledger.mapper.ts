@@ -3,6 +3,7 @@ import { toIso, toIsoOrNull } from '../../shared/time.js';
 import type { LedgerEntryOut, OrderPaymentsDto } from '../payments.schemas.js';
 import type { Static } from 'typebox';
 import type { LedgerRow } from './ledger.table.js';
+import { refundsInFlightTotal } from '../refunds/refund-ledger.js';
 
 export function toLedgerEntryDto(r: LedgerRow): Static<typeof LedgerEntryOut> {
   return {
@@ -14,14 +15,18 @@ export function toLedgerEntryDto(r: LedgerRow): Static<typeof LedgerEntryOut> {
   };
 }
 
-/** What may still be refunded: money taken less money returned, nothing while a chargeback is open. */
-export const refundableOf = (o: Pick<OrderRow, 'paid_total' | 'refunded_total' | 'refund_blocked'>): number =>
-  o.refund_blocked === 1 ? 0 : Math.max(0, Number(o.paid_total) - Number(o.refunded_total));
+/**
+ * What may still be refunded: money taken less money returned (refunds and chargebacks), nothing while a
+ * chargeback is open. Given the ledger, refunds still waiting for the gateway are taken off too: the refund
+ * endpoint will not let that money go out again, so the view must not offer it.
+ */
+export const refundableOf = (o: Pick<OrderRow, 'paid_total' | 'refunded_total' | 'refund_blocked'>, rows: readonly LedgerRow[] = []): number =>
+  o.refund_blocked === 1 ? 0 : Math.max(0, Number(o.paid_total) - Number(o.refunded_total) - refundsInFlightTotal(rows));
 
 export function toOrderPaymentsDto(order: OrderRow, rows: LedgerRow[]): OrderPaymentsDto {
   return {
     orderId: order.order_number, currency: order.currency, total: Number(order.total), status: order.payment_status,
     paid: Number(order.paid_total), authorized: Number(order.authorized_total), refunded: Number(order.refunded_total),
-    refundable: refundableOf(order), refundBlocked: order.refund_blocked === 1, entries: rows.map(toLedgerEntryDto),
+    refundable: refundableOf(order, rows), refundBlocked: order.refund_blocked === 1, entries: rows.map(toLedgerEntryDto),
   };
 }

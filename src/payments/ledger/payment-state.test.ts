@@ -49,4 +49,19 @@ describe('payment state derived from the ledger', () => {
     expect(derivePaymentState([row('sale', 'pending', 400)])).toMatchObject({ status: 'unprocessed', paidTotal: 0, inFlight: true, awaitingClearance: true });
     expect(derivePaymentState([row('sale', 'unknown', 400)])).toMatchObject({ inFlight: true, awaitingClearance: false });
   });
+
+  it('a chargeback is money returned: a full one leaves the order refunded, a partial one partially refunded', () => {
+    const sale = row('sale', 'approved', 2650);
+    expect(derivePaymentState([sale, row('chargeback', 'approved', 2650, sale.id)], 2650))
+      .toMatchObject({ status: 'refunded', paidTotal: 2650, refundedTotal: 2650, chargedBackTotal: 2650 });
+    expect(derivePaymentState([sale, row('chargeback', 'approved', 500, sale.id)], 2650))
+      .toMatchObject({ status: 'partially_refunded', refundedTotal: 500, chargedBackTotal: 500 });
+    expect(derivePaymentState([sale, row('refund', 'approved', 2000, sale.id), row('chargeback', 'approved', 650, sale.id)], 2650).status).toBe('refunded');
+  });
+
+  it('an order refunded in full and then paid again in full is processed', () => {
+    const sale = row('sale', 'approved', 2650);
+    const again = derivePaymentState([sale, row('refund', 'approved', 2650, sale.id), row('sale', 'approved', 2650)], 2650);
+    expect(again).toMatchObject({ status: 'processed', paidTotal: 5300, refundedTotal: 2650 });
+  });
 });

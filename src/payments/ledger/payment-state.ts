@@ -12,8 +12,14 @@ export interface PaymentState {
   paidTotal: number;
   /** Money held by authorizations not yet captured or voided. */
   authorizedTotal: number;
-  /** Money returned: refunds through the gateway and refunds recorded as made elsewhere. */
+  /**
+   * Money returned: refunds through the gateway, refunds recorded as made elsewhere, and chargebacks (the
+   * card network took it back). A chargeback counts because the customer has the money either way: what may
+   * still be refunded is reckoned from paid less this.
+   */
   refundedTotal: number;
+  /** The part of `refundedTotal` taken back by chargebacks. */
+  chargedBackTotal: number;
   /** When money was first taken. */
   paidAt: number | null;
   /** A sale or authorization whose outcome is not known yet (in flight, timed out, or an e-check not yet cleared). */
@@ -23,7 +29,7 @@ export interface PaymentState {
 }
 
 const TAKES_MONEY: ReadonlySet<LedgerKind> = new Set(['sale', 'capture', 'offline_payment']);
-const RETURNS_MONEY: ReadonlySet<LedgerKind> = new Set(['refund', 'external_refund']);
+const RETURNS_MONEY: ReadonlySet<LedgerKind> = new Set(['refund', 'external_refund', 'chargeback']);
 
 /**
  * The order's payment figures, derived from its ledger rows alone (in id order). This is the only place
@@ -33,6 +39,7 @@ const RETURNS_MONEY: ReadonlySet<LedgerKind> = new Set(['refund', 'external_refu
 export function derivePaymentState(entries: readonly LedgerEntry[], orderTotal?: number): PaymentState {
   let paid = 0;
   let refunded = 0;
+  let chargedBack = 0;
   let paidAt: number | null = null;
   let inFlight = false;
   let awaitingClearance = false;
@@ -60,6 +67,7 @@ export function derivePaymentState(entries: readonly LedgerEntry[], orderTotal?:
       }
     }
     if (RETURNS_MONEY.has(e.kind)) refunded += e.amount;
+    if (e.kind === 'chargeback') chargedBack += e.amount;
     if (e.kind === 'authorize') openAuthorizations.set(e.id, e.amount);
     if (e.kind === 'capture' && e.parent_id !== null && openAuthorizations.has(e.parent_id)) {
       // A capture settles its authorization; whatever it did not take is released, as card networks do.
@@ -68,12 +76,20 @@ export function derivePaymentState(entries: readonly LedgerEntry[], orderTotal?:
     if (e.kind === 'void' && e.parent_id !== null && openAuthorizations.delete(e.parent_id)) voided = true;
   }
   const authorized = [...openAuthorizations.values()].reduce((a, b) => a + b, 0);
-  return { status: statusOf(), paidTotal: paid, authorizedTotal: authorized, refundedTotal: refunded, paidAt, inFlight, awaitingClearance };
+  return {
+    status: statusOf(), paidTotal: paid, authorizedTotal: authorized, refundedTotal: refunded, chargedBackTotal: chargedBack, paidAt, inFlight, awaitingClearance,
+  };
 
   function statusOf(): PaymentStatus {
     // Part of the money (a first check of two): still owed, so not processed — the order stays to be collected.
     if (paid > 0 && refunded === 0 && orderTotal !== undefined && paid + conceded < orderTotal && authorized === 0) return 'unprocessed';
-    if (paid > 0) return refunded >= paid ? 'refunded' : refunded > 0 ? 'partially_refunded' : 'processed';
+    if (paid > 0) {
+      if (refunded >= paid) return 'refunded';
+      if (refunded === 0) return 'processed';
+      // Money went back, then the order was collected again in full (an un-rejected order charged anew): what
+      // the customer has paid now covers the total, so it is processed, not "partially refunded".
+      return orderTotal !== undefined && paid - refunded + conceded >= orderTotal ? 'processed' : 'partially_refunded';
+    }
     if (authorized > 0) return 'authorized';
     if (voided) return 'voided';
     if (!inFlight && (lastAttempt === 'declined' || lastAttempt === 'failed')) return 'declined';

@@ -110,6 +110,8 @@ function simulate(base: Sim, paid: number, steps: { picks: number[]; shipping: n
       expect((e as { code?: string }).code).toBe('validation_failed');
       continue;
     }
+    // The parts shown add up to what the items, shipping and tax come to, whatever was refunded before.
+    expect(result.lines.reduce((sum, l) => sum + l.amount, 0) + result.shipping + result.shippingTax + result.tax).toBe(result.computed);
     for (const r of result.lines) lines.find((l) => l.lineNo === r.lineNo)!.quantityRefunded += r.quantity;
     shippingRefunded += result.shipping;
     extraTaxRefunded += result.tax;
@@ -199,5 +201,15 @@ describe('units refunded after tax was refunded on its own', () => {
     expect(rest.total).toBe(4940 - 2830); // the two units' 2160 less the 50 of their tax already returned
     expect(rest.tax).toBe(0);
     expect(fieldOf(() => calculateRefund(o, { items: [{ lineNo: 1, quantity: 2 }], tax: 1 }))).toBe('/tax');
+  });
+
+  it('takes the tax already returned off the parts that carried it, so the breakdown adds up to its total', () => {
+    // Line 1: 2 × 1000 − 365 discount + 200 tax = 1835; shipping 500 + 50 tax. 150 of tax was refunded on its own first.
+    const o = order({ lines: [line({ quantity: 2, discount: 365, tax: 200 })], shippingTotal: 500, shippingTax: 50, extraTaxRefunded: 150, refundable: 2385 - 150 });
+    const b = calculateRefund(o, { items: [{ lineNo: 1, quantity: 2 }], shipping: 500 });
+    // Everything that is left: 1835 + 500 + 50, less the 150 of tax that already went back.
+    expect(b.computed).toBe(2235);
+    expect(b.lines[0]!.amount + b.shipping + b.shippingTax + b.tax).toBe(b.computed);
+    expect(b).toMatchObject({ lines: [{ lineNo: 1, quantity: 2, amount: 1835 - 150 }], shippingTax: 50, tax: 0, total: 2235 });
   });
 });

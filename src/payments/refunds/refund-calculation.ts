@@ -85,7 +85,8 @@ export function calculateRefund(order: RefundableOrder, request: RefundRequest):
   const byLine = new Map(order.lines.map((l) => [l.lineNo, l]));
   const seen = new Set<number>();
   const lines: RefundBreakdown['lines'] = [];
-  let lineTax = 0;
+  /** The tax each refunded line carries, index for index with `lines`. */
+  const lineTaxes: number[] = [];
   (request.items ?? []).forEach((item, i) => {
     const line = byLine.get(item.lineNo);
     if (!line) throw invalid(`/items/${i}/lineNo`, `the order has no line ${item.lineNo}`);
@@ -96,8 +97,9 @@ export function calculateRefund(order: RefundableOrder, request: RefundRequest):
     if (item.quantity > left) throw invalid(`/items/${i}/quantity`, `line ${item.lineNo}: ${left} of ${line.quantity} left to refund, not ${item.quantity}`);
     if (item.quantity === 0) return;
     lines.push({ lineNo: item.lineNo, quantity: item.quantity, amount: slice(lineNet(line), line.quantityRefunded, item.quantity, line.quantity) });
-    lineTax += slice(line.tax, line.quantityRefunded, item.quantity, line.quantity);
+    lineTaxes.push(slice(line.tax, line.quantityRefunded, item.quantity, line.quantity));
   });
+  const lineTax = lineTaxes.reduce((sum, t) => sum + t, 0);
 
   const money = (n: number) => (order.currency ? formatMoney(n, order.currency) : String(n));
   const shipping = request.shipping ?? 0;
@@ -110,11 +112,19 @@ export function calculateRefund(order: RefundableOrder, request: RefundRequest):
   const unrefundedTax = taxTotal - taxRefundedOf(order);
   // Tax refunded earlier on its own ("extra tax") may already have returned the tax of these units:
   // that part is not returned again, so everything refunded step by step still adds up to what was paid.
-  const alreadyReturned = Math.max(0, lineTax + shippingTax - unrefundedTax);
+  // It comes off the parts that carry that tax (the lines' tax first, then shipping's), so the parts
+  // shown (and stored with the refund) add up to what is refunded.
+  let alreadyReturned = Math.max(0, lineTax + shippingTax - unrefundedTax);
   const taxLeft = Math.max(0, unrefundedTax - lineTax - shippingTax);
   if (tax > taxLeft) throw invalid('/tax', `${money(taxLeft)} of the tax is left to refund, not ${money(tax)}`);
+  lines.forEach((l, i) => {
+    const off = Math.min(alreadyReturned, lineTaxes[i]!);
+    l.amount -= off;
+    alreadyReturned -= off;
+  });
+  const shippingTaxReturned = shippingTax - alreadyReturned; // what is left of it fits: it is at most lineTax + shippingTax
 
-  const computed = lines.reduce((sum, l) => sum + l.amount, 0) + shipping + shippingTax + tax - alreadyReturned;
+  const computed = lines.reduce((sum, l) => sum + l.amount, 0) + shipping + shippingTaxReturned + tax;
   const total = request.amount ?? computed;
   const field = request.amount !== undefined ? '/amount' : lines.length || !shipping && !tax ? '/items' : shipping ? '/shipping' : '/tax';
   if (total <= 0) {
@@ -125,5 +135,5 @@ export function calculateRefund(order: RefundableOrder, request: RefundRequest):
   if (total > order.refundable) {
     throw new AppError('validation_failed', `${money(total)} is more than the ${money(order.refundable)} that may still be refunded`, { field, details: { refundable: order.refundable } });
   }
-  return { lines, shipping, shippingTax, tax, computed, total, refundable: order.refundable };
+  return { lines, shipping, shippingTax: shippingTaxReturned, tax, computed, total, refundable: order.refundable };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerRow } from '../ledger/ledger.table.js';
-import { liveRefunds, refundedExtras, refundInFlight, unrefundedByCharge } from './refund-ledger.js';
+import { liveRefunds, refundedExtras, refundInFlight, refundsInFlightTotal, unrefundedByCharge } from './refund-ledger.js';
 import { splitOverCharges } from './start-refund.js';
 
 let nextId = 1;
@@ -47,5 +47,23 @@ describe('refund ledger rules', () => {
     expect(refundedExtras([a1, a2, b, c])).toEqual({ shipping: 350, extraTax: 20 });
     expect(refundInFlight([a1, b, c])).toBe(false);
     expect(refundInFlight([row({ kind: 'refund', status: 'unknown' })])).toBe(true);
+  });
+
+  it('a chargeback takes what it took back off its charge: nothing of it goes back through the gateway again', () => {
+    const first = row({ kind: 'sale', amount: 2000 });
+    const second = row({ kind: 'capture', amount: 650 });
+    const chargeback = row({ kind: 'chargeback', amount: 2000, parent_id: first.id });
+    expect(unrefundedByCharge([first, second, chargeback]).get(first.id)).toBe(0);
+    expect(splitOverCharges([first, second, chargeback], 650).map((p) => [p.charge.id, p.amount])).toEqual([[second.id, 650]]);
+    expect(() => splitOverCharges([first, second, chargeback], 651)).toThrow(/only 650 left/);
+  });
+
+  it('settledOnly counts approved refunds only; refunds in flight are summed for the ledger view', () => {
+    const sale = row({ kind: 'sale', amount: 2650 });
+    const open = row({ kind: 'refund', amount: 1000, parent_id: sale.id, status: 'unknown' });
+    const done = row({ kind: 'refund', amount: 300, parent_id: sale.id, status: 'approved' });
+    expect(unrefundedByCharge([sale, open, done]).get(sale.id)).toBe(1350);
+    expect(unrefundedByCharge([sale, open, done], { settledOnly: true }).get(sale.id)).toBe(2350);
+    expect(refundsInFlightTotal([sale, open, done, row({ kind: 'refund', amount: 7, status: 'declined' })])).toBe(1000);
   });
 });

@@ -58,12 +58,21 @@ export function refundedExtras(rows: readonly LedgerRow[]): { shipping: number; 
 
 export const refundInFlight = (rows: readonly LedgerRow[]): boolean => rows.some((r) => RETURNS.has(r.kind) && OPEN.has(r.status));
 
-/** Money still refundable on each charge: its amount less the refunds (approved or in flight) pointing at it. */
-export function unrefundedByCharge(rows: readonly LedgerRow[]): Map<number, number> {
+/** What refunds still waiting for the gateway's answer are sending back. */
+export const refundsInFlightTotal = (rows: readonly LedgerRow[]): number =>
+  rows.reduce((sum, r) => sum + (RETURNS.has(r.kind) && OPEN.has(r.status) ? Number(r.amount) : 0), 0);
+
+/**
+ * Money still held on each charge: its amount less the refunds (approved or in flight) and chargebacks
+ * pointing at it — a charged-back charge has nothing left to refund. `settledOnly` counts approved refunds
+ * only: what the gateway itself still holds, against which a chargeback is checked.
+ */
+export function unrefundedByCharge(rows: readonly LedgerRow[], opts: { settledOnly?: boolean } = {}): Map<number, number> {
   const left = new Map<number, number>();
-  for (const r of rows) if ((r.kind === 'sale' || r.kind === 'capture' || r.kind === 'offline_payment') && r.status === 'approved') left.set(r.id, Number(r.amount));
+  for (const r of rows) if ((r.kind === 'sale' || r.kind === 'capture' || r.kind === 'offline_payment') && r.status === 'approved') left.set(Number(r.id), Number(r.amount));
   for (const r of rows) {
-    if (r.kind === 'refund' && r.parent_id !== null && !GONE.has(r.status) && left.has(Number(r.parent_id))) {
+    const counts = r.kind === 'chargeback' ? r.status === 'approved' : r.kind === 'refund' && (opts.settledOnly ? r.status === 'approved' : !GONE.has(r.status));
+    if (counts && r.parent_id !== null && left.has(Number(r.parent_id))) {
       left.set(Number(r.parent_id), left.get(Number(r.parent_id))! - Number(r.amount));
     }
   }
