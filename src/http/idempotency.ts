@@ -129,7 +129,7 @@ export async function runInTransaction<T>(
   const run = opts.independent ? transactIndependent : transact;
   return runIdempotently<Outcome<T>, T>(db, request, reply, async ({ earlier, record }) => earlier ?? run(db, async (trx) => {
     const done = await work(trx);
-    await record?.(trx, done);
+    if (record) await record(trx, done);
     return done;
   }));
 }

@@ -87,11 +87,15 @@ export function registerShutdownRefusal(app: FastifyInstance) {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async (_request, reply) => {
-    if (!closing) return;
+  // A callback hook, not an async one: it runs on every request, and while the server is up it only reads a flag.
+  app.addHook('onRequest', (_request, reply, done) => {
+    if (!closing) {
+      done();
+      return;
+    }
     // The route's own schema for 503 (the health probe has one) must not shape this body.
     reply.serializer(JSON.stringify).header('retry-after', String(SHUTDOWN_RETRY_AFTER_SECONDS));
-    return sendProblem(reply, 503, 'unavailable', 'this server is shutting down; retry the request, which another server or this one once restarted will answer');
+    sendProblem(reply, 503, 'unavailable', 'this server is shutting down; retry the request, which another server or this one once restarted will answer');
   });
 }
 
