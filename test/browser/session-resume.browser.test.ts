@@ -52,7 +52,8 @@ describeInBrowser('a session ending under a page', (dialect) => {
       // The note request was sent again: the note is on the order, the form cleared for the next one.
       const notes = page.getByRole('region', { name: /^Merchant notes/ });
       await notes.getByText('Customer asked to leave the parcel with the neighbour').waitFor();
-      expect(await note.inputValue()).toBe('');
+      // The form is cleared once the answer is in, a render after the note shows: wait for it, not a frame.
+      await expect.poll(() => note.inputValue()).toBe('');
       const stored = await env.db.selectFrom('order_notes').innerJoin('orders', 'orders.id', 'order_notes.order_id')
         .select('order_notes.body').where('orders.order_number', '=', orderId).execute();
       expect(stored.map((n) => n.body)).toContain('Customer asked to leave the parcel with the neighbour');
