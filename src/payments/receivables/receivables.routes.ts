@@ -1,16 +1,14 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { type Db, readerOf } from '../../db/database.js';
+import { readerOf } from '../../db/database.js';
 import { transact } from '../../db/transact.js';
 import { principalOf } from '../../http/authenticate.js';
 import type { AppContext } from '../../http/context.js';
 import { runInTransaction } from '../../http/idempotency.js';
-import { findOrderByNumber } from '../../orders/orders.repository.js';
 import { OrderIdParams } from '../../orders/orders.schemas.js';
 import { actorLabel } from '../../shared/actor.js';
 import { withProblems } from '../../shared/schemas.js';
 import { performLedgerOperation } from '../charge/ledger-operation.js';
-import { findLedgerRow } from '../ledger/ledger.repository.js';
 import { getOrderPayments } from '../ledger/get-order-payments.js';
 import { OrderPaymentsOut } from '../payments.schemas.js';
 import { getArSchedule, updateArSchedule } from './ar-schedule.js';
@@ -19,26 +17,9 @@ import { markOrderPaid } from './mark-paid.js';
 import {
   ArScheduleBody, ArScheduleOut, ArStatsOut, ArStatsQuery, MarkPaidBody, RetryBody, RetryResultOut, RetrySelectionBody, RetrySelectionOut,
 } from './receivables.schemas.js';
-import { type RetryResult, retrySelection, startRetry } from './retry-payment.js';
+import { retryResultOf, retrySelection, startRetry } from './retry-payment.js';
 
 const tags = ['Accounts Receivable'];
-
-/**
- * A retry's answer, from its sale's row and the order as they are now. The same mapping as the end of
- * retryOrderPayment (retry-payment.ts), which opens its own transaction and so cannot store the key with
- * the sale; it belongs there, exported, for both to use.
- */
-async function retryResultOf(db: Db, orderId: string, ledgerId: number): Promise<RetryResult> {
-  const [row, order] = await Promise.all([findLedgerRow(db, ledgerId), findOrderByNumber(db, orderId)]);
-  const status = row?.status ?? 'unknown';
-  return {
-    orderId,
-    result: status === 'approved' || status === 'declined' || status === 'pending' ? status : 'unknown',
-    ...(row?.decline_code ? { code: row.decline_code } : {}),
-    ...(row?.message ? { message: row.message } : {}),
-    ...(order ? { stage: order.stage, paymentStatus: order.payment_status } : {}),
-  };
-}
 
 /** The Accounts Receivable desk: retry a charge, mark an offline payment received, the retry schedule and its figures. */
 export async function receivablesRoutes(app: FastifyInstance, { db, payments }: AppContext) {

@@ -83,6 +83,11 @@ export async function retryOrderPayment(
   const now = opts.now ?? Date.now();
   const ledgerId = await transact(db, (trx) => startRetry(trx, orderNumber, { ...opts, gateway: services.gatewayName(), now }));
   await performLedgerOperation(db, services, ledgerId);
+  return retryResultOf(db, orderNumber, ledgerId);
+}
+
+/** A retry's answer, read once its ledger row has the gateway's outcome (or once a keyed retry replays it). */
+export async function retryResultOf(db: Db, orderNumber: string, ledgerId: number): Promise<RetryResult> {
   const [row, order] = await Promise.all([findLedgerRow(db, ledgerId), findOrderByNumber(db, orderNumber)]);
   const status = row?.status ?? 'unknown';
   return {
