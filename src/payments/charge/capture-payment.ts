@@ -3,6 +3,7 @@ import type { Trx } from '../../db/database.js';
 import { lockOrderByNumber } from '../../orders/orders.repository.js';
 import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { formatMoney } from '../../shared/money.js';
+import { dueOf } from '../ledger/ledger.mapper.js';
 import { insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js';
 import { openAuthorizations } from '../ledger/payment-state.js';
 
@@ -43,7 +44,7 @@ export async function startCapture(trx: Trx, orderNumber: string, amount: number
   }
   const money = (n: number) => formatMoney(n, order.currency);
   const authorized = Number(auth.amount);
-  const due = Number(order.total) - Number(order.paid_total);
+  const due = dueOf(order);
   if (due <= 0) {
     throw new AppError('conflict', `${orderNumber}: nothing is owed (paid ${money(Number(order.paid_total))} of ${money(Number(order.total))}); reject the order to release the authorization`);
   }

@@ -5,6 +5,7 @@ import type { OrderRow } from '../../orders/orders.table.js';
 import { routeAfterPaymentStep } from '../../stages/routing.js';
 import { isPaymentSettled, type PaymentMethod, type PaymentStatus, type Stage } from '../../stages/stages.js';
 import { findVaultCard } from '../../vault/vault.repository.js';
+import { dueOf } from '../ledger/ledger.mapper.js';
 import { insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js';
 import { derivePaymentState } from '../ledger/payment-state.js';
 import { retryDelayMs } from './ledger-operation.js';
@@ -27,7 +28,7 @@ export async function startPaymentStep(
   opts: { cardMode: 'sale' | 'authorize'; gateway: string; patch?: Partial<OrderRow> },
 ): Promise<PaymentStepResult> {
   const status = order.payment_status as PaymentStatus;
-  const due = Number(order.total) - Number(order.paid_total);
+  const due = dueOf(order);
   const move = async (to: Stage, why: string) => {
     await changeOrderStage(trx, order, to, `${reason}; ${why}`, actor, now, opts.patch ?? {});
     return to;

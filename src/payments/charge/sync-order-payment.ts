@@ -8,6 +8,7 @@ import { routeAfterPaymentStep } from '../../stages/routing.js';
 import type { PaymentMethod, Stage } from '../../stages/stages.js';
 import { formatMoney } from '../../shared/money.js';
 import { staleVersion } from '../../shared/versioning.js';
+import { dueOf } from '../ledger/ledger.mapper.js';
 import { listLedgerRows } from '../ledger/ledger.repository.js';
 import { derivePaymentState, type PaymentState } from '../ledger/payment-state.js';
 
@@ -90,7 +91,7 @@ function nextStage(order: OrderRow, state: PaymentState, holdForReview: string |
 
 function balanceToCollect(order: OrderRow, state: PaymentState, after: 'capture' | 'edit'): { stage: Stage; reason: string } | undefined {
   if (state.status !== 'unprocessed' || state.inFlight || state.authorizedTotal > 0) return undefined;
-  const owed = Number(order.total) - state.paidTotal;
+  const owed = dueOf({ total: order.total, paid_total: state.paidTotal });
   const money = (n: number) => formatMoney(n, order.currency);
   const why = after === 'capture' ? 'after the capture, and no authorization holds it' : 'after the order\'s total was raised';
   return owed > 0

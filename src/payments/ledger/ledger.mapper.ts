@@ -16,6 +16,14 @@ export function toLedgerEntryDto(r: LedgerRow): Static<typeof LedgerEntryOut> {
 }
 
 /**
+ * What the order still owes: its total less the money taken. Refunds and chargebacks do not lower what was
+ * paid, so money returned never makes an order owe again; never negative (an order whose total was lowered
+ * after payment owes nothing, it is not owed money back by this figure). Capture, retries, the A/R schedule,
+ * mark paid and the payment step all collect exactly this.
+ */
+export const dueOf = (o: Pick<OrderRow, 'total' | 'paid_total'>): number => Math.max(0, Number(o.total) - Number(o.paid_total));
+
+/**
  * What may still be refunded: money taken less money returned (refunds and chargebacks), nothing while a
  * chargeback is open. Given the ledger, refunds still waiting for the gateway are taken off too: the refund
  * endpoint will not let that money go out again, so the view must not offer it.

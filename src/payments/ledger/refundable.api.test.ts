@@ -77,4 +77,24 @@ describeEachDatabase('refundable money on the ledger view', (get) => {
     expect(await ledger(orderId)).toMatchObject({ status: 'processed', refunded: 0, refundable: total - 1000 });
     expect((await refund(orderId, { amount: 100 })).statusCode).toBe(409);
   });
+
+  it('the refund preview, like the ledger view, does not offer again what a refund in flight is returning', async () => {
+    const { orderId, total } = await place();
+    const stored = (await findOrderByNumber(get().db, orderId))!;
+    const sale = (await ledger(orderId)).entries[0];
+    await insertLedgerRow(get().db, {
+      order_id: stored.id, kind: 'refund', amount: 1000, currency: 'USD', gateway: 'sandbox', idempotency_key: `refund:${orderId}:waiting:0`,
+      parent_id: sale.id, status: 'started', actor: 'test', created_at: Date.now(), next_attempt_at: Date.now() + 3_600_000,
+      details_json: JSON.stringify({ refundId: 'waiting', items: [], shipping: 0, shippingTax: 0, tax: 0, total: 1000, custom: true, share: 1000 }),
+    });
+    const preview = (payload: object) => env.t.as('admin', { method: 'POST', url: `/api/v1/orders/${orderId}/refunds/preview`, payload });
+    const rest = await preview({ amount: total - 1000 });
+    expect(rest.statusCode, rest.body).toBe(200);
+    expect(rest.json()).toMatchObject({ total: total - 1000, refundable: total - 1000 });
+    const twice = await preview({ amount: total - 999 });
+    expect(twice.statusCode, twice.body).toBe(400);
+    expect(twice.json()).toMatchObject({ field: '/amount', detail: expect.stringMatching(/may still be refunded/) });
+    // The refund itself waits for the one in flight, whatever its amount.
+    expect((await refund(orderId, { amount: 1 })).statusCode).toBe(409);
+  });
 });

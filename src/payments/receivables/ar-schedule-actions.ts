@@ -4,6 +4,7 @@ import { insertOrderHistory } from '../../orders/orders.repository.js';
 import { actorLabel } from '../../shared/actor.js';
 import { formatMoney } from '../../shared/money.js';
 import { retryDelayMs } from '../charge/ledger-operation.js';
+import { dueOf } from '../ledger/ledger.mapper.js';
 import { listLedgerRows, lockOrderById } from '../ledger/ledger.repository.js';
 import type { LedgerRow, NewLedgerRow } from '../ledger/ledger.table.js';
 import type { OrderItemRow } from '../../orders/orders.table.js';
@@ -73,7 +74,7 @@ export async function startScheduledCharges(
     }
     const key = scheduleKey(order.order_number, order.stage_entered_at, due.day);
     const rows = ledgers.get(order.id) ?? [];
-    const owed = order.total - order.paid_total;
+    const owed = dueOf(order);
     const skipped: Skip | undefined = rows.some((r) => r.idempotency_key === key) || inserts.some((x) => x.key === key) ? 'taken'
       : chargeInFlight(rows) ? 'in_flight' : owed <= 0 ? 'nothing_due' : undefined;
     if (skipped) {

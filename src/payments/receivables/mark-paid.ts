@@ -5,6 +5,7 @@ import { AppError, invalid, notFound } from '../../shared/errors.js';
 import { formatMoney } from '../../shared/money.js';
 import { OFFLINE_METHODS, type PaymentMethod } from '../../stages/stages.js';
 import { type PaymentSync, syncOrderPayment } from '../charge/sync-order-payment.js';
+import { dueOf } from '../ledger/ledger.mapper.js';
 import { insertLedgerRow } from '../ledger/ledger.repository.js';
 import { assertInReceivables } from './retry-payment.js';
 
@@ -30,7 +31,7 @@ export async function markOrderPaid(trx: Trx, orderNumber: string, input: MarkPa
   }
   const reference = input.reference.trim();
   if (!reference) throw invalid('/reference', 'the reference (check number, wire reference…) is required');
-  const due = order.total - order.paid_total;
+  const due = dueOf(order);
   if (due <= 0) throw new AppError('conflict', `${orderNumber}: nothing is due (paid ${order.paid_total} of ${order.total})`);
   const amount = input.amount ?? due;
   if (amount > due) throw invalid('/amount', `at most ${due} (${formatMoney(due, order.currency)}) is due`);

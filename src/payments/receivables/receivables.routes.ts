@@ -1,10 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { readerOf } from '../../db/database.js';
 import { transact } from '../../db/transact.js';
 import { principalOf } from '../../http/authenticate.js';
 import type { AppContext } from '../../http/context.js';
-import { runInTransaction } from '../../http/idempotency.js';
+import { runIdempotently, runInTransaction } from '../../http/idempotency.js';
 import { OrderIdParams } from '../../orders/orders.schemas.js';
 import { actorLabel } from '../../shared/actor.js';
 import { withProblems } from '../../shared/schemas.js';
@@ -47,13 +48,24 @@ export async function receivablesRoutes(app: FastifyInstance, { db, payments }: 
   r.post('/payments/retry', {
     schema: {
       tags, summary: 'Retry the charge of a selection of orders (at most 500): a result per order, approved, declined or refused with the reason',
-      body: RetrySelectionBody, response: withProblems({ 200: RetrySelectionOut }, 400),
+      body: RetrySelectionBody, response: withProblems({ 200: RetrySelectionOut }, 400, 422),
     },
     config: { permission: 'accounts_receivable:act' },
-  }, async (request) => {
+  }, async (request, reply) => {
     const actor = actorLabel(principalOf(request).actor);
+    // Each order is retried in a transaction of its own, so no one transaction can hold the key with every
+    // effect. The key is stored first, with a batch id every order's sale key is made from: a retry of the
+    // request gets the first answer once it is stored, and before that (the first attempt died, or is still
+    // running) runs the same batch, which finds the sales already written instead of charging again.
+    const { batch } = await runIdempotently<{ batch?: string }, { batch: string }>(db, request, reply, async ({ earlier, record }) => {
+      if (earlier) return earlier.body;
+      if (!record) return {};
+      const started = { batch: randomUUID() };
+      await transact(db, (trx) => record(trx, { status: 200, body: started }));
+      return started;
+    });
     const results = await retrySelection(db, payments, request.body.orderIds, {
-      actor, onError: (orderId, err) => request.log.error({ err, orderId }, 'A/R retry failed'),
+      actor, batch, onError: (orderId, err) => request.log.error({ err, orderId }, 'A/R retry failed'),
     });
     const counts: Record<string, number> = {};
     for (const r of results) counts[r.result] = (counts[r.result] ?? 0) + 1;

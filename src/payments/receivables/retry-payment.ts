@@ -10,7 +10,8 @@ import { staleVersion } from '../../shared/versioning.js';
 import { OFFLINE_METHODS, type PaymentMethod } from '../../stages/stages.js';
 import { findVaultCard } from '../../vault/vault.repository.js';
 import { performLedgerOperation, retryDelayMs } from '../charge/ledger-operation.js';
-import { findLedgerRow, insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js';
+import { dueOf } from '../ledger/ledger.mapper.js';
+import { findLedgerRow, findLedgerRowByKey, insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js';
 import type { PaymentServices } from '../payment-services.js';
 import { mapWithConcurrency } from './concurrency.js';
 import { chargeInFlight } from './receivables.repository.js';
@@ -36,16 +37,21 @@ export function assertInReceivables(order: OrderRow): void {
  * Writes a `started` sale of the amount due on the order's vaulted card, or on `cardToken` (which then
  * becomes the order's card, audited). Perform it after commit. Refused while another charge of the
  * order is in flight. Every attempt has a key of its own: a retry is a new intent, not a replay.
+ * `key`: the sale's idempotency key when the caller derives it from a request's Idempotency-Key (a
+ * selection's retry): a sale already written under it is that attempt, answered instead of refused.
  */
 export async function startRetry(
-  trx: Trx, orderNumber: string, opts: { cardToken?: string | undefined; actor: string; gateway: string; now: number },
+  trx: Trx, orderNumber: string, opts: { cardToken?: string | undefined; actor: string; gateway: string; now: number; key?: string | undefined },
 ): Promise<number> {
   const order = await lockOrderByNumber(trx, orderNumber);
   if (!order) throw notFound('order', orderNumber);
+  // Read under the order's lock, so a racing twin of the same request waits for the first and finds its sale.
+  const earlier = opts.key === undefined ? undefined : await findLedgerRowByKey(trx, opts.key);
+  if (earlier && Number(earlier.order_id) === order.id) return Number(earlier.id);
   assertInReceivables(order);
   const open = chargeInFlight(await listLedgerRows(trx, order.id));
   if (open) throw new AppError('conflict', `${orderNumber}: a ${open.kind} of ${formatMoney(Number(open.amount), open.currency)} is still in flight (${open.status}, entry ${open.id}); wait for its outcome, or once the gateway has confirmed it, record it by hand (POST …/payments/${open.id}/resolve)`);
-  const due = order.total - order.paid_total;
+  const due = dueOf(order);
   if (due <= 0) throw new AppError('conflict', `${orderNumber}: nothing is due (paid ${order.paid_total} of ${order.total})`);
   const method = order.payment_method as PaymentMethod;
   if (method !== 'credit_card') {
@@ -70,7 +76,7 @@ export async function startRetry(
   }
   return insertLedgerRow(trx, {
     order_id: order.id, kind: 'sale', amount: due, currency: order.currency, gateway: opts.gateway, status: 'started',
-    idempotency_key: `ar:${orderNumber}:retry:${randomUUID()}`, source_token: card.token, actor: opts.actor,
+    idempotency_key: opts.key ?? `ar:${orderNumber}:retry:${randomUUID()}`, source_token: card.token, actor: opts.actor,
     reason: 'retried by Accounts Receivable', details_json: JSON.stringify({ arRetry: 'manual', due }),
     created_at: opts.now, next_attempt_at: opts.now + retryDelayMs(0),
   });
@@ -78,7 +84,7 @@ export async function startRetry(
 
 /** One retry from start to answer: the row committed, then the gateway asked, then the outcome applied. */
 export async function retryOrderPayment(
-  db: Db, services: PaymentServices, orderNumber: string, opts: { cardToken?: string | undefined; actor: string; now?: number },
+  db: Db, services: PaymentServices, orderNumber: string, opts: { cardToken?: string | undefined; actor: string; now?: number; key?: string | undefined },
 ): Promise<RetryResult> {
   const now = opts.now ?? Date.now();
   const ledgerId = await transact(db, (trx) => startRetry(trx, orderNumber, { ...opts, gateway: services.gatewayName(), now }));
@@ -99,16 +105,24 @@ export async function retryResultOf(db: Db, orderNumber: string, ledgerId: numbe
   };
 }
 
+/** The sale key of one order of a keyed selection retry: the same for every attempt of that request. */
+export const selectionRetryKey = (orderNumber: string, batch: string): string => `ar:${orderNumber}:retry:${batch}`;
+
 /**
  * The selection version: every order gets its own result, and a refusal or failure of one never fails
  * the others. A few at a time, so a 500-order selection neither floods the gateway nor takes minutes.
+ * `batch`: set for a request with an Idempotency-Key; each order's sale is keyed from it, so running the
+ * same selection again (a retry of a request that never answered) finishes its sales instead of charging
+ * anew.
  */
 export async function retrySelection(
-  db: Db, services: PaymentServices, orderIds: readonly string[], opts: { actor: string; concurrency?: number; onError?: (orderId: string, error: unknown) => void },
+  db: Db, services: PaymentServices, orderIds: readonly string[],
+  opts: { actor: string; batch?: string | undefined; concurrency?: number; onError?: (orderId: string, error: unknown) => void },
 ): Promise<RetryResult[]> {
   return mapWithConcurrency([...new Set(orderIds)], opts.concurrency ?? 8, async (orderId) => {
     try {
-      return await retryOrderPayment(db, services, orderId, { actor: opts.actor });
+      const key = opts.batch === undefined ? undefined : selectionRetryKey(orderId, opts.batch);
+      return await retryOrderPayment(db, services, orderId, { actor: opts.actor, key });
     } catch (error) {
       if (error instanceof AppError) return { orderId, result: 'refused' as const, code: error.code, message: error.message };
       opts.onError?.(orderId, error);

@@ -9,6 +9,7 @@ import { type ExpectedVersion, staleVersion } from '../../shared/versioning.js';
 import { checkStageMove } from '../../stages/stage-machine.js';
 import type { Stage } from '../../stages/stages.js';
 import { syncOrderPayment } from '../charge/sync-order-payment.js';
+import { refundableOf } from '../ledger/ledger.mapper.js';
 import { insertLedgerRow, listLedgerRows } from '../ledger/ledger.repository.js';
 import type { LedgerRow } from '../ledger/ledger.table.js';
 import { calculateRefund, type RefundableOrder, type RefundBreakdown, type RefundRequest } from './refund-calculation.js';
@@ -44,7 +45,11 @@ export interface StartedRefund {
   replayed: boolean;
 }
 
-/** The order as a refund calculation sees it: its lines, shipping, tax split and what is refunded already. */
+/**
+ * The order as a refund calculation sees it: its lines, shipping, tax split and what is refunded already.
+ * What may be refunded is the ledger view's figure (refundableOf): net of refunds still waiting for the
+ * gateway, so money already on its way back is never offered (or previewed) a second time.
+ */
 export async function refundableOrderOf(db: Executor, order: OrderRow, rows: readonly LedgerRow[]): Promise<RefundableOrder> {
   const items = await listOrderItems(db, order.id);
   const lineTax = items.reduce((sum, i) => sum + Number(i.tax), 0);
@@ -57,7 +62,7 @@ export async function refundableOrderOf(db: Executor, order: OrderRow, rows: rea
     shippingTax: Math.max(0, Number(order.tax_total) - lineTax), // computeSummary: tax_total = shipping tax + Σ line tax
     shippingRefunded: extras.shipping,
     extraTaxRefunded: extras.extraTax,
-    refundable: Math.max(0, Number(order.paid_total) - Number(order.refunded_total)),
+    refundable: refundableOf(order, rows),
     currency: order.currency,
   };
 }
@@ -85,7 +90,7 @@ export async function startRefund(trx: Trx, cmd: RefundCommand, now = Date.now()
     // key's record is gone (kept 7 days) or a racing twin committed first: refused, and runIdempotently then
     // answers a twin from the stored record, or this 422 stands — the refund is never made twice.
     if (!cmd.resume) throw new AppError('idempotency_key_reused', `${order.order_number}: this Idempotency-Key already made refund ${cmd.refundId}; send a new key for a new refund`, { field: 'Idempotency-Key' });
-    return replayOf(order, earlier);
+    return replayOf(order, rows, earlier);
   }
   refuseBlocked(order);
   if (refundInFlight(rows)) throw new AppError('conflict', `${order.order_number}: another refund is still waiting for the gateway's answer; try again when it is settled`);
@@ -165,11 +170,11 @@ function checkCanReject(order: OrderRow, cmd: RefundCommand): void {
   if (!check.ok) throw new AppError('transition_refused', `${order.order_number}: cannot refund then reject: ${check.reason}`, { field: '/rejectAfter', details: { allowed: check.allowed } });
 }
 
-function replayOf(order: OrderRow, rows: LedgerRow[]): StartedRefund {
+function replayOf(order: OrderRow, ledger: readonly LedgerRow[], rows: LedgerRow[]): StartedRefund {
   const d = refundDetailsOf(rows[0]!)!;
   const breakdown: RefundBreakdown = {
     lines: d.items, shipping: d.shipping, shippingTax: d.shippingTax, tax: d.tax, total: d.total,
-    computed: d.items.reduce((s, l) => s + l.amount, 0) + d.shipping + d.shippingTax + d.tax, refundable: Math.max(0, Number(order.paid_total) - Number(order.refunded_total)),
+    computed: d.items.reduce((s, l) => s + l.amount, 0) + d.shipping + d.shippingTax + d.tax, refundable: refundableOf(order, ledger),
   };
   return { orderNumber: order.order_number, breakdown, ledgerIds: rows.map((r) => r.id), replayed: true };
 }

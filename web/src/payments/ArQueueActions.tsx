@@ -1,13 +1,18 @@
 import { useCallback, useState } from 'react';
 import { Link } from 'react-router';
-import { describeError } from '../app/api';
+import { api, describeError } from '../app/api';
 import { formatMoney } from '../app/format';
 import { refreshStageCounts } from '../app/stage-counts';
 import type { RowStatus } from '../orders/OrdersTable';
 import type { OrderListItem } from '../orders/types';
 import { MarkPaidDialog, PaymentRequestDialog } from './ArDialogs';
 import { retryOutcome } from './ArOrderActions';
-import { OFFLINE_METHODS, retrySelection } from './payments-api';
+import { OFFLINE_METHODS, type RetryResult } from './payments-api';
+import { useActionKey } from './use-action-key';
+
+/** The selection retry, keyed: sent again after a lost answer, it gets that answer instead of charging again. */
+const retrySelection = (orderIds: readonly string[], key: string) =>
+  api<{ results: RetryResult[]; counts: Record<string, number> }>('/payments/retry', { method: 'POST', body: { orderIds }, headers: { 'idempotency-key': key } });
 
 export interface ArOutcome { orderId: string; ok: boolean | null; text: string }
 export interface ArRun { title: string; running: boolean; outcomes: ArOutcome[]; error: string | null }
@@ -21,6 +26,7 @@ export function useArRun(onFinished: () => void) {
   const [rowStatus, setRowStatus] = useState<ReadonlyMap<string, RowStatus>>(new Map());
   /** Counts finished actions, so figures on the page (recovered revenue) know to read again. */
   const [finished, setFinished] = useState(0);
+  const action = useActionKey();
 
   const finish = useCallback((title: string, outcomes: ArOutcome[]) => {
     setRun({ title, running: false, outcomes, error: null });
@@ -34,14 +40,17 @@ export function useArRun(onFinished: () => void) {
     setRun({ title: `Retrying the charge of ${orderIds.length} ${orderIds.length === 1 ? 'order' : 'orders'}`, running: true, outcomes: [], error: null });
     setRowStatus(new Map(orderIds.map((id) => [id, { state: 'running' }])));
     try {
-      const { results } = await retrySelection(orderIds);
+      // One key per click on the same selection; "Retry charge" again after a network failure repeats that click.
+      const { results } = await retrySelection(orderIds, action.key(orderIds.join(' ')));
+      action.settled();
       const approved = results.filter((r) => r.result === 'approved').length;
       finish(`Retry: ${approved} of ${results.length} charged`, results.map((r) => ({ orderId: r.orderId, ...retryOutcome(r) })));
     } catch (e) {
+      action.settled(e);
       setRun({ title: 'The retry could not be sent', running: false, outcomes: [], error: describeError(e) });
       setRowStatus(new Map());
     }
-  }, [finish]);
+  }, [finish, action]);
 
   const dismiss = useCallback(() => { setRun(null); setRowStatus(new Map()); }, []);
   return { run, rowStatus, retry, finish, dismiss, finished };
