@@ -4,6 +4,7 @@ import { readerOf } from '../db/database.js';
 import { transact } from '../db/transact.js';
 import { principalOf } from '../http/authenticate.js';
 import { runInTransaction } from '../http/idempotency.js';
+import { expectedVersionOf } from '../http/versioning.js';
 import type { AppContext } from '../http/context.js';
 import { OrderIdParams } from '../orders/orders.schemas.js';
 import { actorLabel } from '../shared/actor.js';
@@ -13,8 +14,9 @@ import { performLedgerOperation } from './charge/ledger-operation.js';
 import { getOrderPayments } from './ledger/get-order-payments.js';
 import { readPaymentSettings, updatePaymentSettings } from './payment-settings.js';
 import { resolveChargeByHand } from './charge/resolve-by-hand.js';
+import { correctHandReference } from './charge/correct-reference.js';
 import {
-  CaptureBody, LedgerEntryParams, OrderPaymentsOut, PaymentSettingsBody, PaymentSettingsOut, ResolveChargeBody,
+  CaptureBody, CorrectReferenceBody, LedgerEntryParams, OrderPaymentsOut, PaymentSettingsBody, PaymentSettingsOut, ResolveChargeBody,
 } from './payments.schemas.js';
 
 const tags = ['Payments'];
@@ -55,6 +57,23 @@ export async function paymentRoutes(app: FastifyInstance, { db, payments }: AppC
     const principal = principalOf(request);
     await runInTransaction(db, request, reply, async (trx) => {
       await resolveChargeByHand(trx, request.params.orderId, request.params.ledgerId, request.body,
+        { actor: actorLabel(principal.actor), permissions: principal.permissions }, Date.now());
+      return { status: 200, body: { orderId: request.params.orderId } };
+    });
+    return getOrderPayments(db, request.params.orderId);
+  });
+
+  r.post('/orders/:orderId/payments/:ledgerId/reference', {
+    schema: {
+      tags, summary: 'Correct a gateway reference typed in by hand on a charge awaiting clearance; notifications already received for the corrected reference are then applied (needs pending_clearance:act)',
+      params: LedgerEntryParams, body: CorrectReferenceBody, response: withProblems({ 200: OrderPaymentsOut }, 400, 403, 404, 409, 412, 422),
+    },
+    config: { permission: 'pending_clearance:act' },
+  }, async (request, reply) => {
+    const principal = principalOf(request);
+    const { version, ...correction } = request.body;
+    await runInTransaction(db, request, reply, async (trx) => {
+      await correctHandReference(trx, request.params.orderId, request.params.ledgerId, { ...correction, expected: expectedVersionOf(request, version) },
         { actor: actorLabel(principal.actor), permissions: principal.permissions }, Date.now());
       return { status: 200, body: { orderId: request.params.orderId } };
     });

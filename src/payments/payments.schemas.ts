@@ -71,4 +71,10 @@ export const ResolveChargeBody = Type.Object({
   note: Type.String({ minLength: 1, maxLength: 1000, description: 'How the outcome was confirmed, for the order history' }),
 }, { additionalProperties: false });
 
+export const CorrectReferenceBody = Type.Object({
+  gatewayReference: Type.String({ minLength: 1, maxLength: 200, description: 'The gateway\'s transaction reference, as the gateway shows it; replaces the one typed in by hand' }),
+  reason: Type.String({ minLength: 1, maxLength: 1000, description: 'Why it is corrected and where the right one was found, for the order history' }),
+  version: Type.Optional(Type.Integer({ minimum: 1, description: 'The order version you read; alternative to If-Match' })),
+}, { additionalProperties: false });
+
 export { MinorUnits };

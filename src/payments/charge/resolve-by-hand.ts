@@ -56,11 +56,13 @@ export async function resolveChargeByHand(
   if (input.outcome === 'approved' && reference) await refuseReferenceInUse(trx, row, reference);
 
   const submitted = order.payment_method === 'e_check';
+  // A reference typed in (not the one the gateway answered with) is marked, so it alone may be corrected later.
+  const typed = input.outcome === 'approved' && reference !== row.gateway_reference ? { details_json: withHandReference(row.details_json, who.actor, now) } : {};
   const patch = input.outcome === 'failed'
     ? { status: 'failed' as const, decline_code: 'resolved_by_hand', message: note, resolved_at: now, next_attempt_at: null }
     : submitted
-      ? { status: 'pending' as const, gateway_reference: reference, message: note, next_attempt_at: null }
-      : { status: 'approved' as const, gateway_reference: reference, message: note, resolved_at: now, next_attempt_at: null };
+      ? { status: 'pending' as const, gateway_reference: reference, message: note, next_attempt_at: null, ...typed }
+      : { status: 'approved' as const, gateway_reference: reference, message: note, resolved_at: now, next_attempt_at: null, ...typed };
   // From the status read under the order's lock: a notification applied meanwhile would have changed it.
   if (!(await resolveLedgerRow(trx, row.id, [row.status], patch))) throw new AppError('conflict', `entry ${ledgerId} changed meanwhile; reload`);
   const amount = formatMoney(Number(row.amount), row.currency);
@@ -72,12 +74,29 @@ export async function resolveChargeByHand(
   if (input.outcome === 'approved' && reference) await reapplyIgnoredEvents(trx, row.gateway, reference, now);
 }
 
+/** Who typed the row's gateway reference in, and when: kept in its details, beside anything else there (an A/R coupon). */
+export interface HandReference {
+  actor: string;
+  at: string;
+}
+
+/** The row's gateway reference was typed in by a person (resolved or corrected by hand), not answered by the gateway. */
+export function handReferenceOf(row: Pick<LedgerRow, 'details_json'>): HandReference | undefined {
+  if (!row.details_json?.includes('"referenceByHand"')) return undefined;
+  return (JSON.parse(row.details_json) as { referenceByHand?: HandReference }).referenceByHand;
+}
+
+export function withHandReference(detailsJson: string | null, actor: string, now: number): string {
+  const details = detailsJson ? (JSON.parse(detailsJson) as Record<string, unknown>) : {};
+  return JSON.stringify({ ...details, referenceByHand: { actor, at: new Date(now).toISOString() } satisfies HandReference });
+}
+
 /**
  * A gateway reference names one transaction: notifications are matched to the ledger by it (the first row
  * holding it), so a reference typed in that another row already holds would strand this order in Pending
  * Clearance and send that transaction's notifications to the other row. Refused before anything is written.
  */
-async function refuseReferenceInUse(trx: Trx, row: LedgerRow, reference: string): Promise<void> {
+export async function refuseReferenceInUse(trx: Trx, row: LedgerRow, reference: string): Promise<void> {
   // Belongs in ledger.repository.ts (findLedgerRowByReference answers only the first row, which may be this one).
   const other = await trx.selectFrom('payment_ledger').select(['id', 'order_id'])
     .where('gateway', '=', row.gateway).where('gateway_reference', '=', reference).where('id', '!=', row.id)

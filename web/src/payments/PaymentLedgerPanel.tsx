@@ -9,11 +9,12 @@ import type { Order } from '../orders/types';
 import { Panel } from '../orders/detail/form-bits';
 import { ArOrderActions } from './ArOrderActions';
 import { avsText, cvvText, isOutgoing, LEDGER_KIND_LABEL, LEDGER_STATUS_LABEL, ledgerTone } from './labels';
-import { capturePayment, isResolvableByHand, openAuthorization, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
+import { capturePayment, isReferenceCorrectable, isResolvableByHand, openAuthorization, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
 import { useActionKey } from './use-action-key';
 import { RefundBlockDialog } from './RefundBlockDialog';
 import { RefundDialog } from './RefundDialog';
 import { ResolveChargeDialog } from './ResolveChargeDialog';
+import { CorrectReferenceDialog } from './CorrectReferenceDialog';
 import './payments.css';
 
 interface Props {
@@ -27,13 +28,15 @@ interface Props {
  * The order's money: what was taken, held and given back, and every operation in the ledger with the
  * gateway's answer. Capture and refund live here; in Accounts Receivable so do the A/R actions. A charge
  * whose outcome Orderdeck cannot learn (unknown, or pending with no notification) is recorded by hand
- * from its row, by those who may act on the order's stage (as the server requires).
+ * from its row, by those who may act on the order's stage (as the server requires); a reference typed in
+ * then, if wrong, is corrected from its row by the Pending Clearance desk.
  */
 export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
   const ledger = useApiData<OrderPayments>(paymentsPath(order.orderId));
   const [refunding, setRefunding] = useState(false);
   const [capturing, setCapturing] = useState(false);
   const [resolving, setResolving] = useState<LedgerEntry | null>(null);
+  const [correcting, setCorrecting] = useState<LedgerEntry | null>(null);
   const [blocking, setBlocking] = useState(false);
   const [notice, setNotice] = useState<{ tone: 'success' | 'error'; text: string } | null>(null);
   const captureKey = useActionKey();
@@ -49,6 +52,7 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
   const p = ledger.data;
   const canEdit = can('orders:edit');
   const canAct = can(actPermissionOf(order.stage) ?? '');
+  const canCorrect = order.stage === 'pending_clearance' && can(actPermissionOf('pending_clearance') ?? '');
   const changed = (text: string) => {
     setNotice({ tone: 'success', text });
     reload(true);
@@ -105,13 +109,23 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
       )}
       {ledger.error && !p ? <ErrorState error={ledger.error} onRetry={() => reload()} title="Could not load the payment ledger" />
         : !p ? <Loading label="Loading the payment ledger…" />
-          : <LedgerTable entries={p.entries} paymentMethod={order.payment.method} onResolve={canAct ? (e) => { setNotice(null); setResolving(e); } : undefined} />}
+          : <LedgerTable entries={p.entries} paymentMethod={order.payment.method} stage={order.stage}
+            onResolve={canAct ? (e) => { setNotice(null); setResolving(e); } : undefined}
+            onCorrect={canCorrect ? (e) => { setNotice(null); setCorrecting(e); } : undefined} />}
       {resolving && (
         <ResolveChargeDialog orderId={order.orderId} paymentMethod={order.payment.method} entry={resolving} onClose={() => setResolving(null)}
           onStale={() => { reload(true); onOrderChanged(); }}
           onDone={(after, outcome) => {
             setResolving(null);
             changed(resolvedText(resolving, outcome, after.entries.find((e) => e.id === resolving.id)));
+          }} />
+      )}
+      {correcting && (
+        <CorrectReferenceDialog orderId={order.orderId} version={order.version} entry={correcting} onClose={() => setCorrecting(null)}
+          onStale={() => { reload(true); onOrderChanged(); }}
+          onDone={(after) => {
+            setCorrecting(null);
+            changed(correctedText(correcting, after.entries.find((e) => e.id === correcting.id)));
           }} />
       )}
       {blocking && p && (
@@ -164,6 +178,14 @@ function resolvedText(entry: LedgerEntry, outcome: 'approved' | 'failed', now: L
     : `Recorded ${what} as approved.`;
 }
 
+/** After a correction: a notification already received for the right reference may have settled the charge. */
+function correctedText(entry: LedgerEntry, now: LedgerEntry | undefined): string {
+  const what = `The reference of entry ${entry.id} is now ${now?.gatewayReference ?? 'corrected'}`;
+  if (now?.status === 'approved') return `${what}; the gateway's clearing notification, received earlier, was applied.`;
+  if (now?.status === 'failed') return `${what}; the gateway had reported that the payment failed, so it goes back to Accounts Receivable.`;
+  return `${what}; the order waits for the gateway's clearing notification.`;
+}
+
 function PaymentFacts({ order, payments: p }: { order: Order; payments: OrderPayments | undefined }) {
   const card = order.payment.card;
   const m = (n: number) => formatMoney(n, order.currency);
@@ -195,10 +217,12 @@ const SHORT: Intl.DateTimeFormatOptions = { month: 'short', day: 'numeric', hour
 
 /**
  * Newest first; five columns so it fits beside the side panels: what, outcome, amount, the gateway's side, when and who.
- * `onResolve`, given to those who may act on the order, puts "Record outcome…" on each charge whose answer was lost for good.
+ * `onResolve`, given to those who may act on the order, puts "Record outcome…" on each charge whose answer was lost for good;
+ * `onCorrect`, given to the Pending Clearance desk, puts "Correct reference…" on a pending charge whose reference was typed by hand.
  */
-function LedgerTable({ entries, paymentMethod, onResolve }: {
-  entries: readonly LedgerEntry[]; paymentMethod: string; onResolve?: ((entry: LedgerEntry) => void) | undefined;
+function LedgerTable({ entries, paymentMethod, stage, onResolve, onCorrect }: {
+  entries: readonly LedgerEntry[]; paymentMethod: string; stage: string;
+  onResolve?: ((entry: LedgerEntry) => void) | undefined; onCorrect?: ((entry: LedgerEntry) => void) | undefined;
 }) {
   if (!entries.length) return <p className="muted">No payment operations yet.</p>;
   const sorted = [...entries].sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : b.id - a.id));
@@ -222,6 +246,12 @@ function LedgerTable({ entries, paymentMethod, onResolve }: {
                   <div className="pay-resolve">
                     <button type="button" className="btn btn-secondary btn-sm" onClick={() => onResolve(e)}
                       title="Record what the gateway says happened to this charge">Record outcome…</button>
+                  </div>
+                )}
+                {onCorrect && isReferenceCorrectable(e, stage) && (
+                  <div className="pay-resolve">
+                    <button type="button" className="btn btn-secondary btn-sm" onClick={() => onCorrect(e)}
+                      title="The reference was typed in by hand: correct it if the gateway shows another">Correct reference…</button>
                   </div>
                 )}
               </td>

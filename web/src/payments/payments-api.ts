@@ -134,6 +134,21 @@ export const resolveCharge = (orderId: string, ledgerId: number, body: HandResol
 export const isResolvableByHand = (e: LedgerEntry, paymentMethod: string): boolean =>
   (e.kind === 'sale' || e.kind === 'authorize') && e.status === 'unknown' && paymentMethod === 'e_check';
 
+/** The reference of a charge recorded by hand as accepted, typed in by a person (the server's handReferenceOf). */
+export const handReferenceOf = (e: LedgerEntry): { actor: string; at: string } | undefined =>
+  (e.details?.referenceByHand as { actor: string; at: string } | undefined) ?? undefined;
+
+/**
+ * A reference typed in by hand on a charge still awaiting clearance, on an order in Pending Clearance: a wrong
+ * one matches no notification and strands the order, so it may be corrected (by the Pending Clearance desk).
+ */
+export const isReferenceCorrectable = (e: LedgerEntry, stage: string): boolean =>
+  (e.kind === 'sale' || e.kind === 'authorize') && e.status === 'pending' && stage === 'pending_clearance' && !!e.gatewayReference && !!handReferenceOf(e);
+
+/** Replaces a hand-typed reference; notifications already received for the new one are applied by the server. */
+export const correctReference = (orderId: string, ledgerId: number, body: { gatewayReference: string; reason: string; version: number }, key: string) =>
+  api<OrderPayments>(`${order(orderId)}/payments/${ledgerId}/reference`, { method: 'POST', body, headers: { 'idempotency-key': key } });
+
 export const retryCharge = (orderId: string, key: string) =>
   api<RetryResult>(`${order(orderId)}/payments/retry`, { method: 'POST', body: {}, headers: { 'idempotency-key': key } });
 
