@@ -1,4 +1,5 @@
 import type { OrderRow } from '../../orders/orders.table.js';
+import { dueOf } from '../ledger/ledger.mapper.js';
 import type { PayLinkRow } from './pay-links.table.js';
 
 /** Card submissions one link allows, declined or not: enough for a typo and a second card, too few for card testing. */
@@ -15,7 +16,8 @@ export interface PayLinkGone {
 
 const gone = (code: PayLinkGone['code'], message: string): PayLinkGone => ({ kind: 'gone', code, message });
 
-export const amountDueOf = (order: Pick<OrderRow, 'total' | 'paid_total'>): number => Number(order.total) - Number(order.paid_total);
+/** What the link collects: the one figure every other collection uses. */
+export const amountDueOf = dueOf;
 
 /** Whether a link may still be used at `now`: not used, not replaced by a newer link, not expired, attempts left. */
 export function linkRefusal(link: PayLinkRow, now: number): PayLinkGone | undefined {

@@ -1,18 +1,14 @@
 import { useCallback, useState } from 'react';
 import { Link } from 'react-router';
-import { api, describeError } from '../app/api';
+import { describeError } from '../app/api';
 import { formatMoney } from '../app/format';
 import { refreshStageCounts } from '../app/stage-counts';
 import type { RowStatus } from '../orders/OrdersTable';
 import type { OrderListItem } from '../orders/types';
 import { MarkPaidDialog, PaymentRequestDialog } from './ArDialogs';
 import { retryOutcome } from './ArOrderActions';
-import { OFFLINE_METHODS, type RetryResult } from './payments-api';
+import { OFFLINE_METHODS, retrySelection } from './payments-api';
 import { useActionKey } from './use-action-key';
-
-/** The selection retry, keyed: sent again after a lost answer, it gets that answer instead of charging again. */
-const retrySelection = (orderIds: readonly string[], key: string) =>
-  api<{ results: RetryResult[]; counts: Record<string, number> }>('/payments/retry', { method: 'POST', body: { orderIds }, headers: { 'idempotency-key': key } });
 
 export interface ArOutcome { orderId: string; ok: boolean | null; text: string }
 export interface ArRun { title: string; running: boolean; outcomes: ArOutcome[]; error: string | null }

@@ -152,8 +152,9 @@ export const correctReference = (orderId: string, ledgerId: number, body: { gate
 export const retryCharge = (orderId: string, key: string) =>
   api<RetryResult>(`${order(orderId)}/payments/retry`, { method: 'POST', body: {}, headers: { 'idempotency-key': key } });
 
-export const retrySelection = (orderIds: readonly string[]) =>
-  api<{ results: RetryResult[]; counts: Record<string, number> }>('/payments/retry', { method: 'POST', body: { orderIds } });
+/** The selection retry, keyed: sent again after a lost answer, it gets that answer instead of charging again. */
+export const retrySelection = (orderIds: readonly string[], key: string) =>
+  api<{ results: RetryResult[]; counts: Record<string, number> }>('/payments/retry', { method: 'POST', body: { orderIds }, headers: { 'idempotency-key': key } });
 
 export const markPaid = (orderId: string, body: { reference: string; amount?: number; note?: string }) =>
   api<OrderPayments>(`${order(orderId)}/payments/mark-paid`, { method: 'POST', body, headers: { 'idempotency-key': idempotencyKey() } });
