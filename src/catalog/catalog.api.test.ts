@@ -39,7 +39,7 @@ describeEachDatabase('catalog API', (getDb) => {
     const got = await t.as('read_only', { method: 'GET', url: url('ENGINE-1') });
     expect(got.statusCode).toBe(200);
     expect(got.headers.etag).toBe('"v1"');
-    expect(got.json()).toEqual(created);
+    expect(got.json()).toEqual({ ...created, waitingPreorders: 0 });
 
     const edited = await t.as('admin', {
       method: 'PATCH', url: url('ENGINE-1'), headers: { 'if-match': '"v1"' }, payload: { price: 9900, preorder: true, expectedDate: '2027-03-01' },

@@ -6,6 +6,7 @@ import { principalOf } from '../http/authenticate.js';
 import type { AppContext } from '../http/context.js';
 import { expectedVersionOf, versionEtag } from '../http/versioning.js';
 import { runInTransaction } from '../http/idempotency.js';
+import { countWaitingOrders } from '../preorders/preorders.repository.js';
 import { notFound } from '../shared/errors.js';
 import { withProblems } from '../shared/schemas.js';
 import { toCatalogItemDto } from './catalog.mapper.js';
@@ -29,12 +30,14 @@ export async function catalogRoutes(app: FastifyInstance, { db }: AppContext) {
   }, async (request) => listItems(db, request.query));
 
   r.get('/items/:sku', {
-    schema: { tags, summary: 'One catalog item; the ETag is its version', params: SkuParams, response: withProblems({ 200: CatalogItemOut }, 404) },
+    schema: { tags, summary: 'One catalog item, with the pre-orders waiting on it; the ETag is its version', params: SkuParams, response: withProblems({ 200: CatalogItemOut }, 404) },
     config: { permission: 'catalog:view' },
   }, async (request, reply) => {
     const row = await findItemBySku(db, request.params.sku);
     if (!row) throw notFound('catalog item', request.params.sku);
-    return reply.header('etag', versionEtag(row.version)).send(toCatalogItemDto(row));
+    // Only here: one indexed count for the item on screen, not one per row of a list page.
+    const waitingPreorders = await countWaitingOrders(db, row.sku);
+    return reply.header('etag', versionEtag(row.version)).send({ ...toCatalogItemDto(row), waitingPreorders });
   });
 
   r.post('/items', {

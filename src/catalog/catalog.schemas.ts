@@ -58,6 +58,9 @@ export const CatalogItemOut = Type.Object({
   preorder: Type.Boolean(),
   expectedDate: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
   inventory: Type.Integer(),
+  waitingPreorders: Type.Optional(Type.Integer({
+    description: 'Orders in Pre-ordered with a pre-order line of this SKU; given when one item is read (GET /items/{sku})',
+  })),
   version: Type.Integer(),
   createdAt: IsoInstant,
   updatedAt: IsoInstant,

@@ -9,8 +9,9 @@ import { createConfiguredTransport } from '../mail/transport.js';
 import { deleteFraudSignalsBefore } from '../fraud/fraud.repository.js';
 import { upgradeSearchTerms } from '../search/search-terms-upgrade.js';
 import { IDEMPOTENCY_RETENTION_MS, pruneIdempotencyKeys } from '../http/idempotency-retention.js';
+import { preorderReleaseJob } from '../preorders/release-preorders.js';
 
-export const JOB_NAMES = ['payment-recovery', 'ar-schedule', 'email-delivery', 'fraud-signal-pruning', 'search-terms-refresh', 'idempotency-key-pruning'] as const;
+export const JOB_NAMES = ['payment-recovery', 'ar-schedule', 'email-delivery', 'fraud-signal-pruning', 'search-terms-refresh', 'idempotency-key-pruning', 'preorder-release'] as const;
 
 /** Velocity windows are at most 30 days (the settings' bound); a day more keeps every window whole. */
 const SIGNAL_RETENTION_MS = 31 * 86_400_000;
@@ -75,5 +76,7 @@ export function appJobs(
       leaseMs: 600_000,
       run: async ({ now, signal }) => ({ deleted: await pruneIdempotencyKeys(db, now - IDEMPOTENCY_RETENTION_MS, signal) }),
     },
+    // Items that became available: the orders waiting on them leave Pre-ordered, each in its own transaction.
+    preorderReleaseJob(db),
   ];
 }
