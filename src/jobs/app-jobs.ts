@@ -77,6 +77,6 @@ export function appJobs(
       run: async ({ now, signal }) => ({ deleted: await pruneIdempotencyKeys(db, now - IDEMPOTENCY_RETENTION_MS, signal) }),
     },
     // Items that became available: the orders waiting on them leave Pre-ordered, each in its own transaction.
-    preorderReleaseJob(db),
+    preorderReleaseJob(db, payments),
   ];
 }

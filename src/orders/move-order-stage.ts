@@ -2,7 +2,9 @@ import type { Trx } from '../db/database.js';
 import { prepared } from '../db/prepared.js';
 import { together } from '../db/statement-batch.js';
 import { enqueueEvents, type OutboxEvent } from '../outbox/outbox.repository.js';
+import { type CardCharge, startCardOnFileCharge } from '../payments/charge/charge-card-on-file.js';
 import { startVoidsOfOpenAuthorizations } from '../payments/charge/void-authorizations.js';
+import { listLedgerRows } from '../payments/ledger/ledger.repository.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError, invalid } from '../shared/errors.js';
 import { formatMoney } from '../shared/money.js';
@@ -25,17 +27,30 @@ export interface MoveStageInput {
   paymentMethod?: PaymentMethod | undefined;
   /** Reject an order holding money not refunded, knowingly (see refuseToKeepMoneyUnasked). */
   keepPayment?: boolean | undefined;
+  /**
+   * How cards are charged, for a release from Pre-ordered into Accounts Receivable: that is the payment
+   * step (DOMAIN.md), so a card on file is charged at once rather than on the A/R schedule's next day.
+   */
+  charge?: CardCharge | undefined;
 }
 
 /**
  * The move staff ask for (the stage and reject endpoints): moveOrderStage, and a move to Rejected also
  * writes a void for each authorization still held, so a cancelled order keeps no money on hold and cannot
- * be captured. Returns the voids' ledger ids, to be performed after commit (performLedgerOperation).
+ * be captured; a release from Pre-ordered into Accounts Receivable writes the charge of the card on file.
+ * Returns those ledger ids, to be performed after commit (performLedgerOperation).
  */
 export async function moveOrderToStage(trx: Trx, input: MoveStageInput, actor: Actor, now = Date.now()): Promise<number[]> {
   const order = await moveOrderStage(trx, input, actor, now);
-  if (input.to !== 'rejected') return [];
-  return startVoidsOfOpenAuthorizations(trx, order, { actor: actorLabel(actor), reason: input.reason, keyPrefix: 'reject' }, now);
+  if (input.to === 'rejected') {
+    return startVoidsOfOpenAuthorizations(trx, order, { actor: actorLabel(actor), reason: input.reason, keyPrefix: 'reject' }, now);
+  }
+  if (order.stage === 'pre_ordered' && input.to === 'accounts_receivable' && input.charge) {
+    const reason = `released from pre_ordered: ${input.reason}; charging the card on file`;
+    const id = await startCardOnFileCharge(trx, order, await listLedgerRows(trx, order.id), reason, actorLabel(actor), now, input.charge);
+    return id === undefined ? [] : [id];
+  }
+  return [];
 }
 
 /**

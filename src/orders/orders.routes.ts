@@ -93,14 +93,16 @@ export async function orderRoutes(app: FastifyInstance, { db, config, payments }
   const move = async (request: FastifyRequest, reply: import('fastify').FastifyReply, orderId: string, asked: MoveAsked) => {
     const principal = principalOf(request);
     let voids: number[] = [];
+    const charge = { cardMode: (await getPaymentSettings(db)).cardMode, gateway: payments.gatewayName() };
     const outcome = await runInTransaction(db, request, reply, async (trx) => {
       voids = await moveOrderToStage(trx, {
         orderNumber: orderId, to: asked.to, reason: asked.reason, expected: expectedVersionOf(request, asked.version),
-        paymentMethod: asked.paymentMethod, keepPayment: asked.keepPayment,
+        paymentMethod: asked.paymentMethod, keepPayment: asked.keepPayment, charge,
         authorize: (from) => assertMayMoveOrdersOutOf(principal, from),
       }, principal.actor);
       return { status: 200, body: seenBy(request, await getOrder(trx, orderId)) };
     });
+    // Voids of a reject, or the charge of a release from Pre-ordered: after commit, never inside it.
     for (const id of voids) await performLedgerOperation(db, payments, id);
     return reply.code(outcome.status).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
   };

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { runJobOnce } from '../jobs/scheduler.js';
 import { listEventsFor } from '../outbox/outbox.repository.js';
-import { buildTestApp, type TestApp } from '../test-support/app.js';
+import type { TestApp } from '../test-support/app.js';
 import { describeEachDatabase } from '../test-support/databases.js';
+import { type PaymentTestEnv, startPaymentTestEnv, waitFor } from '../test-support/payments.js';
 import { orderInput } from '../test-support/factories.js';
 import type { CreateOrderInput } from '../orders/orders.schemas.js';
 import { preorderReleaseJob, releaseAvailablePreorders, releasePreorder } from './release-preorders.js';
@@ -11,11 +12,13 @@ const quiet = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
 let n = 0;
 
 describeEachDatabase('automatic pre-order release', (get) => {
+  let env: PaymentTestEnv;
   let t: TestApp;
   beforeAll(async () => {
-    t = await buildTestApp(get().db);
+    env = await startPaymentTestEnv(get().db);
+    t = env.t;
   });
-  afterAll(() => t.close());
+  afterAll(() => env.close());
 
   const api = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: object, headers?: Record<string, string>) =>
     t.as('admin', { method, url: `/api/v1${url}`, ...(payload ? { payload } : {}), ...(headers ? { headers } : {}) });
@@ -40,7 +43,7 @@ describeEachDatabase('automatic pre-order release', (get) => {
   };
   const detail = async (orderId: string) => (await api('GET', `/orders/${orderId}`)).json();
   const runJob = async () => {
-    const outcome = await runJobOnce(t.db, preorderReleaseJob(t.db), { owner: 'test', log: quiet });
+    const outcome = await runJobOnce(t.db, preorderReleaseJob(t.db, env.payments), { owner: 'test', log: quiet });
     expect(outcome.ran).toBe(true);
     return outcome.ran ? outcome.counts : {};
   };
@@ -114,10 +117,10 @@ describeEachDatabase('automatic pre-order release', (get) => {
     await makeAvailable(sku);
 
     // A run that crashed after releasing the first order, before it saved its place.
-    expect(await releasePreorder(t.db, orders[0]!, sku)).toBe('released');
-    expect(await releasePreorder(t.db, orders[0]!, sku)).toBe('changed');
+    expect(await releasePreorder(t.db, env.payments, orders[0]!, sku)).toBe('released');
+    expect(await releasePreorder(t.db, env.payments, orders[0]!, sku)).toBe('changed');
 
-    const runs = await Promise.all([releaseAvailablePreorders(t.db, { batchSize: 2 }), releaseAvailablePreorders(t.db, { batchSize: 2 })]);
+    const runs = await Promise.all([releaseAvailablePreorders(t.db, env.payments, { batchSize: 2 }), releaseAvailablePreorders(t.db, env.payments, { batchSize: 2 })]);
     expect(runs[0]!.released + runs[1]!.released).toBe(4);
     expect(await runJob()).toMatchObject({ released: 0, finished: 0 });
     for (const orderId of orders) {
@@ -125,5 +128,31 @@ describeEachDatabase('automatic pre-order release', (get) => {
       expect(order.stage).toBe('accounts_receivable');
       expect(order.history.filter((h: { from?: string }) => h.from === 'pre_ordered')).toHaveLength(1);
     }
+  });
+
+  it('charges the card on file when a pre-order is released, by the job or by staff: the payment step', async () => {
+    const sku = await preorderItem('CARD');
+    const byJob = await place([sku], { payment: await env.card() });
+    const byStaff = await place([sku], { payment: await env.card() });
+    const declined = await place([sku], { payment: await env.card('declined: insufficient funds') });
+    // Pre-ordered means the card is not charged yet.
+    expect((await detail(byJob)).payment.status).toBe('unprocessed');
+
+    const moved = await api('POST', `/orders/${byStaff}/stage`, { stage: 'accounts_receivable', reason: 'stock arrived early' });
+    expect(moved.statusCode, moved.body).toBe(200);
+    await makeAvailable(sku);
+    expect(await runJob()).toMatchObject({ released: 2 });
+
+    const ledger = async (orderId: string) => (await api('GET', `/orders/${orderId}/payments`)).json().entries as { kind: string; status: string }[];
+    for (const orderId of [byJob, byStaff]) {
+      await waitFor(async () => (await detail(orderId)).stage === 'shipping_department');
+      const order = await detail(orderId);
+      expect(order.payment.status, orderId).toBe('processed');
+      expect((await ledger(orderId)).filter((r) => r.kind === 'sale')).toMatchObject([{ status: 'approved' }]);
+    }
+    // A decline leaves the order in A/R to be collected, with the one attempt on its ledger.
+    const refused = await detail(declined);
+    expect(refused).toMatchObject({ stage: 'accounts_receivable', payment: { status: 'declined' } });
+    expect((await ledger(declined)).filter((r) => r.kind === 'sale')).toMatchObject([{ status: 'declined' }]);
   });
 });

@@ -1,6 +1,9 @@
 import type { Db } from '../db/database.js';
 import { transact } from '../db/transact.js';
 import type { JobDefinition } from '../jobs/scheduler.js';
+import { performLedgerOperation } from '../payments/charge/ledger-operation.js';
+import type { PaymentServices } from '../payments/payment-services.js';
+import { getPaymentSettings } from '../payments/payment-settings.js';
 import { moveOrderToStage } from '../orders/move-order-stage.js';
 import { lockOrderByNumber } from '../orders/orders.repository.js';
 import type { OrderRow } from '../orders/orders.table.js';
@@ -40,18 +43,26 @@ export type ReleaseOutcome = 'released' | 'changed' | 'waiting' | 'refused';
  * one moved meanwhile (by staff, or by another walker) is left alone, one that gained another pre-order
  * item keeps waiting, and the lock's version is the move's expected version.
  */
-export async function releasePreorder(db: Db, orderNumber: string, sku: string, now = Date.now()): Promise<ReleaseOutcome> {
+export async function releasePreorder(
+  db: Db, payments: PaymentServices, orderNumber: string, sku: string, now = Date.now(),
+): Promise<ReleaseOutcome> {
   try {
-    return await transact(db, async (trx) => {
+    const charge = { cardMode: (await getPaymentSettings(db)).cardMode, gateway: payments.gatewayName() };
+    const released = await transact(db, async (trx) => {
       const row = await lockOrderByNumber(trx, orderNumber);
       if (!row || row.stage !== 'pre_ordered') return 'changed';
       if ((await findWaitingSkus(trx, row.id)).length > 0) return 'waiting';
-      await moveOrderToStage(trx, {
-        orderNumber, to: releaseTarget(row), reason: `item ${sku} available`, expected: { version: row.version, source: 'body' },
+      const charges = await moveOrderToStage(trx, {
+        orderNumber, to: releaseTarget(row), reason: `item ${sku} available`, expected: { version: row.version, source: 'body' }, charge,
       }, PREORDER_RELEASE_ACTOR, now);
       await clearPreorderLines(trx, row.id);
-      return 'released';
+      return charges;
     });
+    if (typeof released === 'string') return released;
+    // The card on file is charged after commit, as any release does; a gateway that does not answer leaves
+    // a started row that recovery finishes, and a decline leaves the order in A/R like any unpaid order.
+    for (const id of released) await performLedgerOperation(db, payments, id);
+    return 'released';
   } catch (error) {
     // A move the rules refuse now (a charge in flight, a write that raced the lock on SQLite) is left to
     // staff, as an order the walk cannot decide; anything else is a fault and stops the run.
@@ -77,21 +88,21 @@ export interface ReleaseRun {
  * longer in Pre-ordered, so nothing is released twice. Two runs at once (two processes on one PostgreSQL)
  * may look at the same order: the order's lock and the stage check let exactly one of them move it.
  */
-export async function releaseAvailablePreorders(db: Db, opts: { now?: number; signal?: AbortSignal; batchSize?: number } = {}): Promise<ReleaseRun> {
+export async function releaseAvailablePreorders(db: Db, payments: PaymentServices, opts: { now?: number; signal?: AbortSignal; batchSize?: number } = {}): Promise<ReleaseRun> {
   const run: ReleaseRun = { finished: 0, released: 0, skipped: 0, refused: 0 };
   const batchSize = opts.batchSize ?? 200;
   for (;;) {
     const open = await listOpenReleases(db, 20);
     for (const release of open) {
       if (opts.signal?.aborted) return { ...run, stopped: true };
-      if (await walkRelease(db, release, run, batchSize, opts)) run.finished += 1;
+      if (await walkRelease(db, payments, release, run, batchSize, opts)) run.finished += 1;
     }
     if (open.length < 20 || opts.signal?.aborted) return opts.signal?.aborted ? { ...run, stopped: true } : run;
   }
 }
 
 async function walkRelease(
-  db: Db, release: PreorderReleaseRow, run: ReleaseRun, batchSize: number, opts: { now?: number; signal?: AbortSignal },
+  db: Db, payments: PaymentServices, release: PreorderReleaseRow, run: ReleaseRun, batchSize: number, opts: { now?: number; signal?: AbortSignal },
 ): Promise<boolean> {
   let after = Number(release.after_order_id);
   for (;;) {
@@ -99,7 +110,7 @@ async function walkRelease(
     const batch = await findReleasableOrders(db, release.sku, after, batchSize);
     let released = 0;
     for (const order of batch) {
-      const outcome = await releasePreorder(db, order.order_number, release.sku, opts.now ?? Date.now());
+      const outcome = await releasePreorder(db, payments, order.order_number, release.sku, opts.now ?? Date.now());
       if (outcome === 'released') released += 1;
       else if (outcome === 'refused') run.refused += 1;
       else run.skipped += 1;
@@ -121,9 +132,9 @@ async function walkRelease(
  * slot. Each release is stamped with the time it happens, not the run's start: a walk of thousands of
  * orders takes a while, and the history should say when each order left.
  */
-export const preorderReleaseJob = (db: Db): JobDefinition => ({
+export const preorderReleaseJob = (db: Db, payments: PaymentServices): JobDefinition => ({
   name: 'preorder-release',
   intervalMs: 15_000,
   leaseMs: 120_000,
-  run: async ({ signal }) => ({ ...(await releaseAvailablePreorders(db, { signal })) }),
+  run: async ({ signal }) => ({ ...(await releaseAvailablePreorders(db, payments, { signal })) }),
 });
