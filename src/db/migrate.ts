@@ -13,6 +13,7 @@ import * as gatewayEventOutcome from './migrations/2026-11-27T0900-gateway-event
 import * as searchTermsRevision from './migrations/2026-11-27T2200-search-terms-revision.js';
 import * as idempotencyKeyAge from './migrations/2026-11-27T2300-idempotency-key-age.js';
 import * as preorderReleases from './migrations/2026-11-28T1000-preorder-releases.js';
+import * as searchTermsEmailDomain from './migrations/2026-11-28T1100-search-terms-email-domain.js';
 import * as chargebackTotals from './migrations/2026-11-28T1200-chargeback-totals.js';
 import type { Db } from './database.js';
 
@@ -32,6 +33,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-27T2200-search-terms-revision': searchTermsRevision,
   '2026-11-27T2300-idempotency-key-age': idempotencyKeyAge,
   '2026-11-28T1000-preorder-releases': preorderReleases,
+  '2026-11-28T1100-search-terms-email-domain': searchTermsEmailDomain,
   '2026-11-28T1200-chargeback-totals': chargebackTotals,
 };
 

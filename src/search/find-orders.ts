@@ -7,7 +7,8 @@ import type { OrderListItemDto } from '../orders/orders.schemas.js';
 import { assertCurrency } from '../orders/order-input.js';
 import { invalid } from '../shared/errors.js';
 import type { Stage } from '../stages/stages.js';
-import { freeTextFilters, phoneCandidates } from './query-terms.js';
+import { isCountry } from '../shared/countries.js';
+import { domainFilter, freeTextFilters, phoneCandidates } from './query-terms.js';
 import { normalizeTerm, postalTerm, type TermKind, words } from './search-terms.js';
 import { type Keyset, type OrderNumberFilter, type OrderSearch, prefixUpperBound, type Range, type TermFilter } from './search-sql.js';
 import { findOrderPage } from './search.repository.js';
@@ -58,9 +59,16 @@ export function toOrderSearch(q: SearchOrdersQueryT, settings: SearchSettings, v
     if (!term) throw invalid(`querystring:/${kind}`, 'has nothing to search for');
     terms.push({ kinds: [kind], exact: [term] });
   };
-  if (q.email !== undefined) exact('email', q.email);
+  // An address always has an @, so a value without one (or starting with one) can only mean a domain.
+  if (q.email !== undefined) {
+    if (/^\s*@|^[^@]*$/.test(q.email)) terms.push(domainFilter(q.email, 'email'));
+    else exact('email', q.email);
+  }
   if (q.phone !== undefined) terms.push({ kinds: ['phone'], exact: phoneCandidates(q.phone) });
   exact('postal', q.postalCode, postalTerm);
+  if (q.country !== undefined && !isCountry(q.country.toUpperCase())) {
+    throw invalid('querystring:/country', `"${q.country}" is not an ISO 3166-1 alpha-2 country code`);
+  }
   exact('country', q.country);
   exact('sku', q.sku);
   exact('tag', q.tag);

@@ -1,7 +1,7 @@
 import { getCountries, getCountryCallingCode } from 'libphonenumber-js';
 import { invalid } from '../shared/errors.js';
 import type { TermFilter } from './search-sql.js';
-import { FREE_TEXT_KINDS, normalizeTerm, phoneDigits, words } from './search-terms.js';
+import { domainTerm, FREE_TEXT_KINDS, normalizeTerm, phoneDigits, words } from './search-terms.js';
 
 /*
  * How typed text becomes term filters. The stored terms stay one per value (a postcode "sw1a1aa", a phone
@@ -26,6 +26,19 @@ export function phoneCandidates(input: string): string[] {
   return [...new Set([digits, ...CALLING_CODES.map((cc) => `${cc}${national}`)])];
 }
 
+/**
+ * "@acme.com" (the @ optional in the email filter): every address at acme.com or one of its subdomains,
+ * as one prefix of the reversed domain terms ("com.acme."), which the planner expands into the few
+ * domains under it and walks in date order. Only whole labels match: "@acme.com" is not "notacme.com".
+ */
+export function domainFilter(typed: string, field: string): TermFilter {
+  const domain = typed.trim().replace(/^@/, '');
+  if (/[\s@]/.test(domain)) throw invalid(`querystring:/${field}`, `"${typed}" is not an email domain`);
+  const term = domainTerm(domain);
+  if (!/[\p{L}\p{N}]/u.test(term)) throw invalid(`querystring:/${field}`, 'has no domain to search for');
+  return { kinds: ['domain'], prefix: term };
+}
+
 /** A piece of a phone number as people write one: "+44", "(020)", "7946-0018". */
 const PHONE_PIECE = /^\+?[\d().\/-]*\d[\d().\/-]*$/;
 const startsPhone = (piece: string) => /^[+0]/.test(piece.replace(/[().\/-]/g, ''));
@@ -39,7 +52,8 @@ const POSTCODE_PARTS = 3;
 const isPostcodePart = (part: string) => /^[\p{L}\p{N}]{1,8}$/u.test(part) && (/\d/.test(part) || part.length <= 3);
 
 /**
- * Free text: every word must begin some term of the order. Besides its own prefix a word may match as
+ * Free text: every word must begin some term of the order; a word starting with @ is an email domain
+ * (domainFilter). Besides its own prefix a word may match as
  * - the end of a postcode written with spaces or dashes ("SW1A 1AA" is stored "sw1a1aa": "sw1a" is its
  *   prefix already, "1aa" also reads "sw1a1aa"), and
  * - part of a phone number: a run of digit groups that looks like one is a single filter, the digits as a
@@ -54,6 +68,11 @@ export function freeTextFilters(text: string): TermFilter[] {
     while (end < pieces.length && PHONE_PIECE.test(pieces[end]!)) end++;
     const phoneAt = phoneStart(pieces, i, end);
     for (const stop = phoneAt < 0 ? Math.max(end, i + 1) : phoneAt; i < stop; i++) {
+      if (pieces[i]!.startsWith('@')) {
+        out.push(domainFilter(pieces[i]!, 'q'));
+        postcode = [];
+        continue;
+      }
       for (const word of words(pieces[i]!)) {
         out.push(wordFilter(word, postcode));
         const part = word.replace(/[-.]/g, '');

@@ -5,13 +5,15 @@ import { type TermKind, termsForOrder } from './search-terms.js';
 /*
  * Brings the stored search terms of existing orders up to the current rules (termsForOrder), for a
  * database written before they changed (hyphenated and elided words gained terms: "jones" of
- * "smith-jones", "obrien"). Not a migration: migrations import nothing from the application, and a copy
+ * "smith-jones", "obrien"; every order gained its email domain). Not a migration: migrations import nothing from the application, and a copy
  * of the term rules frozen in one would drift from the writer's. Run it once after upgrading; searches
  * keep working meanwhile (an order not yet refreshed is found exactly as before).
  *
  * Batches of orders by id, each in its own short transaction, writing only the difference: at a
  * million orders it reads every order and its terms once (~15 M index entries, in id order) but writes a
- * few rows per affected order, so it neither holds the writer long nor churns the term index.
+ * few rows per affected order, so it neither holds the writer long nor churns the term index. (The
+ * email domain is one row for every order: a million inserts, but into a few thousand places of the
+ * index, since customers share domains; see search-terms-upgrade.ts for what that costs.)
  */
 export interface RefreshProgress {
   /** Orders read, terms added, terms removed, and the id to resume from (null when done). */

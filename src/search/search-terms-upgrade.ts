@@ -6,7 +6,8 @@ import { type RefreshProgress, refreshSearchTerms } from './refresh-search-terms
  * migration that sets the mark below to the previous revision with `nextId: 0` on a database that has
  * orders; the `search-terms-refresh` job then brings the existing orders up to date while the server runs.
  */
-export const SEARCH_TERMS_REVISION = 2;
+// 2: parts of hyphenated and elided words ("jones" of "smith-jones", "obrien"); 3: the email domain.
+export const SEARCH_TERMS_REVISION = 3;
 
 const MARK = 'search_terms.refresh';
 

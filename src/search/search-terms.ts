@@ -4,7 +4,7 @@
  */
 export const TERM_KINDS = [
   'order', 'email', 'name', 'company', 'phone', 'postal', 'country', 'sku', 'addr', 'tag',
-  'cf1', 'cf2', 'cf3', 'cf4', 'cf5', 'cf6', 'cf7', 'cf8', 'cf9', 'cf10',
+  'cf1', 'cf2', 'cf3', 'cf4', 'cf5', 'cf6', 'cf7', 'cf8', 'cf9', 'cf10', 'domain',
 ] as const;
 export type TermKind = (typeof TERM_KINDS)[number];
 
@@ -18,9 +18,28 @@ export interface Term {
 
 const MAX_TERM = 120;
 
+const fold = (value: string): string => value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim();
+
 export function normalizeTerm(value: string): string {
-  return value.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().trim().slice(0, MAX_TERM);
+  return fold(value).slice(0, MAX_TERM);
 }
+
+/**
+ * A domain as the index holds it: labels reversed, with a closing dot ("mail.acme.com" → "com.acme.mail.").
+ * A domain and its subdomains are then one prefix ("com.acme."), and a domain that merely contains the
+ * text is outside it ("notacme.com" → "com.notacme.", "acme.com.au" → "au.com.acme."). Reversed before it
+ * is cut to length, so an over-long domain loses its innermost labels, never its suffix.
+ */
+export function domainTerm(domain: string): string {
+  const labels = fold(domain).split('.').filter(Boolean);
+  return labels.length ? `${labels.reverse().join('.')}.`.slice(0, MAX_TERM) : '';
+}
+
+/** The domain term of an email address (what follows its last @). */
+export const emailDomainTerm = (email: string): string => {
+  const at = email.lastIndexOf('@');
+  return at < 0 ? '' : domainTerm(email.slice(at + 1));
+};
 
 const SEPARATORS = /[\s,;:/()"!?]+/;
 /** Straight and typographic apostrophes: storefronts send "O’Brien" as often as "O'Brien". */
@@ -88,6 +107,8 @@ export function termsForOrder(o: SearchableOrder): Term[] {
   };
   add('order', normalizeTerm(o.orderNumber));
   add('email', normalizeTerm(o.email));
+  // One row per order, so "everyone at acme.com" is an index walk in date order like any exact term.
+  add('domain', emailDomainTerm(o.email));
   for (const a of o.addresses) {
     for (const w of indexedWords(`${a.firstName} ${a.lastName}`)) add('name', w);
     if (a.company) add('company', normalizeTerm(a.company));

@@ -1,4 +1,5 @@
 import { formatInstant, formatMoney } from '../app/format';
+import { countryLabel } from './countries';
 import { DEFAULT_CURRENCY } from './filter-draft';
 import { paymentMethodLabel, paymentStatusLabel, stageLabel } from './labels';
 import { CURRENCY_PARAM, FILTER_KEYS, listValues } from './search-state';
@@ -17,6 +18,7 @@ function display(key: string, params: URLSearchParams): string {
     case 'stage': return listValues(params, key).map(stageLabel).join(', ');
     case 'paymentMethod': return listValues(params, key).map(paymentMethodLabel).join(', ');
     case 'paymentStatus': return listValues(params, key).map(paymentStatusLabel).join(', ');
+    case 'country': return countryLabel(value.toUpperCase());
     case 'totalMin': case 'totalMax': return formatMoney(Number(value), params.get(CURRENCY_PARAM) ?? DEFAULT_CURRENCY);
     default: return key.endsWith('From') || key.endsWith('To') ? formatInstant(value, { dateStyle: 'medium' }) : value;
   }

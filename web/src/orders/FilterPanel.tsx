@@ -1,6 +1,7 @@
 import { useEffect, useId, useMemo, useState, type FormEvent, type ReactNode } from 'react';
 import { departmentOfStage, type Stage } from '../app/departments';
 import { useSession } from '../app/session';
+import { COUNTRY_OPTIONS } from './countries';
 import { changesFromDraft, draftFromParams, TOTAL_CURRENCIES, type Draft, type DraftLists } from './filter-draft';
 import { PAYMENT_METHOD_LABEL, PAYMENT_STATUS_LABEL, STAGES, stageLabel } from './labels';
 import { MultiSelect } from './MultiSelect';
@@ -36,6 +37,7 @@ export function FilterPanel({ params, onApply, stages: given, compact = false, s
   const secondaryActive = SECONDARY.filter((k) => params.has(k)).length;
   const [moreOpen, setMoreOpen] = useState(secondaryActive > 0);
   const moreId = useId();
+  const countriesId = useId();
 
   const set = (key: string) => (value: string) => setDraft((d) => ({ ...d, [key]: value }));
   const setList = (key: string) => (value: string[]) => setLists((l) => ({ ...l, [key]: value }));
@@ -70,7 +72,7 @@ export function FilterPanel({ params, onApply, stages: given, compact = false, s
           {text('q', 'Free text', { placeholder: 'Beginnings of any words' })}
         </div>
         {text('orderId', 'Order id', { placeholder: 'OD-1004 or OD-10*5' })}
-        {text('email', 'Email', { type: 'email' })}
+        {text('email', 'Email', { type: 'email', placeholder: 'An address, or @acme.com' })}
         {text('name', 'Name')}
         {stages.length > 1 && (
           <MultiSelect label="Stage" options={stages.map((s) => ({ value: s, label: stageLabel(s) }))}
@@ -92,7 +94,10 @@ export function FilterPanel({ params, onApply, stages: given, compact = false, s
           {text('company', 'Company')}
           {text('phone', 'Phone', { type: 'tel' })}
           {text('postalCode', 'Postal code')}
-          {text('country', 'Country', { placeholder: 'US', maxLength: 2 })}
+          {text('country', 'Country', { placeholder: 'Name or code', list: countriesId, autoComplete: 'off' })}
+          <datalist id={countriesId}>
+            {COUNTRY_OPTIONS.map((c) => <option key={c.code} value={c.label} />)}
+          </datalist>
           {text('tag', 'Tag')}
           <MultiSelect label="Payment method" options={options(PAYMENT_METHOD_LABEL)} selected={lists.paymentMethod ?? []} onChange={setList('paymentMethod')} />
           {range('createdFrom', 'createdTo', 'Created')}
@@ -131,15 +136,19 @@ interface TextFieldProps {
   maxLength?: number;
   inputMode?: 'decimal' | 'numeric' | 'text';
   ariaLabel?: string;
+  /** A <datalist> of suggestions: the browser filters it as the person types. */
+  list?: string;
+  autoComplete?: string;
 }
 
-export function TextField({ name, label, value, onChange, error, hint, type = 'text', placeholder, maxLength, inputMode, ariaLabel }: TextFieldProps) {
+export function TextField({ name, label, value, onChange, error, hint, type = 'text', placeholder, maxLength, inputMode, ariaLabel, list, autoComplete }: TextFieldProps) {
   const id = useId();
   const note: ReactNode = error ? <span className="field-error" id={`${id}-e`}>{error}</span> : hint ? <span className="field-hint" id={`${id}-e`}>{hint}</span> : null;
   return (
     <div className="field od-field">
       <label className="field-label" htmlFor={id}>{label}</label>
       <input id={id} className="input" name={name} type={type} value={value} placeholder={placeholder} maxLength={maxLength} inputMode={inputMode}
+        list={list} autoComplete={autoComplete}
         aria-label={ariaLabel} aria-invalid={error ? true : undefined} aria-describedby={note ? `${id}-e` : undefined}
         onChange={(e) => onChange(e.target.value)} />
       {note}

@@ -35,7 +35,7 @@ export function QuickSearch({ onSearch }: { onSearch: (kind: QuickKind, value: s
         <button type="submit" className="btn btn-primary" disabled={!guess}>Find</button>
       </div>
       <p className="field-hint" id={`${id}-hint`}>
-        @ → email · 1004, {knownOrderPrefix() ?? 'OD-'}1004 or {knownOrderPrefix() ?? 'OD-'}10* → order id · a word with a digit → SKU · words → name
+        @ → email (@acme.com: everyone there) · 1004, {knownOrderPrefix() ?? 'OD-'}1004 or {knownOrderPrefix() ?? 'OD-'}10* → order id · a word with a digit → SKU · words → name
       </p>
       <p className="od-quick-guess" aria-live="polite">
         {guess && <>Searches by <strong>{QUICK_KIND_LABEL[guess.kind]}</strong> for <code>{guess.value}</code></>}

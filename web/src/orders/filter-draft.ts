@@ -2,6 +2,7 @@
  * The filter panel edits a draft in the units people type (days in their zone, amounts in the
  * currency's units) and turns it into the API's parameters (UTC instants, minor units) on apply.
  */
+import { countryLabel, parseCountry } from './countries';
 import {
   CURRENCY_PARAM, DATE_FILTERS, instantToLocalDay, LIST_FILTERS, listValues, localDayToInstant, majorTextToMinor,
   minorToMajorText, MONEY_FILTERS, TEXT_FILTERS,
@@ -17,6 +18,8 @@ export function draftFromParams(params: URLSearchParams): { draft: Draft; lists:
   const draft: Draft = {};
   const currency = params.get(CURRENCY_PARAM) ?? DEFAULT_CURRENCY;
   for (const key of TEXT_FILTERS) draft[key] = params.get(key) ?? '';
+  // Shown by name; a code the list does not know stays as it was, for the server to name the problem.
+  if (draft.country) draft.country = countryLabel(draft.country.toUpperCase());
   for (const key of DATE_FILTERS) draft[key] = instantToLocalDay(params.get(key));
   for (const key of MONEY_FILTERS) draft[key] = minorToMajorText(params.get(key), currency);
   draft[CURRENCY_PARAM] = currency;
@@ -33,8 +36,9 @@ export function changesFromDraft(draft: Draft, lists: DraftLists): { changes: Re
 
   const country = changes.country;
   if (country) {
-    if (/^[a-z]{2}$/i.test(country)) changes.country = country.toUpperCase();
-    else errors.country = 'Two letters, e.g. US or DE';
+    const code = parseCountry(country);
+    if (code) changes.country = code;
+    else errors.country = 'Pick a country from the list, or type its two-letter code (GB)';
   }
   if (changes.orderId?.startsWith('*')) errors.orderId = 'Start with the beginning of the id; * may follow (OD-10*5)';
   const phone = changes.phone;
