@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from './config.js';
+import { ConfigError, loadConfig, publicUrlWarning } from './config.js';
 import { createHttpGateway } from './payments/gateway/http-gateway.js';
 
 describe('configuration', () => {
@@ -34,6 +34,32 @@ describe('configuration', () => {
     for (const on of ['1', 'true', 'TRUE', 'yes', 'on']) expect(loadConfig({ ORDERDECK_TRUST_PROXY: on }).trustProxy).toBe(true);
     for (const off of ['', '0', 'false', 'no', 'off']) expect(loadConfig({ ORDERDECK_TRUST_PROXY: off }).trustProxy).toBe(false);
     expect(loadConfig({ DATABASE_URL: 'postgresql://u@db:5432/orders' }).databaseUrl).toBe('postgresql://u@db:5432/orders');
+  });
+
+  it('points pay links where the server listens when ORDERDECK_PUBLIC_URL is not set', () => {
+    expect(loadConfig({})).toMatchObject({ publicUrl: 'http://127.0.0.1:3000', publicUrlDefaulted: true });
+    expect(loadConfig({ PORT: '3221' }).publicUrl).toBe('http://127.0.0.1:3221');
+    expect(loadConfig({ HOST: 'localhost', PORT: '8080' }).publicUrl).toBe('http://localhost:8080');
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '3221' }).publicUrl).toBe('http://127.0.0.1:3221');
+    expect(loadConfig({ HOST: '::', PORT: '3221' }).publicUrl).toBe('http://localhost:3221');
+    expect(loadConfig({ HOST: '::1' }).publicUrl).toBe('http://[::1]:3000');
+    expect(loadConfig({ HOST: '192.168.1.20', PORT: '80' }).publicUrl).toBe('http://192.168.1.20');
+    expect(loadConfig({ HOST: 'shop.example.com', PORT: '443' }).publicUrl).toBe('http://shop.example.com:443');
+
+    const set = loadConfig({ PORT: '3221', ORDERDECK_PUBLIC_URL: 'https://shop.example.com/orders/' });
+    expect(set).toMatchObject({ publicUrl: 'https://shop.example.com/orders', publicUrlDefaulted: false });
+    expect(() => loadConfig({ ORDERDECK_PUBLIC_URL: 'shop.example.com' })).toThrow(/ORDERDECK_PUBLIC_URL must be an http:\/\/ or https:\/\/ URL/);
+    expect(() => loadConfig({ ORDERDECK_PUBLIC_URL: 'ftp://shop.example.com' })).toThrow(ConfigError);
+  });
+
+  it('warns at start when pay links would name an address customers may not reach', () => {
+    for (const host of ['127.0.0.1', 'localhost', '::1']) expect(publicUrlWarning(loadConfig({ HOST: host })), host).toBeUndefined();
+    expect(publicUrlWarning(loadConfig({ HOST: '0.0.0.0', ORDERDECK_PUBLIC_URL: 'https://shop.example.com' }))).toBeUndefined();
+    for (const host of ['0.0.0.0', '::', '10.0.0.5']) {
+      const warning = publicUrlWarning(loadConfig({ HOST: host, PORT: '3221' }));
+      expect(warning, host).toMatch(/^ORDERDECK_PUBLIC_URL is not set: pay links .* point to http:\/\/\S+:3221, which customers may not reach/);
+      expect(warning!.split('\n')).toHaveLength(1);
+    }
   });
 
   it('describes a gateway connection without the credentials its URL may carry', () => {

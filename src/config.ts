@@ -45,8 +45,13 @@ export interface Config {
   workers: number;
   /** ORDERDECK_MERCHANT_NAME: the shop's name as customers see it (payment request emails, the pay page). */
   merchantName: string;
-  /** ORDERDECK_PUBLIC_URL: where customers reach this installation (pay links in emails point here); no trailing slash. */
+  /**
+   * ORDERDECK_PUBLIC_URL: where customers reach this installation (pay links in emails point here); no trailing
+   * slash. Unset, it is where this server listens (`http://HOST:PORT`, see defaultPublicUrl).
+   */
   publicUrl: string;
+  /** ORDERDECK_PUBLIC_URL was not set: `publicUrl` is derived from HOST and PORT (see publicUrlWarning). */
+  publicUrlDefaulted: boolean;
 }
 
 /** A setting an operator got wrong: the message names the variable and what it accepts, and is all they need to see. */
@@ -110,6 +115,41 @@ function workersFrom(env: NodeJS.ProcessEnv): number {
   return n;
 }
 
+const LOOPBACK = /^(?:localhost|127(?:\.\d{1,3}){3}|::1|\[::1\])$/i;
+
+/**
+ * Where this server is reached when ORDERDECK_PUBLIC_URL is not set: `http://HOST:PORT`, a wildcard address
+ * named as this machine's loopback one (0.0.0.0 → 127.0.0.1, :: → localhost), since neither opens in a browser.
+ */
+export function defaultPublicUrl(host: string, port: number): string {
+  const shown = host === '0.0.0.0' ? '127.0.0.1' : host === '::' || host === '[::]' ? 'localhost' : host;
+  return `http://${shown.includes(':') && !shown.startsWith('[') ? `[${shown}]` : shown}:${port}`;
+}
+
+function publicUrlFrom(env: NodeJS.ProcessEnv, host: string, port: number): string {
+  const raw = env.ORDERDECK_PUBLIC_URL?.trim() || defaultPublicUrl(host, port);
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`ORDERDECK_PUBLIC_URL must be an http:// or https:// URL (where customers reach this server), got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`ORDERDECK_PUBLIC_URL must be an http:// or https:// URL (where customers reach this server), got "${raw}"`);
+  }
+  return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * The start-up warning when pay links name an address customers may not reach: ORDERDECK_PUBLIC_URL is unset
+ * while the server listens beyond this machine (HOST not loopback), so the links name this server's own
+ * address (or 127.0.0.1 for 0.0.0.0). Undefined when there is nothing to say.
+ */
+export function publicUrlWarning(config: Pick<Config, 'publicUrl' | 'publicUrlDefaulted' | 'host'>): string | undefined {
+  if (!config.publicUrlDefaulted || LOOPBACK.test(config.host)) return undefined;
+  return `ORDERDECK_PUBLIC_URL is not set: pay links in payment-request emails point to ${config.publicUrl}, which customers may not reach; set it to this server's public address`;
+}
+
 /** Every setting, checked at start-up: a value that would only fail later (or quietly do nothing) is refused now. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   try {
@@ -120,9 +160,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 }
 
 function readConfig(env: NodeJS.ProcessEnv): Config {
+  const port = between(env, 'PORT', 3000, 0, 65_535);
+  const host = env.HOST || '127.0.0.1';
   return {
-    port: between(env, 'PORT', 3000, 0, 65_535),
-    host: env.HOST || '127.0.0.1',
+    port,
+    host,
     databaseUrl: databaseUrlFrom(env),
     dataDir: path.resolve(env.ORDERDECK_DATA_DIR || './data'),
     adminEmail: env.ORDERDECK_ADMIN_EMAIL || undefined,
@@ -151,6 +193,7 @@ function readConfig(env: NodeJS.ProcessEnv): Config {
     arConcurrency: Math.max(1, intFrom(env, 'ORDERDECK_AR_CONCURRENCY', 24)),
     workers: workersFrom(env),
     merchantName: (env.ORDERDECK_MERCHANT_NAME ?? '').trim().slice(0, 100) || 'Orderdeck store',
-    publicUrl: new URL(env.ORDERDECK_PUBLIC_URL || 'http://127.0.0.1:3000').href.replace(/\/+$/, ''),
+    publicUrl: publicUrlFrom(env, host, port),
+    publicUrlDefaulted: !env.ORDERDECK_PUBLIC_URL?.trim(),
   };
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { bootstrapAdmin } from './auth/bootstrap-admin.js';
-import type { Config } from './config.js';
+import { type Config, publicUrlWarning } from './config.js';
 import { closeDatabase, createDatabase, type Db } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { finishInterruptedSeed } from './demo/bulk-load-sqlite.js';
@@ -29,6 +29,8 @@ export async function prepareInstallation(loaded: Config) {
   const config: ServeConfig = { ...loaded, gatewaySecret: ensureGatewaySecret(loaded) };
   const log = pino({ level: config.logLevel });
   if (loaded.gatewayUrl && !loaded.gatewaySecret) log.warn('ORDERDECK_GATEWAY_URL is set without ORDERDECK_GATEWAY_SECRET; a real gateway will refuse the generated one');
+  const urlWarning = publicUrlWarning(loaded);
+  if (urlWarning) log.warn(urlWarning);
   const db = openDatabase(config);
   const applied = await migrateToLatest(db);
   if (applied.length) log.info({ migrations: applied }, 'migrations applied');

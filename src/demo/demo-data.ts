@@ -81,9 +81,14 @@ async function claimDemoSeed(db: Db, now = Date.now()): Promise<boolean> {
   });
 }
 
+/** The name payments are recorded under: the sandbox's, or `http` for ORDERDECK_GATEWAY_URL (payments/gateway/gateway-setup.ts). */
+export const gatewayNameOf = (config: Pick<Config, 'gatewayUrl'>): string => (config.gatewayUrl ? 'http' : 'sandbox');
+
 async function seedDemoData(db: Db, config: Config, log: Logger): Promise<void> {
   const { seedOrders } = await import('./seed-orders.js');
-  const result = await seedOrders(db, { orders: DEMO_ORDER_COUNT, orderNumberPrefix: config.orderNumberPrefix });
+  // Its Pending Clearance orders wait on payments submitted at the storefront, pending under the gateway's name
+  // with the provider's reference: that gateway's notification (`cleared`, `failed`) moves them on.
+  const result = await seedOrders(db, { orders: DEMO_ORDER_COUNT, orderNumberPrefix: config.orderNumberPrefix, gateway: gatewayNameOf(config) });
   log.info({ orders: result.orders, rows: result.rows, ms: Math.round(result.ms) }, 'demo data seeded (set ORDERDECK_DEMO_DATA=0 to start empty)');
   // Demo A/R orders are days or weeks old by design; the retry schedule would reject them on its first run.
   // It starts switched off here, with the default days, for the merchant to look at and switch on in Settings.

@@ -2,7 +2,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { testConfig } from '../test-support/app.js';
 import { describeEachDatabase } from '../test-support/databases.js';
-import { type PaymentTestEnv, startPaymentTestEnv } from '../test-support/payments.js';
+import { type PaymentTestEnv, startPaymentTestEnv, waitFor } from '../test-support/payments.js';
 import { placeDemoPayments } from './demo-payments.js';
 
 describeEachDatabase('demo orders charged through the sandbox', (get) => {
@@ -14,8 +14,8 @@ describeEachDatabase('demo orders charged through the sandbox', (get) => {
 
   it('vaults each card, charges it through the gateway and routes the order by the answer', async () => {
     await placeDemoPayments(get().db, testConfig(), env.payments, pino({ level: 'silent' }));
-    await env.sandbox.notificationsIdle();
-    await new Promise((r) => setTimeout(r, 300)); // the e-checks settle 50 ms later, then notify
+    // The e-checks settle 50 ms later, then notify: waited for, as a loaded machine may take longer.
+    await waitFor(async () => !(await get().db.selectFrom('orders').select('id').where('stage', '=', 'pending_clearance').executeTakeFirst()));
     await env.sandbox.notificationsIdle();
     const orders = await get().db.selectFrom('orders').select(['customer_email', 'stage', 'payment_status']).orderBy('id').execute();
     expect(orders.map((o) => [o.customer_email.split('@')[0], o.stage, o.payment_status])).toEqual([

@@ -6,7 +6,7 @@ import { formatOrderNumber } from '../shared/ids.js';
 import { roundHalfEven } from '../shared/money.js';
 import { checkStageMove } from '../stages/stage-machine.js';
 import { routeNewOrder } from '../stages/routing.js';
-import { type Stage, STAGES } from '../stages/stages.js';
+import { ASYNCHRONOUS_METHODS, type Stage, STAGES } from '../stages/stages.js';
 import { type DemoCustomer, demoAddress, demoCustomer, taxRateFor } from './demo-customers.js';
 import type { DemoPools } from './demo-pools.js';
 import { planPayment, planStage, type StagePlan } from './order-scenarios.js';
@@ -30,6 +30,8 @@ export interface GeneratedOrder {
   items: ResolvedItem[];
   history: GeneratedHistory[];
   terms: Term[];
+  /** The ledger row its payment stands for (seedLedgerEntry); none when no money was taken, held or submitted. */
+  ledger: SeedLedgerEntry | undefined;
 }
 
 export interface GeneratorOptions {
@@ -39,6 +41,11 @@ export interface GeneratorOptions {
   count: number;
   now: number;
   orderNumberPrefix: string;
+  /**
+   * The gateway name Orderdeck records payments under (`sandbox`, or `http` for ORDERDECK_GATEWAY_URL): a
+   * submitted payment's pending row names it, so that gateway's notification finds it. Default `sandbox`.
+   */
+  gateway?: string | undefined;
 }
 
 const PRICE_FACTOR = { USD: 1, EUR: 0.92, GBP: 0.79, JPY: 1.5 } as const;
@@ -80,6 +87,10 @@ export class OrderGenerator {
     const customer = this.customer(Math.floor(this.customerCount * rng.float() ** 1.6));
     const plan = planStage(rng, { ageDays: (o.now - createdAt) / DAY, forced: this.forcedStage(index) });
     const pay = planPayment(rng, plan, customer, createdAt);
+    // A payment the storefront submitted (PayPal, Amazon Pay, an e-check) settles when the provider's notification
+    // names its reference, which must therefore name this order alone, across seed runs too.
+    const submitted = pay.status === 'unprocessed' && ASYNCHRONOUS_METHODS.has(pay.method) && JSON.parse(pay.json).reference !== null;
+    if (submitted) pay.json = JSON.stringify({ card: null, reference: submittedReference(sequence) });
     const items = this.items(plan, customer, pay.status === 'skipped');
 
     const currency = customer.country.currency;
@@ -101,17 +112,18 @@ export class OrderGenerator {
       paymentMethod: pay.method, paymentStatus: pay.status, fraudHold: plan.fraudHold,
       hasPreorderItems: items.some((i) => i.preorder === 1), hasShippable,
       // Demo payments are as a storefront reports them: an asynchronous one carries its provider's reference.
-      paymentIntake: JSON.parse(pay.json).reference ? 'submitted' : 'none',
+      paymentIntake: submitted ? 'submitted' : 'none',
     });
     const history: GeneratedHistory[] = [{ at: createdAt, kind: 'created', from: null, to: route.stage, reason: route.reason }];
     let stage = route.stage;
     let holdFrom: Stage | null = null;
     let shippedAt: number | null = null;
     let at = createdAt;
+    const paidTotal = pay.status === 'processed' ? summary.total : 0;
     for (const move of plan.moves) {
       if (move.to === 'completed_order' && !hasShippable && stage === 'completed_order') continue; // digital: completed on entry
       const check = checkStageMove(stage, move.to, {
-        paymentStatus: pay.status, paymentMethod: pay.method, total: summary.total, hasShippable, fraudHold: plan.fraudHold, holdFromStage: holdFrom,
+        paymentStatus: pay.status, paymentMethod: pay.method, total: summary.total, paid: paidTotal, hasShippable, fraudHold: plan.fraudHold, holdFromStage: holdFrom,
       });
       if (!check.ok) throw new Error(`demo plan ${stage} → ${move.to} refused: ${check.reason}`);
       at = Math.min(at + move.afterMs, at + Math.floor((o.now - at) * 0.5));
@@ -129,7 +141,7 @@ export class OrderGenerator {
       order_number: orderNumber, channel: pay.channel, is_test: 0, created_at: createdAt, updated_at: at,
       currency, subtotal: summary.subtotal, discount_total: summary.discount, shipping_total: summary.shipping,
       tax_total: summary.tax, total: summary.total, refunded_total: 0, customer_email: customer.email,
-      paid_total: pay.status === 'processed' ? summary.total : 0, authorized_total: pay.status === 'authorized' ? summary.total : 0, refund_blocked: 0,
+      paid_total: paidTotal, authorized_total: pay.status === 'authorized' ? summary.total : 0, refund_blocked: 0,
       customer_name: `${billing.firstName} ${billing.lastName}`.trim(), customer_ip: pay.channel === 'web' ? `203.0.113.${1 + rng.int(254)}` : null,
       billing_json: customer.billingJson, shipping_json: gift ? JSON.stringify(shipping) : customer.billingJson,
       payment_method: pay.method, payment_status: pay.status, payment_json: pay.json,
@@ -142,7 +154,7 @@ export class OrderGenerator {
     const terms = termsForOrder({
       orderNumber, email: customer.email, addresses: gift ? [billing, shipping] : [billing], skus: items.map((i) => i.sku), tags, customFields,
     });
-    return { row, customer, items, history, terms };
+    return { row, customer, items, history, terms, ledger: seedLedgerEntry(row, submitted, o.gateway ?? 'sandbox') };
   }
 
   /** Repeat buyers are skewed to low numbers, so a bounded cache saves most rebuilds. */
@@ -205,12 +217,42 @@ export class OrderGenerator {
   }
 }
 
+export interface SeedLedgerEntry {
+  kind: 'sale' | 'authorize';
+  status: 'approved' | 'pending';
+  amount: number;
+  key: string;
+  gateway: string;
+  reference: string | null;
+  reason: string;
+  resolvedAt: number | null;
+}
+
 /**
- * The ledger row a seeded order's payment stands for: money the storefront already took (or holds), so
- * the order's paid and authorized totals are derived from the ledger like any other order's.
+ * The ledger row a seeded order's payment stands for, as intake records what a storefront reports
+ * (payments/charge/intake-payment.ts): money it already took (or holds), so the order's paid and authorized
+ * totals are derived from the ledger like any other order's; or a payment it submitted, pending under the
+ * gateway's name with the provider's reference, so the notification that clears or bounces it finds the
+ * order and moves it out of Pending Clearance.
  */
-export function seedLedgerEntry(o: GeneratedOrder): { kind: 'sale' | 'authorize'; amount: number; key: string } | undefined {
-  const status = o.row.payment_status;
+function seedLedgerEntry(row: GeneratedOrder['row'], submitted: boolean, gateway: string): SeedLedgerEntry | undefined {
+  const common = { amount: row.total, key: `seed:${row.order_number}` };
+  if (submitted) {
+    const { reference } = JSON.parse(row.payment_json) as { reference: string };
+    return { ...common, kind: 'sale', status: 'pending', gateway, reference, reason: 'submitted at the storefront', resolvedAt: null };
+  }
+  const status = row.payment_status;
   if (status !== 'processed' && status !== 'authorized') return undefined;
-  return { kind: status === 'processed' ? 'sale' : 'authorize', amount: o.row.total, key: `seed:${o.row.order_number}` };
+  return {
+    ...common, kind: status === 'processed' ? 'sale' : 'authorize', status: 'approved', gateway: 'external', reference: null,
+    reason: 'paid at the storefront', resolvedAt: row.created_at,
+  };
+}
+
+/**
+ * The provider's reference of a payment submitted at the storefront, from the order's sequence number: unique
+ * (multiplying by an odd constant is a bijection on 32 bits), so one notification never names two orders.
+ */
+export function submittedReference(sequence: number): string {
+  return `PAY-${(Math.imul(sequence, 2654435761) >>> 0).toString(36).toUpperCase().padStart(7, '0')}`;
 }

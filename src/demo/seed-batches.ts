@@ -1,5 +1,5 @@
 import { buildDemoPools, type CatalogEntry } from './demo-pools.js';
-import { type GeneratedOrder, OrderGenerator, seedLedgerEntry } from './generate-orders.js';
+import { type GeneratedOrder, OrderGenerator } from './generate-orders.js';
 import { Rng } from './random.js';
 import { type SortedTerms, TermCollector } from './term-sort.js';
 
@@ -30,7 +30,9 @@ export const ITEM_COLUMNS = [
 export const CUSTOMER_COLUMNS = ['email', 'first_name', 'last_name', 'company', 'phone', 'billing_json', 'shipping_json', 'order_count', 'created_at', 'updated_at'] as const;
 /** The actor column is a constant the writer supplies. */
 export const HISTORY_COLUMNS = ['order_id', 'at', 'kind', 'from_stage', 'to_stage', 'reason'] as const;
-export const LEDGER_COLUMNS = ['order_id', 'kind', 'amount', 'currency', 'idempotency_key', 'created_at', 'resolved_at'] as const;
+export const LEDGER_COLUMNS = [
+  'order_id', 'kind', 'amount', 'currency', 'idempotency_key', 'created_at', 'resolved_at', 'gateway', 'status', 'gateway_reference', 'reason',
+] as const;
 
 export interface EncodedBatch {
   /** Run index of the first order; the batch holds orders start … start + count - 1. */
@@ -61,13 +63,15 @@ export interface SeedPlan {
   firstSequence: number;
   /** Sort the whole run's terms once at the end (bulk load) instead of batch by batch. */
   termsAtEnd: boolean;
+  /** The gateway submitted payments are pending at (GeneratorOptions.gateway). */
+  gateway?: string | undefined;
 }
 
 /** The seed run as a stream: the catalog, each batch, then (bulk load) every term in key order. */
 export function* seedMessages(plan: SeedPlan): Generator<SeedMessage> {
   const pools = buildDemoPools(plan.seed, plan.now, new Rng(plan.seed));
   yield { kind: 'catalog', entries: pools.catalog };
-  const generator = new OrderGenerator({ pools, seed: plan.seed, count: plan.orders, now: plan.now, orderNumberPrefix: plan.orderNumberPrefix }, plan.firstSequence);
+  const generator = new OrderGenerator({ pools, seed: plan.seed, count: plan.orders, now: plan.now, orderNumberPrefix: plan.orderNumberPrefix, gateway: plan.gateway }, plan.firstSequence);
   const runTerms = plan.termsAtEnd ? new TermCollector() : undefined;
   for (let start = 0; start < plan.orders; start += plan.batchSize) {
     const batch = new BatchEncoder(start);
@@ -137,8 +141,8 @@ class BatchEncoder {
         it.expected_date ?? null, it.quantity_shipped ?? 0, it.quantity_refunded ?? 0);
     }
     for (const h of o.history) this.history.row().push(index, h.at, h.kind, h.from, h.to, h.reason);
-    const entry = seedLedgerEntry(o);
-    if (entry) this.ledger.row().push(index, entry.kind, entry.amount, r.currency, entry.key, r.created_at, r.created_at);
+    const e = o.ledger;
+    if (e) this.ledger.row().push(index, e.kind, e.amount, r.currency, e.key, r.created_at, e.resolvedAt, e.gateway, e.status, e.reference, e.reason);
     this.stages.set(r.stage, (this.stages.get(r.stage) ?? 0) + 1);
     this.count += 1;
   }

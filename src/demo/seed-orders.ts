@@ -19,6 +19,8 @@ export interface SeedOptions {
   onProgress?: (ordersDone: number, rowsDone: number) => void;
   /** SQLite: build indexes after loading. Default: when seeding at least 50,000 orders into a smaller database. */
   bulkLoad?: boolean;
+  /** The gateway name payments are recorded under (`sandbox` by default): submitted payments are pending there. */
+  gateway?: string;
 }
 
 export interface SeedResult {
@@ -45,7 +47,7 @@ export async function seedOrders(db: Db, opts: SeedOptions): Promise<SeedResult>
   finishInterruptedSeed(db);
   try {
     const rows = isPostgres(db) ? await seedPostgres(db, { ...opts, seed, now, batchSize }) : await seedSqlite(sqliteOf(db), SEED_ACTOR, {
-      orders: opts.orders, batchSize, seed, now, orderNumberPrefix: opts.orderNumberPrefix, onProgress: opts.onProgress,
+      orders: opts.orders, batchSize, seed, now, orderNumberPrefix: opts.orderNumberPrefix, onProgress: opts.onProgress, gateway: opts.gateway,
       bulk: opts.bulkLoad ?? await isBulkLoad(db, opts.orders),
     });
     return { orders: opts.orders, rows, ms: performance.now() - started };
@@ -75,7 +77,7 @@ async function seedPostgres(db: Db, opts: SeedOptions & { seed: number; now: num
       const count = Math.min(batchSize, opts.orders - done);
       const offset = done;
       rows += await sink.writeBatch(count, (sequences) => {
-        generator ??= new OrderGenerator({ pools, seed, count: opts.orders, now, orderNumberPrefix: opts.orderNumberPrefix }, sequences[0]!);
+        generator ??= new OrderGenerator({ pools, seed, count: opts.orders, now, orderNumberPrefix: opts.orderNumberPrefix, gateway: opts.gateway }, sequences[0]!);
         return sequences.map((sequence, i) => generator!.generate(offset + i, sequence));
       });
       done += count;

@@ -2,7 +2,7 @@ import { CompiledQuery, sql } from 'kysely';
 import type { Db, Trx } from '../db/database.js';
 import { STAGE_COUNT_SLOTS } from '../orders/orders.repository.js';
 import { randomSlot, type SeedSink, sortedTermRows, tallyCustomers, tallyStages } from './batch.js';
-import { type GeneratedOrder, seedLedgerEntry } from './generate-orders.js';
+import type { GeneratedOrder } from './generate-orders.js';
 
 type PgType = 'text' | 'bigint' | 'integer';
 type Column = readonly [name: string, type: PgType];
@@ -24,7 +24,7 @@ const ITEM_COLUMNS: Column[] = [
 ];
 const LEDGER_COLUMNS: Column[] = [
   ['order_id', 'bigint'], ['kind', 'text'], ['amount', 'bigint'], ['currency', 'text'], ['gateway', 'text'], ['idempotency_key', 'text'],
-  ['status', 'text'], ['actor', 'text'], ['reason', 'text'], ['created_at', 'bigint'], ['resolved_at', 'bigint'],
+  ['status', 'text'], ['actor', 'text'], ['reason', 'text'], ['created_at', 'bigint'], ['resolved_at', 'bigint'], ['gateway_reference', 'text'],
 ];
 
 /**
@@ -76,9 +76,9 @@ export function postgresSink(db: Db, actor: string): SeedSink {
           it.expected_date ?? null, it.quantity_shipped ?? 0, it.quantity_refunded ?? 0].forEach((v, i) => ic[i]!.push(v));
       }
       for (const h of o.history) [ids[n], h.at, actor, h.kind, h.from, h.to, h.reason].forEach((v, i) => hc[i]!.push(v));
-      const ledger = seedLedgerEntry(o);
-      if (ledger) {
-        [ids[n], ledger.kind, ledger.amount, o.row.currency, 'external', ledger.key, 'approved', actor, 'paid at the storefront', o.row.created_at, o.row.created_at]
+      const e = o.ledger;
+      if (e) {
+        [ids[n], e.kind, e.amount, o.row.currency, e.gateway, e.key, e.status, actor, e.reason, o.row.created_at, e.resolvedAt, e.reference]
           .forEach((v, i) => lc[i]!.push(v));
       }
     });
@@ -87,7 +87,7 @@ export function postgresSink(db: Db, actor: string): SeedSink {
     await insertUnnest(trx, 'order_history', [
       ['order_id', 'bigint'], ['at', 'bigint'], ['actor', 'text'], ['kind', 'text'], ['from_stage', 'text'], ['to_stage', 'text'], ['reason', 'text'],
     ], hc);
-    // Money already taken by the storefront: its ledger row, so the order's paid figures stay derived from the ledger.
+    // Money taken or submitted at the storefront: its ledger row, so the order's payment stays derived from the ledger.
     await insertUnnest(trx, 'payment_ledger', LEDGER_COLUMNS, lc);
     const terms = sortedTermRows(orders, ids);
     await insertUnnest(trx, 'order_search_terms', [['term', 'text'], ['kind', 'text'], ['created_at', 'bigint'], ['order_id', 'bigint']], [

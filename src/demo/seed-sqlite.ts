@@ -54,7 +54,7 @@ export async function seedSqlite(sqlite: SqliteDatabase.Database, actor: string,
   const last = sqlite.prepare(`update counters set value = value + ? where name = 'order_number' returning value`).pluck().get(opts.orders) as number;
   const plan: SeedPlan = {
     orders: opts.orders, batchSize: opts.batchSize, seed: opts.seed, now: opts.now, orderNumberPrefix: opts.orderNumberPrefix,
-    firstSequence: last - opts.orders + 1, termsAtEnd: opts.bulk,
+    firstSequence: last - opts.orders + 1, termsAtEnd: opts.bulk, gateway: opts.gateway,
   };
   const restore = ['cache_size', 'synchronous', 'foreign_keys', 'temp_store', 'threads'].map((p) => `${p} = ${sqlite.pragma(p, { simple: true }) as number}`);
   // A seed touches every index of a large database; a bigger page cache for this run saves re-reads.
@@ -116,10 +116,9 @@ function sqliteWriter(sqlite: SqliteDatabase.Database, actor: string, total: num
   const insertItems = multiRowInsert(sqlite, `insert into order_items (${ITEM_COLUMNS.join(', ')})`, values(ITEM_COLUMNS.length), ITEM_COLUMNS.length);
   const insertHistory = multiRowInsert(sqlite, `insert into order_history (${HISTORY_COLUMNS.join(', ')}, actor)`,
     `(${values(HISTORY_COLUMNS.length).slice(1, -1)}, ${quote(actor)})`, HISTORY_COLUMNS.length);
-  // Money already taken by the storefront: its ledger row, so the order's paid figures stay derived from the ledger.
-  const insertLedger = multiRowInsert(sqlite,
-    `insert into payment_ledger (order_id, kind, amount, currency, idempotency_key, created_at, resolved_at, gateway, status, actor, reason, attempts)`,
-    `(${values(LEDGER_COLUMNS.length).slice(1, -1)}, 'external', 'approved', ${quote(actor)}, 'paid at the storefront', 0)`, LEDGER_COLUMNS.length);
+  // Money taken or submitted at the storefront: its ledger row, so the order's payment stays derived from the ledger.
+  const insertLedger = multiRowInsert(sqlite, `insert into payment_ledger (${LEDGER_COLUMNS.join(', ')}, actor, attempts)`,
+    `(${values(LEDGER_COLUMNS.length).slice(1, -1)}, ${quote(actor)}, 0)`, LEDGER_COLUMNS.length);
   const insertTermRows = multiRowInsert(sqlite, `insert into order_search_terms (term, kind, created_at, order_id)`, values(4), 4);
   const adjustCount = sqlite.prepare(
     `insert into stage_counts (stage, slot, count) values (?, ?, ?) on conflict (stage, slot) do update set count = count + excluded.count`,

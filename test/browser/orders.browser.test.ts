@@ -359,7 +359,7 @@ describeInBrowser('orders: search, queues, order detail', (dialect) => {
       expect(ids.length).toBeGreaterThan(0);
       expect(await page.getByRole('checkbox', { name: /^Select/ }).count()).toBe(0);
       expect(await page.getByRole('toolbar', { name: 'Actions on the selected orders' }).count()).toBe(0);
-      await page.getByText('Moving its orders needs the fraud_review:act permission').waitFor();
+      await page.getByText('Moving its orders needs the Fraud Review department’s act permission').waitFor();
 
       await page.goto(`${env.baseUrl}/orders/${fraud.order_number}`);
       await page.getByRole('heading', { level: 1 }).getByText('Fraud Review').waitFor();

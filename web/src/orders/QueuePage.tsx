@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import type { Department, Stage } from '../app/departments';
 import { useSession } from '../app/session';
+import { permissionLabel } from '../app/permission-label';
 import { PageHeader, usePageTitle } from '../app/ui';
 import { FraudHeldReasons } from '../fraud/FraudHeldReasons';
 import { FraudRunReport, FraudSelectionActions, useFraudRun } from '../fraud/FraudReviewActions';
@@ -84,7 +85,7 @@ export default function QueuePage({ department }: { department: Department }) {
         </p>
       )}
       {!automatic && !canAct && (
-        <p className="od-notice" role="note">You can view this queue. Moving its orders needs the <code>{actPermission}</code> permission.</p>
+        <p className="od-notice" role="note" title={`Permission: ${actPermission}`}>You can view this queue. Moving its orders needs {permissionLabel(actPermission)}.</p>
       )}
       {receivables && <RecoveredRevenuePanel refreshKey={ar.finished} />}
       <ListControls setup={list} scope={department.path.replace(/^\//, '')} stages={department.stages} compact

@@ -52,6 +52,16 @@ function closedView(error: unknown): View {
 }
 
 const sentence = (text: string) => (text ? `${text.charAt(0).toUpperCase()}${text.slice(1)}.`.replace(/\.\.$/, '.') : '');
+
+/**
+ * What the customer reads after a decline: the gateway's reason, said once. "The card was declined" is not
+ * put before a reason that says so already ("the card was declined: the card was declined").
+ */
+export function declineText(message: string | undefined, attemptsLeft: number): string {
+  const reason = (message ?? '').trim().replace(/[.\s]+$/, '');
+  const said = !reason ? 'The card was declined.' : /\bdeclined\b/i.test(reason) ? sentence(reason) : `The card was declined: ${reason}.`;
+  return `${said} Try another card.${attemptsLeft === 1 ? ' One try is left.' : ''}`;
+}
 const digitsOnly = (value: string) => value.replace(/[^\d ]/g, '').slice(0, 23);
 
 export default function PayPage() {
@@ -110,7 +120,7 @@ export default function PayPage() {
       else {
         const left = data.attemptsLeft ?? view.link.attemptsLeft - 1;
         setView({ kind: 'open', link: { ...view.link, attemptsLeft: left } });
-        setProblem({ kind: 'warning', text: `The card was declined: ${data.message ?? 'no reason given'}. Try another card.${left === 1 ? ' One try is left.' : ''}` });
+        setProblem({ kind: 'warning', text: declineText(data.message, left) });
         inputs.current.number?.focus();
       }
     } catch (error) {

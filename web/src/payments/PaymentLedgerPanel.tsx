@@ -11,7 +11,7 @@ import { ArOrderActions } from './ArOrderActions';
 import { avsText, cvvText, isOutgoing, LEDGER_KIND_LABEL, LEDGER_STATUS_LABEL, ledgerTone } from './labels';
 import { capturePayment, isReferenceCorrectable, isResolvableByHand, openAuthorization, paymentsPath, type LedgerEntry, type OrderPayments } from './payments-api';
 import { useActionKey } from './use-action-key';
-import { RefundBlockDialog } from './RefundBlockDialog';
+import { RefundBlockDialog, RefundBlockNote } from './RefundBlockDialog';
 import { RefundDialog } from './RefundDialog';
 import { ResolveChargeDialog } from './ResolveChargeDialog';
 import { CorrectReferenceDialog } from './CorrectReferenceDialog';
@@ -100,7 +100,7 @@ export function PaymentLedgerPanel({ order, can, onOrderChanged }: Props) {
     <Panel title="Payment" className="pay-panel" actions={actions}>
       <PaymentFacts order={order} payments={p} />
       {p?.refundBlocked && (
-        <p className="alert alert-warning pay-blocked" role="note"><strong>Refunds are blocked</strong>: a chargeback is open on this order, or one was reported. They are possible again once a manager lifts the block.</p>
+        <RefundBlockNote history={order.history} />
       )}
       {noCapture && canEdit && <p className="muted pay-small pay-no-capture" role="note">{noCapture}</p>}
       {notice && <p className={`alert alert-${notice.tone}`} role={notice.tone === 'error' ? 'alert' : 'status'}>{notice.text}</p>}

@@ -3,6 +3,7 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { apiRequest, ApiError, describeError } from '../../app/api';
 import type { Stage } from '../../app/departments';
 import { formatDuration, formatInstant, formatMoney } from '../../app/format';
+import { permissionLabel } from '../../app/permission-label';
 import { refreshStageCounts } from '../../app/stage-counts';
 import { StageBadge } from '../../app/ui';
 import { actPermissionOf, moveLabel, paymentStatusLabel, paymentTone, stageLabel } from '../labels';
@@ -28,7 +29,7 @@ function MoveButtons({ order, state, can }: Props) {
   }
   if (!order.allowedMoves.length) {
     // Only a hint: every stage but Pending Clearance has a move, so an empty list means the user may not act here.
-    return act && !can(act) ? <p className="muted od-small">Moving this order needs the <code>{act}</code> permission.</p> : null;
+    return act && !can(act) ? <p className="muted od-small" title={`Permission: ${act}`}>Moving this order needs {permissionLabel(act)}.</p> : null;
   }
 
   // Review decisions void or refund money and can block the customer: the Fraud Review panel takes them,
