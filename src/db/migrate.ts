@@ -15,6 +15,7 @@ import * as idempotencyKeyAge from './migrations/2026-11-27T2300-idempotency-key
 import * as preorderReleases from './migrations/2026-11-28T1000-preorder-releases.js';
 import * as searchTermsEmailDomain from './migrations/2026-11-28T1100-search-terms-email-domain.js';
 import * as chargebackTotals from './migrations/2026-11-28T1200-chargeback-totals.js';
+import * as blockListLabels from './migrations/2026-11-28T1300-block-list-labels.js';
 import type { Db } from './database.js';
 
 /** Migrations are listed here by name, oldest first; names sort by time so order never depends on the file system. */
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1000-preorder-releases': preorderReleases,
   '2026-11-28T1100-search-terms-email-domain': searchTermsEmailDomain,
   '2026-11-28T1200-chargeback-totals': chargebackTotals,
+  '2026-11-28T1300-block-list-labels': blockListLabels,
 };
 
 class StaticProvider implements MigrationProvider {

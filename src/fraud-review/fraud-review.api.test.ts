@@ -106,4 +106,45 @@ describeEachDatabase('fraud scoring at intake and the Fraud Review department', 
     expect(second.fraud.reasons.map((r: { rule: string }) => r.rule)).toContain('blocked_card');
   });
 
+  it('an exempt order keeps the exemption in its fraud reasons, though it is on every block list', async () => {
+    const email = `trusted-${Date.now().toString(36)}@example.com`;
+    const address = ownAddress();
+    const payment = await env.card();
+    const first = await place({ customer: { email, ip: '10.7.7.7' }, payment, fraudHold: true, ...address });
+    expect((await api('POST', `/orders/${first.orderId}/fraud-review/block`, { reason: 'test' })).statusCode).toBe(200);
+    await withSettings((s) => ({ ...s, exemptions: { trustedEmails: [email], exemptIps: [] } }), async () => {
+      const order = await place({ customer: { email, ip: '10.7.7.7' }, payment, ...address });
+      expect(order.stage).not.toBe('fraud_review');
+      expect(order.fraud).toMatchObject({ score: 0, hold: false });
+      expect(order.fraud.reasons).toEqual([{ rule: 'exempt', points: 0, detail: `trusted customer: ${email}; no rule ran, block lists not checked` }]);
+      expect((await api('GET', `/orders/${order.orderId}`)).json().fraud.reasons).toEqual(order.fraud.reasons);
+    });
+  });
+
+  it('a card blocked from an order or by its token is listed by brand, last four and expiry, never by more of its number', async () => {
+    const payment = await env.card();
+    const first = await place({ payment, fraudHold: true, ...ownAddress() });
+    const block = await api('POST', `/orders/${first.orderId}/fraud-review/block`, { reason: 'stolen card' });
+    expect(block.statusCode, block.body).toBe(200);
+    const card = block.json().added.find((b: { kind: string }) => b.kind === 'card');
+    expect(card.label).toMatch(/^Visa ····\d{4}, exp \d{2}\/\d{2}$/);
+    const listed = (await api('GET', '/fraud/blocks?kind=card&limit=100')).json().items.find((b: { value: string }) => b.value === card.value);
+    expect(listed).toMatchObject({ kind: 'card', label: card.label });
+
+    // By hand: the token of another card, as on its order, blocks that card by fingerprint, with its label.
+    const other = await env.card();
+    const added = await api('POST', '/fraud/blocks', { kind: 'card', value: other.card.token, reason: 'chargeback' });
+    expect(added.statusCode, added.body).toBe(201);
+    expect(added.json()).toMatchObject({ kind: 'card', label: expect.stringMatching(/^Visa ····\d{4}, exp /) });
+    expect(added.json().value).not.toBe(other.card.token);
+    const second = await place({ payment: other, ...ownAddress() });
+    expect(second.fraud.reasons.map((r: { rule: string }) => r.rule)).toContain('blocked_card');
+    const again = await api('POST', '/fraud/blocks', { kind: 'card', value: other.card.token, reason: 'twice' });
+    expect(again.statusCode).toBe(409);
+    expect(again.json().detail).toContain(added.json().label);
+    const unknown = await api('POST', '/fraud/blocks', { kind: 'card', value: 'tok_nosuchcardnosuchcardnosuchcard', reason: 'x' });
+    expect(unknown.statusCode).toBe(400);
+    expect(unknown.json()).toMatchObject({ field: '/value' });
+  });
+
 });

@@ -12,7 +12,7 @@ export const RejectBody = Type.Object({
   version: ExpectedVersionField,
 }, { additionalProperties: false });
 
-const Blocked = Type.Array(Type.Object({ kind: Type.String(), value: Type.String() }));
+const Blocked = Type.Array(Type.Object({ kind: Type.String(), value: Type.String(), label: Type.Optional(Type.String({ description: 'A card: brand, last four and expiry' })) }));
 
 export const RejectOut = Type.Object({
   order: Type.Ref('Order'),

@@ -1,6 +1,7 @@
 import type { Db, Trx } from '../db/database.js';
 import { transact } from '../db/transact.js';
 import { blockOrderCustomer } from '../fraud/assess-fraud.js';
+import { cardLabel } from '../fraud/fraud-values.js';
 import { changeOrderStage } from '../orders/move-order-stage.js';
 import type { StoredPayment } from '../orders/orders.mapper.js';
 import { lockOrderForChange } from '../orders/order-lock.js';
@@ -101,6 +102,7 @@ async function blockableOf(trx: Trx, order: OrderRow) {
   const vaulted = card ? await findVaultCard(trx, card.token) : undefined;
   return {
     ip: order.customer_ip, email: order.customer_email, cardFingerprint: vaulted?.fingerprint ?? null,
+    cardLabel: vaulted ? cardLabel({ brand: vaulted.brand, last4: vaulted.last4, expMonth: vaulted.exp_month, expYear: vaulted.exp_year }) : null,
     billing: JSON.parse(order.billing_json), shipping: JSON.parse(order.shipping_json),
   };
 }

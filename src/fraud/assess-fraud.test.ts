@@ -1,7 +1,7 @@
 import { beforeEach, expect, it } from 'vitest';
 import { transact } from '../db/transact.js';
 import { describeEachDatabase } from '../test-support/databases.js';
-import { assessFraud, type FraudFacts, recordFraudSignals, rescoreWithGatewayChecks, scoreGatewayChecks } from './assess-fraud.js';
+import { assessFraud, type FraudFacts, recordFraudSignals, rescoreWithGatewayChecks, scoreGatewayChecks, withGatewayChecks } from './assess-fraud.js';
 import { forgetAverageOrderTotals } from './average-order-total.js';
 import { blockOrderCustomer } from './block-order-customer.js';
 import { addFraudBlock, removeFraudBlock } from './fraud-blocks.js';
@@ -106,8 +106,16 @@ describeEachDatabase('fraud assessment', (getDb) => {
     await transact(db(), (trx) => blockOrderCustomer(trx, trusted, 'user:1 Test', 'test', NOW));
     await transact(db(), (trx) => blockOrderCustomer(trx, office, 'user:1 Test', 'test', NOW));
     await saveSettings({ exemptions: { trustedEmails: [trusted.email], exemptIps: ['192.0.2.0/24'] } });
-    expect(await assessFraud(db(), trusted, NOW)).toEqual({ score: 0, threshold: 50, hold: false, exemptBy: 'trusted_customer', contributions: [] });
-    expect(await assessFraud(db(), office, NOW)).toMatchObject({ score: 0, hold: false, exemptBy: 'exempt_ip' });
+    // The exemption leaves a 0-point trace in the reasons stored with the order, naming what let it through.
+    expect(await assessFraud(db(), trusted, NOW)).toEqual({
+      score: 0, threshold: 50, hold: false, exemptBy: 'trusted_customer',
+      contributions: [{ rule: 'exempt', points: 0, detail: `trusted customer: ${trusted.email}; no rule ran, block lists not checked` }],
+    });
+    const exempt = await assessFraud(db(), office, NOW);
+    expect(exempt).toMatchObject({ score: 0, hold: false, exemptBy: 'exempt_ip' });
+    expect(exempt.contributions).toEqual([{ rule: 'exempt', points: 0, detail: 'exempt IP: 192.0.2.77 (in 192.0.2.0/24); no rule ran, block lists not checked' }]);
+    // An AVS/CVV answer later does not score an exempt order, and keeps its trace.
+    expect(withGatewayChecks(exempt, [{ rule: 'cvv_mismatch', points: 30, detail: 'N' }])).toEqual(exempt);
     await saveSettings({ exemptions: { trustedEmails: [], exemptIps: [] } });
     expect(await assessFraud(db(), office, NOW)).toMatchObject({ hold: true, exemptBy: null });
   });

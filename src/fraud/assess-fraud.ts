@@ -2,7 +2,7 @@ import type { Executor } from '../db/database.js';
 import { trailingAverageOrderTotal } from './average-order-total.js';
 import { type BlockKey, findBlockedIpRange, findBlocksAndVelocity, insertFraudSignals, type VelocityProbe } from './fraud.repository.js';
 import {
-  blockCandidates, blockKey, exemptionOf, type FraudContribution, type FraudFacts, type NormalizedFacts, normalizeFacts, scoreRules,
+  blockCandidates, blockKey, EXEMPT_RULE, exemptionContribution, exemptionOf, type FraudContribution, type FraudFacts, type NormalizedFacts, normalizeFacts, scoreRules,
 } from './fraud-rules.js';
 import type { CompiledFraudSettings } from './fraud-settings.js';
 import type { AddressLike } from './fraud-values.js';
@@ -23,6 +23,7 @@ export interface FraudAssessment {
   hold: boolean;
   /** Why no rule ran ('trusted_customer', 'exempt_ip'), or null. */
   exemptBy: string | null;
+  /** The rules that fired; of an exempt order, only its 0-point `exempt` entry (exemptionContribution), stored with the order. */
   contributions: FraudContribution[];
 }
 
@@ -54,7 +55,10 @@ export async function lookUpFraud(
 ): Promise<(total: number) => FraudAssessment> {
   const f = normalizeFacts({ ...facts, total: 0 });
   const exemptBy = exemptionOf(settings, f);
-  if (exemptBy) return () => ({ score: 0, threshold: settings.settings.threshold, hold: false, exemptBy, contributions: [] });
+  if (exemptBy) {
+    const trace = [exemptionContribution(settings, f, exemptBy)];
+    return () => summarize(settings.settings.threshold, trace, exemptBy);
+  }
   const [found, average, ipRange] = await Promise.all([
     findBlocksAndVelocity(db, blockKeysToCheck(settings, f), velocityProbes(settings, f, now), now),
     settings.settings.rules.total_over_average.enabled ? trailingAverageOrderTotal(db, f.currency) : null,
@@ -64,9 +68,9 @@ export async function lookUpFraud(
   return (total) => summarize(settings.settings.threshold, scoreRules(settings, { ...f, total }, { blocked, velocity: found.velocity, average, ipRange }));
 }
 
-/** The assessment of these contributions under `threshold`. */
+/** The assessment of these contributions under `threshold`; an exempt one keeps only its `exempt` trace. */
 export function summarize(threshold: number, contributions: FraudContribution[], exemptBy: string | null = null): FraudAssessment {
-  if (exemptBy) return { score: 0, threshold, hold: false, exemptBy, contributions: [] };
+  if (exemptBy) return { score: 0, threshold, hold: false, exemptBy, contributions: contributions.filter((c) => c.rule === EXEMPT_RULE) };
   const score = contributions.reduce((sum, c) => sum + c.points, 0);
   return { score, threshold, hold: score >= threshold, exemptBy: null, contributions };
 }

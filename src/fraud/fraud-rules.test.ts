@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { summarize, withGatewayChecks } from './assess-fraud.js';
-import { blockKey, exemptionOf, type FraudFacts, type FraudLookups, normalizeFacts, scoreRules } from './fraud-rules.js';
+import { blockKey, exemptionContribution, exemptionOf, type FraudFacts, type FraudLookups, normalizeFacts, scoreRules } from './fraud-rules.js';
 import { compileFraudSettings, DEFAULT_FRAUD_SETTINGS, FRAUD_RULES, type FraudSettings, normalizeFraudSettings, withDefaults } from './fraud-settings.js';
 import { assessGatewayChecks } from './gateway-checks.js';
 
@@ -73,6 +73,14 @@ describe('fraud rules', () => {
     expect(exemptionOf(s, normalizeFacts(facts({ ip: '198.51.101.1' })))).toBeNull();
     expect(exemptionOf(s, normalizeFacts(facts({ ip: null })))).toBeNull();
     expect(summarize(50, [{ rule: 'blocked_card', points: 100, detail: '' }], 'exempt_ip')).toEqual({ score: 0, threshold: 50, hold: false, exemptBy: 'exempt_ip', contributions: [] });
+    const trace = { rule: 'exempt', points: 0, detail: 'exempt IP' };
+    expect(summarize(50, [trace, { rule: 'cvv_mismatch', points: 30, detail: '' }], 'exempt_ip').contributions).toEqual([trace]);
+    expect(exemptionContribution(s, normalizeFacts(facts({ email: 'VIP+x@example.com' })), 'trusted_customer'))
+      .toEqual({ rule: 'exempt', points: 0, detail: 'trusted customer: vip@example.com; no rule ran, block lists not checked' });
+    expect(exemptionContribution(s, normalizeFacts(facts({ email: 'anyone@partner.example' })), 'trusted_customer').detail)
+      .toBe('trusted customer: anyone@partner.example (all of @partner.example is trusted); no rule ran, block lists not checked');
+    expect(exemptionContribution(s, normalizeFacts(facts({ ip: '198.51.100.200' })), 'exempt_ip').detail).toBe('exempt IP: 198.51.100.200 (in 198.51.100.0/24); no rule ran, block lists not checked');
+    expect(exemptionContribution(s, normalizeFacts(facts({ ip: '2001:DB8::7' })), 'exempt_ip').detail).toBe('exempt IP: 2001:db8::7; no rule ran, block lists not checked');
   });
 
   it('AVS and CVV: no match full weight, partial AVS half, match or unavailable nothing', () => {

@@ -1,7 +1,7 @@
 import { formatMoney } from '../shared/money.js';
 import type { AverageOrderTotal } from './average-order-total.js';
 import type { CompiledFraudSettings, FraudRule } from './fraud-settings.js';
-import { type AddressLike, addressKey, emailDomain, normalizeEmail, normalizeIp } from './fraud-values.js';
+import { type AddressLike, addressKey, emailDomain, ipMatcher, normalizeEmail, normalizeIp } from './fraud-values.js';
 
 /** What the rules know about an order before it is charged. */
 export interface FraudFacts {
@@ -54,6 +54,24 @@ export function exemptionOf(c: CompiledFraudSettings, f: NormalizedFacts): strin
   if (c.trustedEmails.has(f.email) || c.trustedEmails.has(`@${f.emailDomain}`)) return 'trusted_customer';
   if (f.ip && c.isExemptIp(f.ip)) return 'exempt_ip';
   return null;
+}
+
+/** The rule name of the stored trace of an exemption (0 points): the order's reasons say why no rule ran. */
+export const EXEMPT_RULE = 'exempt';
+
+/**
+ * The trace an exempt order keeps with its reasons: which exemption let it through. Nothing was looked
+ * up for it (no rule ran), so it cannot say which block lists the order is on; it says they were not checked.
+ */
+export function exemptionContribution(c: CompiledFraudSettings, f: NormalizedFacts, exemptBy: string): FraudContribution {
+  const unchecked = 'no rule ran, block lists not checked';
+  if (exemptBy === 'trusted_customer') {
+    const why = c.trustedEmails.has(f.email) ? `trusted customer: ${f.email}` : `trusted customer: ${f.email} (all of @${f.emailDomain} is trusted)`;
+    return { rule: EXEMPT_RULE, points: 0, detail: `${why}; ${unchecked}` };
+  }
+  const ip = f.ip ?? '';
+  const range = c.settings.exemptions.exemptIps.find((entry) => entry.includes('/') && ipMatcher([entry])(ip));
+  return { rule: EXEMPT_RULE, points: 0, detail: `exempt IP: ${ip}${range ? ` (in ${range})` : ''}; ${unchecked}` };
 }
 
 /** What the database said about the order, gathered by assessFraud before scoring. */

@@ -138,3 +138,18 @@ export function normalizeBlockValue(kind: BlockKind, raw: string, field: string)
     }
   }
 }
+
+const BRAND_NAMES: Record<string, string> = {
+  visa: 'Visa', mastercard: 'Mastercard', amex: 'American Express', discover: 'Discover', jcb: 'JCB',
+  diners: 'Diners Club', unionpay: 'UnionPay',
+};
+
+/**
+ * A card as a person recognises it on the block list: "Visa ····4242, exp 12/31". Brand, last four and
+ * expiry are the parts of a card allowed in clear; nothing more of the number is ever in it.
+ */
+export function cardLabel(card: { brand: string; last4: string; expMonth: number; expYear: number }): string {
+  const brand = BRAND_NAMES[card.brand] ?? 'Card';
+  const last4 = /^\d{4}$/.test(card.last4) ? card.last4 : '????';
+  return `${brand} ····${last4}, exp ${String(card.expMonth).padStart(2, '0')}/${String(card.expYear % 100).padStart(2, '0')}`;
+}

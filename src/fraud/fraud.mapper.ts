@@ -8,7 +8,7 @@ export function toFraudSettingsDto(record: FraudSettingsRecord): FraudSettingsDt
 }
 
 export function toBlockDto(row: FraudBlockRow): BlockDto {
-  return { id: row.id, kind: row.kind, value: row.value, reason: row.reason, createdAt: toIso(Number(row.created_at)), createdBy: row.created_by };
+  return { id: row.id, kind: row.kind, value: row.value, label: row.label ?? null, reason: row.reason, createdAt: toIso(Number(row.created_at)), createdBy: row.created_by };
 }
 
 export function toFraudAuditDto(row: FraudAuditRow): FraudAuditDto {

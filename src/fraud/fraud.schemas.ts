@@ -55,7 +55,7 @@ export const FraudSettingsOut = Type.Object({
 });
 export type FraudSettingsDto = Static<typeof FraudSettingsOut>;
 
-const BlockKind = Type.Enum(BLOCK_KINDS, { description: 'ip, email (or "@domain"), card (vault fingerprint) or address (key)' });
+const BlockKind = Type.Enum(BLOCK_KINDS, { description: 'ip, email (or "@domain"), card (vault token or fingerprint) or address (key)' });
 
 const BlockAddress = Type.Object(
   { line1: ShortText(200), postalCode: Type.Optional(ShortText(20)), country: CountryCode },
@@ -65,7 +65,7 @@ const BlockAddress = Type.Object(
 export const AddBlockBody = Type.Object(
   {
     kind: BlockKind,
-    value: Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+    value: Type.Optional(Type.String({ minLength: 1, maxLength: 300, description: 'A card: its vault token (tok_…, as on its order), which blocks the card by fingerprint, or the fingerprint' })),
     address: Type.Optional(BlockAddress),
     reason: Type.String({ minLength: 1, maxLength: 500 }),
   },
@@ -77,6 +77,7 @@ export const BlockOut = Type.Object({
   id: Type.Integer(),
   kind: Type.String(),
   value: Type.String({ description: 'Normalised as the rules compare it' }),
+  label: Type.Union([Type.String(), Type.Null()], { description: 'How a card reads ("Visa ····4242, exp 12/31"): brand, last four and expiry only; null for other kinds and older entries' }),
   reason: Type.String(),
   createdAt: IsoInstant,
   createdBy: Type.String(),

@@ -13,6 +13,8 @@ export interface FraudBlocksTable {
   id: Generated<number>;
   kind: string;
   value: string;
+  /** What a person reads for the entry when the value is not readable: a card's "Visa ····4242, exp 12/31". */
+  label: string | null;
   reason: string;
   created_at: number;
   created_by: string;

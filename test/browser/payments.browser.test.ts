@@ -220,16 +220,21 @@ describeInBrowser('payments: payment panel, refunds, A/R, Fraud Review, settings
 
       // A colleague saves in between: the page's next save is refused whole.
       const { updatedAt: _a, updatedBy: _b, ...current } = await other.send<Record<string, unknown>>('GET', '/fraud/settings');
-      await other.send('PUT', '/fraud/settings', { ...current, threshold: 70 });
+      await other.send('PUT', '/fraud/settings', { ...current, threshold: 70, highRiskCountries: ['TV'] });
       await threshold.fill('80');
       await form.getByRole('button', { name: 'Save' }).click();
-      const banner = form.getByRole('alert').filter({ hasText: 'Someone else changed these settings — reload' });
+      const banner = form.getByRole('alert').filter({ hasText: 'Someone else changed these settings' });
       await banner.waitFor();
       await screenshot(page, 'fraud-settings');
-      await banner.getByRole('button', { name: 'Reload' }).click();
-      await expect.poll(() => form.getByLabel('Hold at (points)').inputValue()).toBe('70');
-      const latest = await other.send<{ threshold: number; version: number }>('GET', '/fraud/settings');
-      expect(latest.threshold).toBe(70);
+      // The draft is kept: re-applied on their version, shown for review, then saved; their other change stays.
+      expect(await threshold.inputValue()).toBe('80');
+      await banner.getByRole('button', { name: 'Load their version and re-apply my changes' }).click();
+      await form.getByRole('status').filter({ hasText: `Their version ${saved.version + 1} is loaded with your changes re-applied (threshold)` }).waitFor();
+      await expect.poll(() => form.getByLabel('Hold at (points)').inputValue()).toBe('80');
+      await form.getByRole('button', { name: 'Save' }).click();
+      await form.getByRole('status').filter({ hasText: 'Saved.' }).waitFor();
+      const latest = await other.send<{ threshold: number; version: number; highRiskCountries: string[] }>('GET', '/fraud/settings');
+      expect(latest).toMatchObject({ threshold: 80, highRiskCountries: ['TV'], version: saved.version + 2 });
 
       // The changes list names both saves, newest first, after a refresh.
       const changes = page.getByRole('list', { name: 'Changes to the fraud rules' });
@@ -237,7 +242,8 @@ describeInBrowser('payments: payment panel, refunds, A/R, Fraud Review, settings
       await changes.getByText(`Changed the fraud rules (now version ${latest.version})`).waitFor();
       const lines = await changes.getByRole('listitem').allInnerTexts();
       expect(lines[0]).toContain(`now version ${latest.version}`);
-      expect(lines[1]).toContain(`now version ${saved.version}`);
+      expect(lines[1]).toContain(`now version ${saved.version + 1}`);
+      expect(lines[2]).toContain(`now version ${saved.version}`);
     });
     await other.close();
   }, FLOWS_MS);

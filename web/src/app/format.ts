@@ -16,12 +16,47 @@ export function formatMoneyCompact(minor: number, currency: string, locale?: str
   return new Intl.NumberFormat(locale, { style: 'currency', currency, notation: 'compact', maximumFractionDigits: 1 }).format(major);
 }
 
-/** Parses "12.50" typed by a user into minor units for the currency; null when it is not a number. */
+/** What a typed amount is: its minor units, or why it is not an amount (a message naming the form expected). */
+export type MoneyInput = { minor: number } | { problem: string };
+
+// Digits with an optional point and decimals; commas only between groups of three ("1,234.56").
+const AMOUNT = /^(-?)(\d{1,3}(?:,\d{3})+|\d+|(?=\.\d))(?:\.(\d+))?$/;
+
+/**
+ * Reads an amount typed by a user ("12.50", "1,234.56", "400") into minor units of the currency. A
+ * comma is only a thousands separator; "120,50", "1,2,3" or "12.3.4" are refused rather than guessed,
+ * and so are more decimals than the currency has (JPY 0, USD 2, KWD 3): nothing is rounded.
+ */
+export function readMoney(text: string, currency: string): MoneyInput {
+  let digits: number;
+  try {
+    digits = minorDigits(currency);
+  } catch {
+    return { problem: `Not a currency: ${currency}` };
+  }
+  const typed = text.trim();
+  const example = digits ? `1,234.${'5'.padEnd(digits, '0')}` : '1,234';
+  if (!typed) return { problem: `Enter an amount in ${currency}, e.g. ${example}` };
+  const m = AMOUNT.exec(typed);
+  if (!m) {
+    const commaDecimal = /^(-?\d+),(\d+)$/.exec(typed);
+    if (commaDecimal && commaDecimal[2]!.length <= digits) return { problem: `Not an amount in ${currency}: use a point for decimals: ${commaDecimal[1]}.${commaDecimal[2]}` };
+    const hint = digits ? `digits with a point for decimals, commas only between thousands, e.g. ${example}` : `whole ${currency} without decimals, commas only between thousands, e.g. ${example}`;
+    return { problem: `Not an amount in ${currency}: use ${hint}` };
+  }
+  const [, sign, whole = '', fraction = ''] = m;
+  if (fraction.length > digits) {
+    return { problem: digits ? `Not an amount in ${currency}: at most ${digits} decimals (${currency} has no smaller unit)` : `Not an amount in ${currency}: ${currency} has no decimals` };
+  }
+  const minor = Number(`${whole.replace(/,/g, '') || '0'}${fraction.padEnd(digits, '0')}`);
+  if (!Number.isSafeInteger(minor)) return { problem: `Not an amount in ${currency}: too large` };
+  return { minor: sign && minor ? -minor : minor };
+}
+
+/** readMoney's minor units, or null when the text is not an amount (readMoney says why). */
 export function parseMoney(text: string, currency: string): number | null {
-  const digits = minorDigits(currency);
-  const cleaned = text.trim().replace(/[^0-9.-]/g, '');
-  if (!/^-?\d+(\.\d+)?$/.test(cleaned)) return null;
-  return Math.round(Number(cleaned) * 10 ** digits);
+  const read = readMoney(text, currency);
+  return 'minor' in read ? read.minor : null;
 }
 
 /** Instants are UTC on the wire and shown in the user's own time zone. */

@@ -5,6 +5,8 @@ import type { Order } from '../orders/types';
 import { ruleLabel } from '../payments/labels';
 
 const SHOWN = 10;
+/** The 0-point reason an exempt order (trusted customer, exempt IP) keeps: the rules did not run for it. */
+export const EXEMPT_RULE = 'exempt';
 type Fraud = Order['fraud'];
 
 /** Why each picked order was held: its score and the rules that fired, read from the order itself. */
@@ -47,7 +49,12 @@ export function FraudHeldReasons({ orderIds }: { orderIds: readonly string[] }) 
                   : (
                     <ul>
                       {fraud.reasons.map((r, i) => (
-                        <li key={`${r.rule}-${i}`}><span className="mono">+{r.points}</span> <strong>{ruleLabel(r.rule)}</strong>{r.detail && <span className="muted">: {r.detail}</span>}</li>
+                        <li key={`${r.rule}-${i}`}>
+                          {r.rule === EXEMPT_RULE
+                            ? <><span className="badge badge-warning">Exempt</span> <strong>No rule ran</strong></>
+                            : <><span className="mono">+{r.points}</span> <strong>{ruleLabel(r.rule)}</strong></>}
+                          {r.detail && <span className="muted">: {r.detail}</span>}
+                        </li>
                       ))}
                     </ul>
                   )}

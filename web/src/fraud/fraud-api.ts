@@ -4,7 +4,7 @@ import type { Order } from '../orders/types';
 
 export type FraudAction = 'approve' | 'reject' | 'block';
 
-export interface BlockAdded { kind: string; value: string }
+export interface BlockAdded { kind: string; value: string; label?: string }
 
 const review = (orderId: string, action: FraudAction) => `/orders/${encodeURIComponent(orderId)}/fraud-review/${action}`;
 
@@ -35,7 +35,12 @@ export interface FraudSettings {
   updatedBy: string | null;
 }
 
-export interface Block { id: number; kind: string; value: string; reason: string; createdAt: string; createdBy: string }
+export interface Block {
+  id: number; kind: string; value: string;
+  /** A card's "Visa ····4242, exp 12/31" (brand, last four, expiry); null otherwise and for older entries. */
+  label: string | null;
+  reason: string; createdAt: string; createdBy: string;
+}
 
 export interface Assessment {
   score: number;

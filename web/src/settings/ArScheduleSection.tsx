@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { parseMoney } from '../app/format';
+import { readMoney } from '../app/format';
 import { minorToMajorText } from '../orders/search-state';
 import { fieldError } from '../payments/Dialog';
 import { SettingsForm } from './SettingsBits';
@@ -28,10 +28,11 @@ function daysOf(rows: DayDraft[]): { days: ScheduleDay[]; problems: Record<strin
     const day: ScheduleDay = { day: Number(r.day), action: r.action };
     if (r.action === 'charge' && r.coupon === 'amount') {
       const currency = r.currency.trim().toUpperCase();
-      const minor = /^[A-Z]{3}$/.test(currency) ? parseMoney(r.value, currency) : null;
-      if (!/^[A-Z]{3}$/.test(currency)) problems[`/days/${i}/couponCurrency`] = 'A currency code such as USD';
-      else if (minor === null || minor <= 0) problems[`/days/${i}/couponAmount`] = 'An amount above zero';
-      else Object.assign(day, { couponAmount: minor, couponCurrency: currency });
+      const read = /^[A-Z]{3}$/.test(currency) ? readMoney(r.value, currency) : null;
+      if (!read || ('problem' in read && read.problem.startsWith('Not a currency'))) problems[`/days/${i}/couponCurrency`] = 'A currency code such as USD';
+      else if ('problem' in read) problems[`/days/${i}/couponAmount`] = read.problem;
+      else if (read.minor <= 0) problems[`/days/${i}/couponAmount`] = 'An amount above zero';
+      else Object.assign(day, { couponAmount: read.minor, couponCurrency: currency });
     }
     if (r.action === 'charge' && r.coupon === 'percent') {
       const percent = Number(r.value);

@@ -7,7 +7,10 @@ import type { Block } from '../fraud/fraud-api';
 import { actorName } from '../orders/labels';
 import { fieldError, FormProblem, TextField } from '../payments/Dialog';
 
-const KINDS = [['email', 'Email or @domain'], ['ip', 'IP address or range (CIDR)'], ['card', 'Card fingerprint'], ['address', 'Address']] as const;
+const KINDS = [['email', 'Email or @domain'], ['ip', 'IP address or range (CIDR)'], ['card', 'Card (vault token)'], ['address', 'Address']] as const;
+const VALUE_HINT: Partial<Record<Kind, string>> = {
+  card: 'The vault token (tok_…) the order was paid with: payment.card.token of the order in the API. It blocks the card itself, whatever token it comes with. "Block customer" on an order in Fraud Review blocks its card too.',
+};
 type Kind = (typeof KINDS)[number][0];
 
 /** The block lists the blocked_* rules read: add an entry, remove one. Reviewers keep them (fraud_review:act). */
@@ -51,11 +54,14 @@ export function BlockListPanel({ canEdit }: { canEdit: boolean }) {
                       {page.data.items.map((b) => (
                         <tr key={b.id}>
                           <td>{b.kind}</td>
-                          <td className="mono st-block-value">{b.value}</td>
+                          <td className="st-block-value">
+                            {b.label ? <>{b.label} <span className="mono muted st-block-fingerprint" title={b.value}>{b.value.slice(0, 8)}…</span></>
+                              : <span className="mono">{b.kind === 'card' ? <span title={b.value}>Card {b.value.slice(0, 8)}…</span> : b.value}</span>}
+                          </td>
                           <td>{b.reason}</td>
                           <td className="nowrap">{formatInstant(b.createdAt)} <span className="muted">by {actorName(b.createdBy).name}</span></td>
                           {canEdit && (
-                            <td><button type="button" className="btn btn-ghost btn-sm" disabled={removing === b.id} aria-label={`Remove ${b.kind} ${b.value}`} onClick={() => void remove(b)}>Remove</button></td>
+                            <td><button type="button" className="btn btn-ghost btn-sm" disabled={removing === b.id} aria-label={`Remove ${b.kind} ${b.label ?? b.value}`} onClick={() => void remove(b)}>Remove</button></td>
                           )}
                         </tr>
                       ))}
@@ -113,7 +119,8 @@ function AddBlockForm({ onAdded }: { onAdded: () => void }) {
           <TextField label="Country" value={address.country} maxLength={2} onChange={(v) => setAddress((a) => ({ ...a, country: v }))} error={fieldError(error, '/address/country')} />
         </>
       ) : (
-        <TextField label="Value" value={value} onChange={setValue} maxLength={300} error={fieldError(error, '/value')} />
+        <TextField label={kind === 'card' ? 'Card token' : 'Value'} value={value} onChange={setValue} maxLength={300} error={fieldError(error, '/value')}
+          {...(VALUE_HINT[kind] ? { hint: VALUE_HINT[kind] } : {})} />
       )}
       <TextField label="Reason" value={reason} onChange={setReason} maxLength={500} error={fieldError(error, '/reason')} />
       <button type="submit" className="btn btn-secondary" disabled={busy}>{busy ? 'Adding…' : 'Add'}</button>

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../app/api';
-import { parseMoney } from '../app/format';
+import { readMoney } from '../app/format';
 import type { Assessment } from '../fraud/fraud-api';
 import { fieldError, FormProblem, TextField } from '../payments/Dialog';
 import { ruleLabel } from '../payments/labels';
@@ -24,8 +24,9 @@ export function FraudTestForm() {
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
-    const total = parseMoney(facts.total, facts.currency || 'USD');
-    if (total === null) { setError({ local: 'Not an amount' }); return; }
+    const read = readMoney(facts.total, facts.currency.trim().toUpperCase() || 'USD');
+    if ('problem' in read) { setError({ local: read.problem }); return; }
+    const total = read.minor;
     setBusy(true);
     setError(null);
     try {

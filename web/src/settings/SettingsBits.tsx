@@ -5,16 +5,45 @@ import { ErrorState, Loading } from '../app/ui';
 import { FormProblem } from '../payments/Dialog';
 import type { VersionedSettings } from './use-versioned-settings';
 
-/** The banner after a refused stale save: the form's draft is based on settings that no longer exist. */
+/**
+ * The banner after a refused stale save. The form still holds the user's draft: they may put its changes
+ * on the newest version (then review and save again), or drop them and reload. After a re-base it says what
+ * was put back, and where the other person's change gave way to the user's.
+ */
 export function ConflictBanner({ settings }: { settings: VersionedSettings<{ version: number }> }) {
+  const { rebased } = settings;
+  if (rebased && !settings.conflict) {
+    return (
+      <div className="od-stale" role="status">
+        <span>
+          <strong>Their version {rebased.version} is loaded{rebased.reapplied.length ? ' with your changes re-applied' : ''}</strong>
+          {rebased.reapplied.length ? <> ({paths(rebased.reapplied)}). Review, then Save.</> : '. Your changes were already in it.'}
+          {rebased.overridden.length > 0 && <> They had changed {paths(rebased.overridden)} too: your value is shown instead of theirs.</>}
+        </span>
+      </div>
+    );
+  }
   if (!settings.conflict) return null;
   return (
     <div className="od-stale" role="alert">
-      <span><strong>Someone else changed these settings — reload</strong> to see their change. Your unsaved changes will be discarded.</span>
-      <button type="button" className="btn btn-primary btn-sm" onClick={settings.reload}>Reload</button>
+      <span>
+        <strong>Someone else changed these settings</strong> since you opened them. Your changes are still here, not saved.
+        {settings.unsaved && (
+          <details className="st-unsaved">
+            <summary>Show my unsaved values</summary>
+            <pre className="mono">{JSON.stringify(settings.unsaved, null, 2)}</pre>
+          </details>
+        )}
+      </span>
+      <button type="button" className="btn btn-primary btn-sm" disabled={settings.rebasing || !settings.unsaved} onClick={() => void settings.rebase()}>
+        {settings.rebasing ? 'Loading…' : 'Load their version and re-apply my changes'}
+      </button>
+      <button type="button" className="btn btn-ghost btn-sm" disabled={settings.rebasing} onClick={settings.reload}>Discard mine and reload</button>
     </div>
   );
 }
+
+const paths = (list: string[]) => list.map((p, i) => <span key={p}>{i > 0 && ', '}<code>{p}</code></span>);
 
 /** A settings form: loading and error states, the conflict banner, and the Save row (hidden when read-only). */
 export function SettingsForm<T extends { version: number }>({ settings, title, description, readOnly, onSubmit, fields = [], children, updated }: {

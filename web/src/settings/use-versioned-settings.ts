@@ -2,9 +2,20 @@ import { useCallback, useState } from 'react';
 import { api } from '../app/api';
 import { useApiData } from '../app/use-api';
 import { isVersionConflict } from '../payments/payments-api';
+import { rebaseDraft } from './rebase-settings';
+
+/** After "Load their version and re-apply my changes": what was put back, for the user to review before saving. */
+export interface RebasedDraft {
+  /** The version the draft now stands on. */
+  version: number;
+  /** Settings paths ("rules.blocked_ip.weight") where the user's value was put back. */
+  reapplied: string[];
+  /** Of those, the ones the other person had changed too: theirs is replaced by the user's. */
+  overridden: string[];
+}
 
 export interface VersionedSettings<T extends { version: number }> {
-  /** The settings as last read or saved. */
+  /** The settings as last read or saved; after `rebase`, the newest version with the user's changes on top. */
   data: T | undefined;
   loadError: unknown;
   /** Saves the whole settings with the version they were read at. */
@@ -12,8 +23,15 @@ export interface VersionedSettings<T extends { version: number }> {
   saving: boolean;
   /** The last save failed (not for a conflict, which `conflict` reports). */
   error: unknown;
-  /** Someone saved a newer version first: only a reload clears it. */
+  /** Someone saved a newer version first: `rebase` or `reload` clears it; the form keeps the user's draft meanwhile. */
   conflict: boolean;
+  /** The draft refused for the conflict, as it was sent (so it can be shown or copied). */
+  unsaved: Record<string, unknown> | null;
+  /** Loads the newest version and puts the refused draft's changes on it; the form shows the result, unsaved. */
+  rebase: () => Promise<void>;
+  rebasing: boolean;
+  /** Set by a successful `rebase` until the next save or reload. */
+  rebased: RebasedDraft | null;
   /** The last save succeeded (cleared by the next edit or save). */
   saved: boolean;
   clearStatus: () => void;
@@ -24,7 +42,8 @@ export interface VersionedSettings<T extends { version: number }> {
 
 /**
  * A merchant-wide settings record with optimistic concurrency: GET it, PUT it whole with the version
- * read; a stale version is refused (409/412) and shown as "someone else changed these settings".
+ * read; a stale version is refused (409/412) and shown as "someone else changed these settings", keeping
+ * the user's draft: `rebase` puts its changes on the newest version for the user to review and save again.
  */
 export function useVersionedSettings<T extends { version: number }>(path: string): VersionedSettings<T> {
   const loaded = useApiData<T>(path);
@@ -32,6 +51,9 @@ export function useVersionedSettings<T extends { version: number }>(path: string
   const [saving, setSaving] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const [conflict, setConflict] = useState(false);
+  const [unsaved, setUnsaved] = useState<{ base: T; draft: Record<string, unknown> } | null>(null);
+  const [rebasing, setRebasing] = useState(false);
+  const [rebased, setRebased] = useState<RebasedDraft | null>(null);
   const [saved, setSaved] = useState(false);
   const [reloads, setReloads] = useState(0);
   const data = savedData ?? loaded.data;
@@ -45,10 +67,14 @@ export function useVersionedSettings<T extends { version: number }>(path: string
       const next = await api<T>(path, { method: 'PUT', body: { ...body, version: data.version } });
       setSavedData(next);
       setSaved(true);
+      setRebased(null);
+      setUnsaved(null);
       return true;
     } catch (e) {
-      if (isVersionConflict(e)) setConflict(true);
-      else setError(e);
+      if (isVersionConflict(e)) {
+        setConflict(true);
+        setUnsaved({ base: data, draft: body });
+      } else setError(e);
       return false;
     } finally {
       setSaving(false);
@@ -56,8 +82,28 @@ export function useVersionedSettings<T extends { version: number }>(path: string
   };
 
   const { reload: reloadData } = loaded;
+  const rebase = async () => {
+    if (!unsaved) return;
+    setRebasing(true);
+    setError(null);
+    try {
+      const theirs = await api<T>(path);
+      const { merged, reapplied, overridden } = rebaseDraft(unsaved.base as unknown as Record<string, unknown>, unsaved.draft, theirs as unknown as Record<string, unknown>);
+      setSavedData(merged as unknown as T);
+      setRebased({ version: theirs.version, reapplied, overridden });
+      setConflict(false);
+      setReloads((n) => n + 1);
+    } catch (e) {
+      setError(e);
+    } finally {
+      setRebasing(false);
+    }
+  };
+
   const reload = useCallback(() => {
     setSavedData(null);
+    setUnsaved(null);
+    setRebased(null);
     setConflict(false);
     setError(null);
     setSaved(false);
@@ -67,6 +113,7 @@ export function useVersionedSettings<T extends { version: number }>(path: string
 
   return {
     data, loadError: loaded.error, save, saving, error, conflict, saved, reload,
+    unsaved: unsaved?.draft ?? null, rebase, rebasing, rebased,
     clearStatus: () => { setSaved(false); setError(null); },
     formKey: `${reloads}-${data?.version ?? 'none'}`,
   };
