@@ -81,9 +81,12 @@ program
   .action(async (opts: { orders: number; batch: number; seed: number }) => {
     await withDatabase(async (db, config) => {
       const { seedOrders } = await import('./demo/seed-orders.js'); // loads faker only for this command
+      const { gatewayNameOf } = await import('./demo/demo-data.js');
       const progress = createProgress(opts.orders, 'orders');
       const result = await seedOrders(db, {
         orders: opts.orders, batchSize: opts.batch, seed: opts.seed, orderNumberPrefix: config.orderNumberPrefix,
+        // Seeded submitted payments are recorded under the gateway whose notifications will name them.
+        gateway: gatewayNameOf(config),
         onProgress: (done, rows) => progress.update(done, rows),
       });
       progress.finish();
