@@ -154,10 +154,17 @@ export interface IdempotentStep<T> {
 export async function runIdempotently<R, T = unknown>(
   db: Db, request: FastifyRequest, reply: FastifyReply, perform: (step: IdempotentStep<T>) => Promise<R>,
 ): Promise<R> {
-  const key = request.headers['idempotency-key'];
-  if (key === undefined) return perform({});
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY) {
+  const header = request.headers['idempotency-key'];
+  if (header === undefined) return perform({});
+  if (typeof header !== 'string' || header.length > MAX_KEY) {
     throw new AppError('validation_failed', `Idempotency-Key must be 1–${MAX_KEY} characters`, { field: 'Idempotency-Key' });
+  }
+  // A blank key is a client that meant to send one (an unset variable in a template): running the request
+  // without a key would let its retry repeat the change. Trimmed because HTTP drops the whitespace around
+  // a header value anyway (Node does, proxies may not), so " k" and "k" must be one key.
+  const key = header.trim();
+  if (!key) {
+    throw new AppError('validation_failed', `Idempotency-Key is blank: send a key of 1–${MAX_KEY} characters, or no header for a request without one`, { field: 'Idempotency-Key' });
   }
   const principal = principalOf(request).key;
   const hash = requestHash(request);

@@ -14,7 +14,7 @@ import { establishRoutingFacts } from './order-intake.js';
 import {
   assertCurrency, assertExpectedTotal, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail, normalizeIp,
 } from './order-input.js';
-import { resolveItems } from './order-items.js';
+import { checkPreorderDates, resolveItems, utcDate } from './order-items.js';
 import { computeSummary } from './order-totals.js';
 import { countOrderOnCustomer } from '../customers/order-customer.js';
 import {
@@ -80,6 +80,7 @@ export async function createOrder(trx: Trx, input: CreateOrderInput, actor: Acto
     allocateOrderIds(t),
     countOrderOnCustomer(t, { email, billing, shipping }, now),
   ] as const);
+  checkPreorderDates(items, input.items, utcDate(now));
   const summary = computeSummary(items.map((i) => ({ quantity: i.quantity, unitPrice: i.unit_price, discount: i.discount!, tax: i.tax! })), input.shippingCost ?? 0, input.shippingTax ?? 0);
   assertExpectedTotal(input.expectedTotal, summary.total);
   // Priced now: an order asking for no money has its payment skipped rather than collected (intakeForTotal).

@@ -52,6 +52,32 @@ export function moneyEditOf(before: MoneyState, after: MoneyState): MoneyEdit | 
   return Object.keys(values).length ? values : undefined;
 }
 
+/** Each custom field an edit changed, with its value before and after (null: not set). */
+export type CustomFieldsEdit = Record<string, BeforeAfter<string | null>>;
+
+/** Custom fields before and after an edit, the changed ones only, in key order; undefined when none changed. */
+export function customFieldsEditOf(before: Readonly<Record<string, string>>, after: Readonly<Record<string, string>>): CustomFieldsEdit | undefined {
+  const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  const values: CustomFieldsEdit = {};
+  for (const key of keys) {
+    const [old, now] = [before[key] ?? null, after[key] ?? null];
+    if (old !== now) values[key] = { before: old, after: now };
+  }
+  return Object.keys(values).length ? values : undefined;
+}
+
+/** Custom field values are free text up to 500 characters: the history line quotes at most this much of each. */
+const VALUE_SPELLED = 60;
+
+/** In the history's words: `custom1 "PO-1" → "PO-2"; custom3 "x" → (cleared)`. */
+export function describeCustomFieldsEdit(values: CustomFieldsEdit): string {
+  const quote = (v: string | null) => {
+    if (v === null) return '(none)';
+    return JSON.stringify(v.length > VALUE_SPELLED ? `${v.slice(0, VALUE_SPELLED)}…` : v);
+  };
+  return Object.entries(values).map(([key, { before, after }]) => `${key} ${quote(before)} → ${after === null ? '(cleared)' : quote(after)}`).join('; ');
+}
+
 /** At most this many changed lines are spelled out in the history text; the event carries them all. */
 const LINES_SPELLED = 10;
 

@@ -68,6 +68,22 @@ export function cleanCustomFields(input: Record<string, string | undefined> | un
 }
 
 /**
+ * An edit's custom fields merged into those stored: a field given replaces that one (null or blank clears
+ * it), fields not given are kept. Why not replace the whole set: an integration that sets one field (a PO
+ * number) must not wipe the others other systems or staff wrote.
+ */
+export function mergeCustomFields(stored: Readonly<Record<string, string>>, edit: Record<string, string | null | undefined>): Record<string, string> {
+  const out = { ...stored };
+  for (const [key, value] of Object.entries(edit)) {
+    if (value === undefined) continue;
+    const trimmed = value?.trim();
+    if (trimmed) out[key] = trimmed;
+    else delete out[key];
+  }
+  return out;
+}
+
+/**
  * What tags are compared by: "VIP" and "vip" are one tag. NFC first, so an accent typed as one character
  * or as a letter and a combining mark is the same tag too. The search index folds further (search-terms.ts).
  */

@@ -7,9 +7,11 @@ import { enqueueEvent } from '../outbox/outbox.repository.js';
 import { termsForOrder } from '../search/search-terms.js';
 import { type Actor, actorLabel } from '../shared/actor.js';
 import { AppError } from '../shared/errors.js';
-import { type Address, cleanCustomFields, cleanTags, normalizeAddress, normalizeEmail, tagKey } from './order-input.js';
-import { describeMoneyEdit, type MoneyEdit, moneyEditOf } from './order-edit-values.js';
-import { type ResolvedItem, resolveItems } from './order-items.js';
+import { type Address, cleanTags, mergeCustomFields, normalizeAddress, normalizeEmail, tagKey } from './order-input.js';
+import {
+  type CustomFieldsEdit, customFieldsEditOf, describeCustomFieldsEdit, describeMoneyEdit, type MoneyEdit, moneyEditOf,
+} from './order-edit-values.js';
+import { checkPreorderDates, type ResolvedItem, resolveItems, utcDate } from './order-items.js';
 import { carryLineFacts } from './order-line-facts.js';
 import { lockOrderForChange } from './order-lock.js';
 import { type ExpectedVersion, requireExpectedVersion, staleVersion } from '../shared/versioning.js';
@@ -63,6 +65,7 @@ export async function updateOrder(
 
   const newItems = input.items && await resolveItems(trx, input.items, row.currency);
   const itemsChanged = newItems !== undefined && !sameItems(newItems, items);
+  if (itemsChanged) checkPreorderDates(newItems, input.items!, utcDate(now), itemsBefore);
   // Shipping tax is not stored apart: it is whatever tax the old items do not account for.
   const oldShippingTax = row.tax_total - items.reduce((sum, i) => sum + i.tax, 0);
   const shippingCost = input.shippingCost ?? row.shipping_total;
@@ -106,8 +109,10 @@ export async function updateOrder(
     }
   }
   let customFields = JSON.parse(row.custom_fields_json) as Record<string, string>;
-  const newCustomFields = input.customFields && cleanCustomFields(input.customFields);
+  let customFieldsEdit: CustomFieldsEdit | undefined;
+  const newCustomFields = input.customFields && mergeCustomFields(customFields, input.customFields);
   if (newCustomFields && !sameFields(newCustomFields, customFields)) {
+    customFieldsEdit = customFieldsEditOf(customFields, newCustomFields);
     customFields = newCustomFields;
     patch.custom_fields_json = JSON.stringify(customFields);
     changes.push('customFields');
@@ -124,9 +129,12 @@ export async function updateOrder(
   }));
   // The names of what changed stay the list readers know; the amounts before and after go beside them: in
   // words on the history row (its reason, which the timeline shows) and as values on the event.
-  const reason = moneyEdit && describeMoneyEdit(moneyEdit, row.currency);
+  // Custom fields the same way: an overwritten PO number is otherwise lost for good.
+  const said = [moneyEdit && describeMoneyEdit(moneyEdit, row.currency), customFieldsEdit && describeCustomFieldsEdit(customFieldsEdit)].filter(Boolean);
+  const reason = said.length ? said.join('; ') : undefined;
+  const values = moneyEdit || customFieldsEdit ? { ...moneyEdit, ...(customFieldsEdit && { customFields: customFieldsEdit }) } : undefined;
   await insertOrderHistory(trx, { orderId: row.id, at: now, actor: actorLabel(actor), kind: 'updated', changes, reason });
-  await enqueueEvent(trx, 'order.updated', { type: 'order', id: row.order_number }, { orderId: row.order_number, changes, ...(moneyEdit && { values: moneyEdit }) }, now);
+  await enqueueEvent(trx, 'order.updated', { type: 'order', id: row.order_number }, { orderId: row.order_number, changes, ...(values && { values }) }, now);
   // Money already taken was for the old total: when the new one leaves part of it owed (or a part owed is
   // now covered), the payment status follows, and an order past its payment goes to Accounts Receivable
   // to collect the rest. An open authorization is left to its capture, which settles the same way.

@@ -19,8 +19,10 @@ import { updateSavedView } from './update-saved-view.js';
 const tags = ['Saved views'];
 
 /** A user's own named views of the order lists. An API key acts as the user it belongs to. */
-export async function savedViewRoutes(app: FastifyInstance, { db }: AppContext) {
+export async function savedViewRoutes(app: FastifyInstance, { db, config }: AppContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>();
+  // A view of the order list is checked against the search it opens with, which reads order ids with this prefix.
+  const searchSettings = { orderNumberPrefix: config.orderNumberPrefix };
   const reader = readerOf(db);
 
   r.get('/saved-views', {
@@ -43,7 +45,7 @@ export async function savedViewRoutes(app: FastifyInstance, { db }: AppContext) 
   }, async (request, reply) => {
     const userId = principalOf(request).userId;
     const outcome = await runInTransaction(db, request, reply, async (trx) => ({
-      status: 201, body: toSavedViewDto(await createSavedView(trx, userId, request.body)),
+      status: 201, body: toSavedViewDto(await createSavedView(trx, userId, request.body, searchSettings)),
     }));
     return reply.code(201).header('location', `/api/v1/saved-views/${outcome.body.id}`).header('etag', versionEtag(outcome.body.version)).send(outcome.body);
   });
@@ -56,7 +58,7 @@ export async function savedViewRoutes(app: FastifyInstance, { db }: AppContext) 
     config: { permission: 'orders:view' },
   }, async (request, reply) => {
     const expected = expectedVersionOf(request, request.body.version);
-    const row = await transact(db, (trx) => updateSavedView(trx, principalOf(request).userId, request.params.id, request.body, expected));
+    const row = await transact(db, (trx) => updateSavedView(trx, principalOf(request).userId, request.params.id, request.body, expected, searchSettings));
     return reply.header('etag', versionEtag(row.version)).send(toSavedViewDto(row));
   });
 

@@ -115,3 +115,52 @@ describe('card numbers in free text', () => {
     expect(cardNumberSpans(text).map((s) => s.digits)).toEqual(['4111111111111111']);
   });
 });
+
+describe('only numbers a card brand could have issued count', () => {
+  it('leaves everyday digit groups alone that pass Luhn but are no brand\'s number (the tester\'s cases)', () => {
+    // Each held a Luhn-valid sequence of 13–19 digits and was refused: 7016…8171 (16 digits from 7), 3157100000004 (from 3, not a brand's 3).
+    for (const text of [
+      'Shipped USPS tracking 9400 7016 8773 1322 8171 80',
+      'cp3-157-100000004@corp.example',
+      '1000 0000 0000 0008', // 16 digits from 1: no brand
+      '7000 0000 0000 0005',
+      '4000 0000 0000 0000 02', // a Visa prefix with 18 digits: Visa issues 13, 16 or 19
+      '3400 0000 0000 0000', // Amex prefix, 16 digits: Amex issues 15
+      '5100 0000 0000 0000 003', // Mastercard prefix, 19 digits: Mastercard issues 16
+    ]) {
+      const digits = cardNumberSpansIgnoringBrand(text);
+      expect(digits.some((d) => luhnValid(d)), `${text} holds a Luhn-valid run`).toBe(true);
+      expect(containsCardNumber(text), text).toBe(false);
+      expect(findCardNumber({ notes: [text] }), text).toBeUndefined();
+    }
+  });
+
+  it('still finds real card numbers of every brand, grouped or not', () => {
+    for (const text of [
+      '4111 1111 1111 1111', '5555-5555-5555-4444', '378282246310005', '6011111111111117', '3530111333300000',
+      '36227206271667', '30569309025904', '2223003122003222', '6200000000000005', '6445644564456445',
+      '4222222222222', // a 13-digit Visa
+      '6759 6498 2643 8453', // Maestro (UK)
+      'card 5018 0000 0000 7 thanks', // a 13-digit Maestro
+    ]) {
+      expect(luhnValid(text.replace(/\D/g, '')), text).toBe(true);
+      expect(containsCardNumber(text), text).toBe(true);
+      expect(findCardNumber({ customer: { email: `x ${text}` } }), text).toBe('/customer/email');
+    }
+  });
+});
+
+/** Every 13–19-digit stretch of whole groups, Luhn or not: what the walk would have tested before any rule. */
+function cardNumberSpansIgnoringBrand(text: string): string[] {
+  const out: string[] = [];
+  for (const run of text.match(/\d+(?:[ -]\d+)*/g) ?? []) {
+    const groups = run.split(/[ -]/);
+    for (let a = 0; a < groups.length; a++) {
+      for (let b = a + 1; b <= groups.length; b++) {
+        const digits = groups.slice(a, b).join('');
+        if (digits.length >= 13 && digits.length <= 19 && digits[0] !== '0') out.push(digits);
+      }
+    }
+  }
+  return out;
+}

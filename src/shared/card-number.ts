@@ -1,6 +1,12 @@
 /**
- * Card numbers (PAN) never enter Orderdeck outside the vault. This finds any Luhn-valid sequence of
- * 13–19 digits in free text, allowing the spaces and dashes people type (or paste) between digit groups.
+ * Card numbers (PAN) never enter Orderdeck outside the vault. This finds any sequence of 13–19 digits in
+ * free text that could be a real card number, allowing the spaces and dashes people type (or paste)
+ * between digit groups: Luhn-valid, and of a length some card brand issues under its leading digits
+ * (shared/card-brands.ts, the vault's own table). Why the brand test: one random number in ten passes
+ * Luhn, so digit groups in everyday text (a USPS tracking number "9400 7016 8773 1322 8171 80", the
+ * digits of an e-mail address, an address line) were refused; no brand issues numbers starting with 9
+ * or 1, a Visa has 13, 16 or 19 digits, and so on, which leaves real card numbers found and most such
+ * text alone.
  *
  * How: the text is split into runs of digit groups joined by a single space or dash ("ref 99 4111 1111
  * 1111 1111 12/26" holds the run "99 4111 1111 1111 1111 12"), and within a run every contiguous
@@ -17,10 +23,12 @@
  * Luhn-valid. The sequences of such a run starting at a later group are still tested, so a card
  * number written after a 0-group ("0044 4111 1111 1111 1111") is found.
  */
+import { brandIssues } from './card-brands.js';
+
 const MIN_DIGITS = 13;
 const MAX_DIGITS = 19;
 
-/** A Luhn-valid candidate: `text.slice(start, end)` is the number as written, `digits` the number alone. */
+/** A possible card number (Luhn-valid, a length its brand issues): `text.slice(start, end)` is the number as written, `digits` the number alone. */
 export interface CardNumberSpan {
   start: number;
   end: number;
@@ -61,9 +69,24 @@ const digitsBefore = new Int32Array(RING);
 const sumBeforeEven = new Int32Array(RING);
 const sumBeforeOdd = new Int32Array(RING);
 
+/** The first four digits of the run in `stretch` from `from` on, as a number (separators skipped). */
+function prefix4(stretch: string, from: number): number {
+  let prefix = 0;
+  for (let i = from, taken = 0; taken < 4; i++) {
+    const c = stretch.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      prefix = prefix * 10 + c - 48;
+      taken++;
+    }
+  }
+  return prefix;
+}
+
 /**
- * Calls `found(start, end)` for every Luhn-valid sequence of whole groups (13–19 digits, the first not a
- * 0), in order of where it ends; stops early when `found` returns true.
+ * Calls `found(start, end)` for every possible card number made of whole groups (13–19 digits, the first
+ * not a 0, Luhn-valid, a length some brand issues under its first four digits), in order of where it
+ * ends; stops early when `found` returns true. The brand look-up is made only for the one candidate in
+ * ten that passes Luhn, so it adds next to nothing to the walk.
  *
  * Digits are numbered from the run's start; the Luhn sum of digits [a, b) doubles those at b's parity.
  * Two running sums (one doubling even positions, one odd) give any sequence's sum as one subtraction,
@@ -110,10 +133,12 @@ function scan(text: string, found: (start: number, end: number) => boolean): voi
       while (lo <= k && digits - digitsBefore[lo & SLOT]! > MAX_DIGITS) lo++;
       for (let f = lo; f <= k; f++) {
         const slot = f & SLOT;
-        if (digits - digitsBefore[slot]! < MIN_DIGITS) break;
+        const length = digits - digitsBefore[slot]!;
+        if (length < MIN_DIGITS) break;
         if (groupStartsWithZero[slot]) continue;
         const before = (digits & 1) === 0 ? sumBeforeEven[slot]! : sumBeforeOdd[slot]!;
-        if (sum === before && found(offset + groupStartChar[slot]!, offset + i)) return;
+        if (sum !== before || !brandIssues(prefix4(stretch, groupStartChar[slot]!), length)) continue;
+        if (found(offset + groupStartChar[slot]!, offset + i)) return;
       }
       // One separator followed by a digit joins the next group to the run; anything else ends it.
       const next = i + 1 < n ? stretch.charCodeAt(i + 1) : -1;
@@ -132,7 +157,7 @@ function scan(text: string, found: (start: number, end: number) => boolean): voi
   }
 }
 
-/** Every Luhn-valid sequence of whole digit groups (13–19 digits) in `text`; they may overlap ("12 4111…" can hold two). */
+/** Every possible card number made of whole digit groups (13–19 digits) in `text`; they may overlap ("12 4111…" can hold two). */
 export function cardNumberSpans(text: string): CardNumberSpan[] {
   const spans: CardNumberSpan[] = [];
   if (text.length >= MIN_DIGITS) {

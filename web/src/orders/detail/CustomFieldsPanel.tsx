@@ -11,8 +11,8 @@ function CustomFieldsForm({ order, state, onDone }: { order: Order; state: Order
 
   const save = async (e: FormEvent) => {
     e.preventDefault();
-    // The API replaces all ten at once; an emptied field is removed.
-    await patch({ customFields: Object.fromEntries(KEYS.map((k) => [k, (draft[k] ?? '').trim()]).filter(([, v]) => v)) });
+    // The API merges by key: all ten are sent, and an emptied one as "" clears it.
+    await patch({ customFields: Object.fromEntries(KEYS.map((k) => [k, (draft[k] ?? '').trim()])) });
   };
 
   return (
