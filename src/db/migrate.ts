@@ -16,6 +16,7 @@ import * as preorderReleases from './migrations/2026-11-28T1000-preorder-release
 import * as searchTermsEmailDomain from './migrations/2026-11-28T1100-search-terms-email-domain.js';
 import * as chargebackTotals from './migrations/2026-11-28T1200-chargeback-totals.js';
 import * as blockListLabels from './migrations/2026-11-28T1300-block-list-labels.js';
+import * as arCollectionsIndex from './migrations/2026-11-28T1400-ar-collections-index.js';
 import type { Db } from './database.js';
 
 /** Migrations are listed here by name, oldest first; names sort by time so order never depends on the file system. */
@@ -37,6 +38,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '2026-11-28T1100-search-terms-email-domain': searchTermsEmailDomain,
   '2026-11-28T1200-chargeback-totals': chargebackTotals,
   '2026-11-28T1300-block-list-labels': blockListLabels,
+  '2026-11-28T1400-ar-collections-index': arCollectionsIndex,
 };
 
 class StaticProvider implements MigrationProvider {

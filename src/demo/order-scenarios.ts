@@ -6,7 +6,8 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
 /** How the payment looked when the order was placed; routing turns it into the entry stage. */
-type PaymentKind = 'quote' | 'preorder' | 'declined' | 'offline' | 'async' | 'fraud' | 'settled' | 'skipped';
+/** `captured`: settled as `settled` is, but never only authorized — Completed takes an order only once its money is taken. */
+type PaymentKind = 'quote' | 'preorder' | 'declined' | 'offline' | 'async' | 'fraud' | 'settled' | 'captured' | 'skipped';
 
 export interface PlannedMove {
   to: Stage;
@@ -60,7 +61,7 @@ export function planStage(rng: Rng, o: { ageDays: number; forced: Stage | undefi
     case 'shipping_department': return plan(rng.chance(0.02) ? 'skipped' : 'settled');
     case 'completed_order': {
       const digital = rng.chance(0.08);
-      return plan(rng.chance(0.02) ? 'skipped' : 'settled', digital ? [] : [{ to: 'completed_order', afterMs: hours(rng, 18, 140), reason: 'shipped' }], { digitalOnly: digital });
+      return plan(rng.chance(0.02) ? 'skipped' : 'captured', digital ? [] : [{ to: 'completed_order', afterMs: hours(rng, 18, 140), reason: 'shipped' }], { digitalOnly: digital });
     }
     case 'rejected': {
       const x = rng.float();
@@ -121,10 +122,12 @@ export function planPayment(rng: Rng, p: StagePlan, customer: DemoCustomer, crea
       const channel = business ? 'wholesale' : rng.chance(0.6) ? 'phone' : 'web';
       return { method, status: 'unprocessed', channel, json: method === 'cod' ? NO_DETAILS : referenceJson(method === 'check' ? 'CHK' : method === 'wire' ? 'WIRE' : 'PO', rng) };
     }
-    case 'settled': {
+    case 'settled':
+    case 'captured': {
       if (business) return { method: rng.chance(0.5) ? 'purchase_order' : 'wire', status: 'processed', channel: 'wholesale', json: referenceJson('INV', rng) };
       const method = rng.weighted(SETTLED_METHODS);
-      if (method === 'credit_card') return card(rng, createdAt, rng.chance(0.85) ? 'processed' : 'authorized', rng.weighted(CARD_CHANNELS));
+      // The same draws either way (chance first), so a seed's other orders stay as they were.
+      if (method === 'credit_card') return card(rng, createdAt, rng.chance(0.85) || p.payment === 'captured' ? 'processed' : 'authorized', rng.weighted(CARD_CHANNELS));
       if (method === 'cash') return { method, status: 'processed', channel: 'pos', json: NO_DETAILS };
       const channel = method === 'amazon_pay' ? (rng.chance(0.6) ? 'amazon' : 'web') : method === 'paypal' && rng.chance(0.15) ? 'ebay' : 'web';
       return { method, status: 'processed', channel, json: referenceJson('PAY', rng) };

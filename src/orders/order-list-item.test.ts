@@ -38,7 +38,7 @@ describeEachDatabase('order list items', (getDb) => {
       const detail = (await t.as('read_only', { method: 'GET', url: `/api/v1/orders/${orderId}` })).json();
       expect(items.get(orderId), orderId).toEqual({
         id: detail.id, orderId, createdAt: detail.createdAt, stage: detail.stage, stageEnteredAt: detail.stageEnteredAt,
-        channel: detail.channel, currency: detail.currency, total: detail.summary.total, customerEmail: detail.customer.email,
+        channel: detail.channel, currency: detail.currency, total: detail.summary.total, paidTotal: detail.payment.paid, customerEmail: detail.customer.email,
         customerName: `${detail.billing.firstName} ${detail.billing.lastName}`, paymentMethod: detail.payment.method,
         paymentStatus: detail.payment.status, tags: detail.tags, isTest: detail.isTest,
         allowedMoves: detail.allowedMoves, holdFromStage: detail.holdFromStage, fraudScore: detail.fraud.score,

@@ -13,12 +13,13 @@ export interface StoredPayment {
 }
 
 export function stageContextOf(
-  row: Pick<OrderRow, 'payment_status' | 'payment_method' | 'total' | 'has_shippable' | 'fraud_hold' | 'hold_from_stage'>,
+  row: Pick<OrderRow, 'payment_status' | 'payment_method' | 'total' | 'paid_total' | 'has_shippable' | 'fraud_hold' | 'hold_from_stage'>,
 ): StageContext {
   return {
     paymentStatus: row.payment_status as PaymentStatus,
     paymentMethod: row.payment_method as PaymentMethod,
     total: Number(row.total),
+    paid: Number(row.paid_total),
     hasShippable: row.has_shippable === 1,
     fraudHold: row.fraud_hold === 1,
     holdFromStage: (row.hold_from_stage as Stage | null) ?? null,
@@ -74,12 +75,12 @@ export function toOrderDto(row: OrderRow, items: OrderItemRow[], notes: OrderNot
  */
 export type OrderListRow = Pick<
   OrderRow,
-  'id' | 'order_number' | 'created_at' | 'stage' | 'stage_entered_at' | 'channel' | 'currency' | 'total' | 'customer_email'
+  'id' | 'order_number' | 'created_at' | 'stage' | 'stage_entered_at' | 'channel' | 'currency' | 'total' | 'paid_total' | 'customer_email'
   | 'customer_name' | 'payment_method' | 'payment_status' | 'tags_json' | 'is_test'
   | 'has_shippable' | 'fraud_hold' | 'hold_from_stage' | 'fraud_score' | 'paid_at' | 'shipped_at' | 'shipping_json'
 >;
 export const ORDER_LIST_COLUMNS = [
-  'id', 'order_number', 'created_at', 'stage', 'stage_entered_at', 'channel', 'currency', 'total', 'customer_email',
+  'id', 'order_number', 'created_at', 'stage', 'stage_entered_at', 'channel', 'currency', 'total', 'paid_total', 'customer_email',
   'customer_name', 'payment_method', 'payment_status', 'tags_json', 'is_test',
   'has_shippable', 'fraud_hold', 'hold_from_stage', 'fraud_score', 'paid_at', 'shipped_at', 'shipping_json',
 ] as const;
@@ -87,7 +88,7 @@ export const ORDER_LIST_COLUMNS = [
 export function toOrderListItem(row: OrderListRow): OrderListItemDto {
   return {
     id: row.id, orderId: row.order_number, createdAt: toIso(row.created_at), stage: row.stage, stageEnteredAt: toIso(row.stage_entered_at),
-    channel: row.channel, currency: row.currency, total: row.total, customerEmail: row.customer_email, customerName: row.customer_name,
+    channel: row.channel, currency: row.currency, total: row.total, paidTotal: Number(row.paid_total), customerEmail: row.customer_email, customerName: row.customer_name,
     paymentMethod: row.payment_method, paymentStatus: row.payment_status, tags: JSON.parse(row.tags_json) as string[], isTest: row.is_test === 1,
     // The same rule as the order detail, so a queue never offers a move the detail page would not.
     allowedMoves: allowedStageMoves(row.stage as Stage, stageContextOf(row)),

@@ -80,6 +80,16 @@ const customFieldProps = Object.fromEntries(
   Array.from({ length: 10 }, (_, i) => [`custom${i + 1}`, Type.Optional(ShortText(500))]),
 );
 export const CustomFields = Type.Object(customFieldProps, { additionalProperties: false, description: 'custom1 … custom10' });
+/** An edit names only the fields it changes: see UpdateOrderBody. */
+const customFieldEditProps = Object.fromEntries(
+  Array.from({ length: 10 }, (_, i) => [`custom${i + 1}`, Type.Optional(Type.Union([ShortText(500), Type.Null()]))]),
+);
+export const CustomFieldsEdit = Type.Object(customFieldEditProps, {
+  additionalProperties: false,
+  description: 'custom1 … custom10, merged per field into those the order has: a field given replaces that field, '
+    + 'null or "" clears it, and fields not given are kept. The order\'s history and its order.updated event carry '
+    + 'each changed field\'s value before and after.',
+});
 export const Tags = Type.Array(Type.String({ minLength: 1, maxLength: 50, pattern: '^[^,]+$' }), { maxItems: 50, uniqueItems: true });
 
 export const CreateOrderBody = Type.Object(
@@ -115,7 +125,7 @@ export const UpdateOrderBody = Type.Object(
     shippingCost: Type.Optional(MinorUnits),
     shippingTax: Type.Optional(MinorUnits),
     tags: Type.Optional(Tags),
-    customFields: Type.Optional(CustomFields),
+    customFields: Type.Optional(CustomFieldsEdit),
     customerEmail: Type.Optional(Email),
     version: ExpectedVersionField,
   },
@@ -207,7 +217,9 @@ export type OrderDto = Static<typeof OrderOut>;
 
 export const OrderListItem = Type.Object({
   id: Type.Integer(), orderId: Type.String(), createdAt: IsoInstant, stage: Type.String(), stageEnteredAt: IsoInstant,
-  channel: Type.String(), currency: Type.String(), total: Type.Integer(), customerEmail: Type.String(), customerName: Type.String(),
+  channel: Type.String(), currency: Type.String(), total: Type.Integer(),
+  paidTotal: Type.Integer({ description: 'Money taken so far (refunds do not lower it), in minor units: with total, shows a partly paid order' }),
+  customerEmail: Type.String(), customerName: Type.String(),
   paymentMethod: Type.String(), paymentStatus: Type.String(), tags: Type.Array(Type.String()), isTest: Type.Boolean(),
   allowedMoves: Type.Array(Type.String(), { description: 'Stages this order may be moved to now (as on the order detail)' }),
   holdFromStage: Type.Union([Type.String(), Type.Null()], { description: 'For an order in hold: the stage a release returns it to' }),

@@ -3,8 +3,8 @@ import { ORDER_STAGE_TABLE, allowedStageMoves, checkStageMove, type StageContext
 import { routeAfterPaymentStep, routeNewOrder, type RoutingFacts } from './routing.js';
 import { PAYMENT_METHODS, PAYMENT_STATUSES, STAGES, type Stage } from './stages.js';
 
-const paid: StageContext = { paymentStatus: 'processed', paymentMethod: 'credit_card', total: 4948, hasShippable: true, fraudHold: false, holdFromStage: null };
-const unpaid: StageContext = { ...paid, paymentStatus: 'declined' };
+const paid: StageContext = { paymentStatus: 'processed', paymentMethod: 'credit_card', total: 4948, paid: 4948, hasShippable: true, fraudHold: false, holdFromStage: null };
+const unpaid: StageContext = { ...paid, paymentStatus: 'declined', paid: 0 };
 
 describe('order stage table', () => {
   it('lets every stage be reached, starting from the stages routing can produce', () => {
@@ -65,7 +65,8 @@ describe('order stage table', () => {
   /** Contexts that between them satisfy or fail every guard, including a hold from each stage. */
   const contexts: StageContext[] = [
     paid, unpaid, { ...paid, hasShippable: false }, { ...unpaid, hasShippable: false },
-    { ...paid, fraudHold: true }, { ...paid, paymentMethod: 'quote_request', total: 0 }, { ...paid, paymentStatus: 'authorized', hasShippable: false },
+    { ...paid, fraudHold: true }, { ...paid, paymentMethod: 'quote_request', total: 0 }, { ...paid, paymentStatus: 'authorized', paid: 0, hasShippable: false },
+    { ...paid, paymentStatus: 'authorized', paid: 0 }, { ...paid, paymentStatus: 'partially_refunded', paid: 1000 },
     ...STAGES.flatMap((holdFromStage) => [{ ...paid, holdFromStage }, { ...unpaid, holdFromStage }]),
   ];
 
@@ -197,7 +198,7 @@ describe('quotes', () => {
 });
 
 describe('an authorization on an order with nothing to ship', () => {
-  const digital: StageContext = { ...paid, paymentStatus: 'authorized', hasShippable: false };
+  const digital: StageContext = { ...paid, paymentStatus: 'authorized', paid: 0, hasShippable: false };
 
   it('is not completed before it is captured: routing and the payment step send it to Accounts Receivable', () => {
     const facts: RoutingFacts = { paymentMethod: 'credit_card', paymentStatus: 'authorized', hasPreorderItems: false, fraudHold: false, hasShippable: false, paymentIntake: 'none' };
@@ -209,8 +210,48 @@ describe('an authorization on an order with nothing to ship', () => {
 
   it('is not moved to Completed by hand either, until captured', () => {
     expect(checkStageMove('accounts_receivable', 'completed_order', digital)).toMatchObject({ ok: false, reason: expect.stringMatching(/capture it first/) });
-    expect(checkStageMove('accounts_receivable', 'completed_order', { ...digital, paymentStatus: 'processed' })).toEqual({ ok: true });
+    expect(checkStageMove('accounts_receivable', 'completed_order', { ...digital, paymentStatus: 'processed', paid: 4948 })).toEqual({ ok: true });
     expect(checkStageMove('hold', 'completed_order', { ...digital, holdFromStage: 'completed_order' })).toEqual({ ok: true });
+  });
+});
+
+describe('completing an order that still owes money', () => {
+  const authorized: StageContext = { ...paid, paymentStatus: 'authorized', paid: 0 };
+
+  it('refuses Completed for an authorization not captured, naming the capture, and does not offer it', () => {
+    expect(checkStageMove('shipping_department', 'completed_order', authorized)).toEqual({
+      ok: false, reason: expect.stringContaining('POST /api/v1/orders/{orderId}/payments/capture'), allowed: ['hold', 'rejected'], field: '/payment',
+    });
+    expect(allowedStageMoves('shipping_department', authorized)).toEqual(['hold', 'rejected']);
+    const digital = { ...authorized, hasShippable: false };
+    for (const from of ['pre_ordered', 'accounts_receivable', 'fraud_review'] as const) {
+      expect(checkStageMove(from, 'completed_order', digital), from).toMatchObject({ ok: false, reason: expect.stringMatching(/capture it first/), field: '/payment' });
+      expect(allowedStageMoves(from, digital), from).not.toContain('completed_order');
+    }
+    // Shipping is still open to an authorized order: it is captured there, then completed.
+    expect(checkStageMove('accounts_receivable', 'shipping_department', authorized)).toEqual({ ok: true });
+  });
+
+  it('refuses Completed while any part of the total is owed (total − paid > 0), whatever the status says', () => {
+    for (const ctx of [
+      { ...paid, paymentStatus: 'partially_refunded', paid: 2000 }, // half collected, then some of it refunded
+      { ...paid, paid: 4000 }, // part captured, the rest still held by a second authorization
+    ] satisfies StageContext[]) {
+      expect(checkStageMove('shipping_department', 'completed_order', ctx), ctx.paymentStatus).toMatchObject({ ok: false, reason: expect.stringMatching(/still owes/), field: '/payment' });
+      expect(allowedStageMoves('shipping_department', ctx)).not.toContain('completed_order');
+    }
+  });
+
+  it('completes an order with nothing due: paid in full (refunds aside), nothing asked, or a payment skipped on purpose', () => {
+    for (const ctx of [
+      paid, { ...paid, paid: 5000 }, { ...paid, paymentStatus: 'partially_refunded' }, { ...paid, total: 0, paid: 0, paymentStatus: 'skipped' },
+      { ...paid, paid: 0, paymentStatus: 'skipped' }, // a free replacement the storefront reports as skipped
+    ] satisfies StageContext[]) {
+      expect(checkStageMove('shipping_department', 'completed_order', ctx), JSON.stringify(ctx)).toEqual({ ok: true });
+      expect(allowedStageMoves('shipping_department', ctx)).toContain('completed_order');
+    }
+    // A release from Hold puts a completed order back as it was.
+    expect(checkStageMove('hold', 'completed_order', { ...authorized, holdFromStage: 'completed_order' })).toEqual({ ok: true });
   });
 });
 

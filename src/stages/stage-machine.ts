@@ -7,6 +7,8 @@ export interface StageContext {
   paymentMethod: PaymentMethod;
   /** The order's total in minor units: a quote is sent only once it has a price. */
   total: number;
+  /** Money taken (approved sales, captures, offline payments; refunds do not lower it): Completed needs `total − paid` to be 0. */
+  paid: number;
   hasShippable: boolean;
   /** Fraud scoring or the storefront asked for a review, and Fraud Review has not decided yet (approve and reject clear it). */
   fraudHold: boolean;
@@ -39,9 +41,18 @@ const fraudReviewFirst = (ctx: StageContext, from: Stage) => {
 const needsSettledPayment = (ctx: StageContext) =>
   isPaymentSettled(ctx.paymentStatus) ? undefined : `payment is ${ctx.paymentStatus}, not settled`;
 
-// Nothing ships, so no later step captures a held authorization: Completed (paid, nothing to ship) needs the money taken.
-const needsCaptureWhenNothingShips = (ctx: StageContext) =>
-  !ctx.hasShippable && ctx.paymentStatus === 'authorized' ? 'payment is only authorized and nothing ships: capture it first' : undefined;
+/**
+ * Completed is the end of the road for money too: nothing there captures or collects, and a held
+ * authorization expires. So an order still owing money (total − paid > 0) is not completed, shipped or
+ * not: an authorization is captured first, the rest collected in Accounts Receivable. A payment skipped on
+ * purpose (a free replacement) owes nothing.
+ */
+const CAPTURE_FIRST = 'payment is only authorized, not taken: capture it first (POST /api/v1/orders/{orderId}/payments/capture), then complete the order';
+const COLLECT_FIRST = 'the order still owes part of its total: capture what is authorized (POST /api/v1/orders/{orderId}/payments/capture) or collect the rest in Accounts Receivable first';
+const needsNothingDue = (ctx: StageContext) => {
+  if (ctx.paymentStatus === 'skipped' || ctx.total - ctx.paid <= 0) return undefined;
+  return ctx.paymentStatus === 'authorized' ? CAPTURE_FIRST : COLLECT_FIRST;
+};
 
 // Completed means paid and shipped, or nothing to ship: an order with something to ship is completed by the
 // Shipping Department handing it on (its shipment), not by a move that skips it from an earlier stage.
@@ -57,7 +68,7 @@ const notRefunded = (ctx: StageContext, from: Stage) =>
 
 /** Refusals that are about a field of the order rather than the stage asked for: the 409 names that field. */
 const UNPRICED_QUOTE = 'the quote has no price yet (total 0): price its items before sending it';
-const REFUSAL_FIELDS: ReadonlyMap<string, string> = new Map([[UNPRICED_QUOTE, '/items']]);
+const REFUSAL_FIELDS: ReadonlyMap<string, string> = new Map([[UNPRICED_QUOTE, '/items'], [CAPTURE_FIRST, '/payment'], [COLLECT_FIRST, '/payment']]);
 
 /** From Hold only the release to where the order came from; then, and for any other source, `rest` decides. */
 const releaseOr = (to: Stage, rest: (ctx: StageContext, from: Stage) => string | undefined = () => undefined) =>
@@ -87,7 +98,7 @@ export const ORDER_STAGE_TABLE: TransitionTable<Stage, StageContext> = {
       fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (ctx.hasShippable ? undefined : 'nothing on the order ships')),
     // A release from Hold puts a completed order back as it was, even one completed before this rule.
     completed_order: releaseOr('completed_order', (ctx, from) =>
-      fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (from === 'hold' ? undefined : needsCaptureWhenNothingShips(ctx) ?? shipsFirst(ctx, from))),
+      fraudReviewFirst(ctx, from) ?? needsSettledPayment(ctx) ?? (from === 'hold' ? undefined : needsNothingDue(ctx) ?? shipsFirst(ctx, from))),
     accounts_receivable: releaseOr('accounts_receivable', (ctx, from) => fraudReviewFirst(ctx, from) ?? notRefunded(ctx, from)),
     // Un-rejecting into Quote Request is for quotes; another order goes back to where it is paid or reviewed.
     quote_request: releaseOr('quote_request', (ctx, from) => notRefunded(ctx, from)

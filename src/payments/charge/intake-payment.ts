@@ -130,7 +130,7 @@ export async function recordIntakePayment(
   const kind = intake.gateway.source?.type === 'echeck' ? 'sale' : opts.cardMode;
   const row = await writeLedgerRow(trx, {
     ...common, kind, status: 'started', gateway: opts.gateway, idempotency_key: `order:${order.orderNumber}:${kind}`,
-    source_token: intake.gateway.sourceToken, reason: 'charged when the order was placed', next_attempt_at: order.createdAt + retryDelayMs(0),
+    source_token: intake.gateway.sourceToken, reason: kind === 'authorize' ? 'authorized when the order was placed' : 'charged when the order was placed', next_attempt_at: order.createdAt + retryDelayMs(0),
   });
   return {
     ledgerId: row.id, row, ...(intake.gateway.source ? { source: intake.gateway.source } : {}),

@@ -5,6 +5,7 @@ import { createMemoryTransport } from '../../mail/transport.js';
 import { describeEachDatabase } from '../../test-support/databases.js';
 import { orderInput } from '../../test-support/factories.js';
 import { type PaymentTestEnv, sandboxCard, startPaymentTestEnv, TEST_MERCHANT } from '../../test-support/payments.js';
+import { insertLedgerRow } from '../ledger/ledger.repository.js';
 import { MAX_CARD_ATTEMPTS } from './pay-link-rules.js';
 
 describeEachDatabase('pay links through the sandbox gateway', (get) => {
@@ -201,6 +202,24 @@ describeEachDatabase('pay links through the sandbox gateway', (get) => {
     for (let i = 0; i < 61; i++) codes.push((await view(token)).statusCode);
     expect(codes.slice(0, 60).every((c) => c === 200)).toBe(true);
     expect(codes[60]).toBe(429);
+  });
+
+  it('sends no payment request while a charge of the order has no answer yet; once its outcome is recorded, it does', async () => {
+    const order = await unpaidOrder();
+    for (const status of ['started', 'unknown'] as const) {
+      const id = await insertLedgerRow(get().db, {
+        order_id: order.id, kind: 'sale', status, amount: order.summary.total, currency: 'USD', gateway: 'sandbox',
+        idempotency_key: `test:${order.orderId}:${status}`, actor: 'test', created_at: Date.now(),
+      });
+      const refused = await requestLink(order.orderId);
+      expect(refused.statusCode, refused.body).toBe(409);
+      expect(refused.json()).toMatchObject({ field: '/payment', detail: expect.stringMatching(new RegExp(`still in flight \\(${status}, entry ${id}\\); record its outcome first`)) });
+      expect(await listEmailsForOrder(get().db, order.id)).toEqual([]);
+      await get().db.updateTable('payment_ledger').set({ status: 'declined', resolved_at: Date.now() }).where('id', '=', id).execute();
+    }
+    const created = await requestLink(order.orderId);
+    expect(created.statusCode, created.body).toBe(201);
+    expect(await listEmailsForOrder(get().db, order.id)).toHaveLength(1);
   });
 
   it('a blocked card given on the pay page holds the order for fraud review instead of charging it', async () => {

@@ -2,7 +2,10 @@ import type { Trx } from '../../db/database.js';
 import { enqueueEmail } from '../../mail/mail.repository.js';
 import { insertOrderHistory, lockOrderByNumber } from '../../orders/orders.repository.js';
 import { AppError, notFound } from '../../shared/errors.js';
+import { formatMoney } from '../../shared/money.js';
 import { toIso } from '../../shared/time.js';
+import { listLedgerRows } from '../ledger/ledger.repository.js';
+import { chargeInFlight } from '../receivables/receivables.repository.js';
 import { paymentRequestEmail } from './pay-link-email.js';
 import { amountDueOf, DEFAULT_EXPIRY_HOURS } from './pay-link-rules.js';
 import { hashPayLinkToken, newPayLinkToken, type PayLinkKey } from './pay-link-token.js';
@@ -44,6 +47,13 @@ export async function requestPayment(trx: Trx, key: PayLinkKey, input: PaymentRe
   const amountDue = amountDueOf(order);
   if (amountDue <= 0) throw new AppError('conflict', `${order.order_number} has nothing left to pay`);
   if (!order.customer_email) throw new AppError('conflict', `${order.order_number} has no customer email to send the request to`);
+  // The pay page refuses to charge beside a charge still unanswered, so the customer would get an email
+  // whose link says a payment is already being processed: the outcome comes first.
+  const open = chargeInFlight(await listLedgerRows(trx, order.id));
+  if (open) {
+    throw new AppError('conflict', `${order.order_number}: a ${open.kind} of ${formatMoney(Number(open.amount), open.currency)} is still in flight (${open.status}, entry ${open.id}); `
+      + `record its outcome first (POST …/payments/${open.id}/resolve) or wait for the gateway's answer, then request a payment if anything is still due`, { field: '/payment' });
+  }
 
   const expiresAt = now + (input.expiresInHours ?? DEFAULT_EXPIRY_HOURS) * 3_600_000;
   const revoked = await revokeOpenPayLinks(trx, order.id, now);

@@ -1,6 +1,6 @@
 import type { Executor } from '../../db/database.js';
 import { DAY_MS } from './ar-schedule.js';
-import { listScheduleRejections, sumArRetries } from './receivables.repository.js';
+import { listScheduleRejections, sumArCollections } from './receivables.repository.js';
 
 export interface ArDayStats {
   day: string;
@@ -12,8 +12,10 @@ export interface ArDayStats {
 
 /**
  * Recovered revenue per UTC day over the last `days` days (today included, newest first): A/R retries
- * attempted (manual and scheduled), approved, the money they took per currency, and the orders the
- * schedule rejected. Read from the window only: the ledger's partial A/R index and the ar_days rollup.
+ * attempted (manual and scheduled) and approved; the money collected per currency by every payment taken
+ * while the order waited in Accounts Receivable — retries, payment-request links and mark paid, each
+ * counted once; and the orders the schedule rejected. Read from the window only: the ledger's partial A/R
+ * index and the ar_days rollup.
  */
 export async function getArStats(db: Executor, days: number, now = Date.now()): Promise<ArDayStats[]> {
   const today = Math.floor(now / DAY_MS);
@@ -22,12 +24,14 @@ export async function getArStats(db: Executor, days: number, now = Date.now()): 
   for (let d = today; d >= first; d--) {
     byDay.set(d, { day: new Date(d * DAY_MS).toISOString().slice(0, 10), attempted: 0, approved: 0, recovered: [], rejectedBySchedule: 0 });
   }
-  for (const f of await sumArRetries(db, first * DAY_MS, (today + 1) * DAY_MS)) {
+  for (const f of await sumArCollections(db, first * DAY_MS, (today + 1) * DAY_MS)) {
     const day = byDay.get(f.day);
     if (!day) continue;
-    day.attempted += f.count;
-    if (f.status !== 'approved') continue;
-    day.approved += f.count;
+    if (f.source === 'retry') {
+      day.attempted += f.count;
+      if (f.status === 'approved') day.approved += f.count;
+    }
+    if (f.amount <= 0) continue;
     const money = day.recovered.find((m) => m.currency === f.currency);
     if (money) money.amount += f.amount;
     else day.recovered.push({ currency: f.currency, amount: f.amount });

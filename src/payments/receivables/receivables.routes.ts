@@ -103,7 +103,7 @@ export async function receivablesRoutes(app: FastifyInstance, { db, payments }: 
   });
 
   r.get('/payments/ar-stats', {
-    schema: { tags, summary: 'Recovered revenue per UTC day: retries attempted and approved, money recovered per currency, orders rejected by the schedule', querystring: ArStatsQuery, response: withProblems({ 200: ArStatsOut }, 400) },
+    schema: { tags, summary: 'Recovered revenue per UTC day: retries attempted and approved, money collected in A/R per currency (retries, payment-request links, mark paid), orders rejected by the schedule', querystring: ArStatsQuery, response: withProblems({ 200: ArStatsOut }, 400) },
     config: { permission: 'accounts_receivable:view' },
   }, async (request) => ({ days: await getArStats(readerOf(db), request.query.days) }));
 }

@@ -61,9 +61,11 @@ export const ArStatsQuery = Type.Object({
 export const ArStatsOut = Type.Object({
   days: Type.Array(Type.Object({
     day: Type.String({ format: 'date' }),
-    attempted: Type.Integer(),
-    approved: Type.Integer(),
-    recovered: Type.Array(Type.Object({ currency: Type.String(), amount: Type.Integer() })),
+    attempted: Type.Integer({ description: 'A/R retries (manual and scheduled) attempted that day' }),
+    approved: Type.Integer({ description: 'Of those, approved' }),
+    recovered: Type.Array(Type.Object({ currency: Type.String(), amount: Type.Integer() }), {
+      description: 'Money collected that day per currency for orders in Accounts Receivable: retries, payment-request links and mark paid, each payment once',
+    }),
     rejectedBySchedule: Type.Integer(),
   })),
 });

@@ -2,7 +2,7 @@ import type { ReactNode } from 'react';
 import { Link } from 'react-router';
 import { formatDuration, formatInstant, formatMoney } from '../app/format';
 import { StageBadge } from '../app/ui';
-import { paymentMethodLabel, paymentStatusLabel, paymentTone, stageLabel } from './labels';
+import { isPartlyPaid, paymentFiguresTone, paymentMethodLabel, paymentStatusText, stageLabel, type PaymentFigures } from './labels';
 import type { OrderListItem } from './types';
 
 export type SortKey = 'created' | 'total' | 'order_id';
@@ -51,7 +51,15 @@ export const COLUMNS: readonly Column[] = [
     render: (o) => <span title={`In ${stageLabel(o.stage)} since ${formatInstant(o.stageEnteredAt)}`}>{formatDuration(Date.now() - Date.parse(o.stageEnteredAt))}</span>,
   },
   { key: 'paymentMethod', label: 'Method', render: (o) => paymentMethodLabel(o.paymentMethod) },
-  { key: 'paymentStatus', label: 'Payment', render: (o) => <Badge tone={paymentTone(o.paymentStatus)}>{paymentStatusLabel(o.paymentStatus)}</Badge> },
+  {
+    key: 'paymentStatus', label: 'Payment',
+    render: (o) => {
+      const p: PaymentFigures = { status: o.paymentStatus, paid: o.paidTotal, total: o.total, currency: o.currency };
+      return isPartlyPaid(p)
+        ? <span title={paymentStatusText(p)}><Badge tone={paymentFiguresTone(p)}>Partly paid</Badge> <span className="muted">{formatMoney(p.paid, p.currency)} of {formatMoney(p.total, p.currency)}</span></span>
+        : <Badge tone={paymentFiguresTone(p)}>{paymentStatusText(p)}</Badge>;
+    },
+  },
   {
     key: 'fraudScore', label: 'Fraud', numeric: true,
     render: (o) => (o.fraudScore === null ? '—' : <span className={o.fraudScore >= 50 ? 'od-score-high' : undefined}>{o.fraudScore}</span>),

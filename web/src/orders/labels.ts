@@ -1,4 +1,5 @@
 import { departmentOfStage, STAGE_LABEL, type Stage } from '../app/departments';
+import { formatMoney } from '../app/format';
 
 export const STAGES = Object.keys(STAGE_LABEL) as Stage[];
 
@@ -16,6 +17,29 @@ export const stageLabel = (stage: string | null | undefined): string =>
   stage ? (STAGE_LABEL as Record<string, string>)[stage] ?? stage : '—';
 export const paymentMethodLabel = (m: string): string => PAYMENT_METHOD_LABEL[m] ?? m;
 export const paymentStatusLabel = (s: string): string => PAYMENT_STATUS_LABEL[s] ?? s;
+
+/** What a payment status is shown with: the figures of the order's payment. */
+export interface PaymentFigures { status: string; paid: number; total: number; currency: string }
+
+/**
+ * Part of the total taken (a first check of two, a partial mark paid) while the status still says
+ * unprocessed or declined: the spec's status list has no "partly paid", so the display says it.
+ */
+export const isPartlyPaid = (p: PaymentFigures): boolean =>
+  p.paid > 0 && p.paid < p.total && (p.status === 'unprocessed' || p.status === 'declined');
+
+/** The status in words, with what is paid so far on a partly paid order: "Unprocessed · ¥20,000 of ¥50,000 paid". */
+export function paymentStatusText(p: PaymentFigures): string {
+  const label = paymentStatusLabel(p.status);
+  return isPartlyPaid(p) ? `${label} · ${formatMoney(p.paid, p.currency)} of ${formatMoney(p.total, p.currency)} paid` : label;
+}
+
+/** The badge tone of a status, partly paid included (money came in, some is still owed). */
+export const paymentFiguresTone = (p: PaymentFigures): string => (isPartlyPaid(p) ? 'warning' : paymentTone(p.status));
+
+/** The figures of an order's detail, for paymentStatusText. */
+export const orderPaymentFigures = (o: { payment: { status: string; paid: number }; summary: { total: number }; currency: string }): PaymentFigures =>
+  ({ status: o.payment.status, paid: o.payment.paid, total: o.summary.total, currency: o.currency });
 
 /** The permission that lets a person move orders out of a stage: the stage's department `:act`. */
 export function actPermissionOf(stage: Stage): string | null {

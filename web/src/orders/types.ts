@@ -10,6 +10,8 @@ export interface OrderListItem {
   channel: string;
   currency: string;
   total: number;
+  /** Money taken so far (minor units, before refunds): with `total`, shows a partly paid order. */
+  paidTotal: number;
   customerEmail: string;
   customerName: string;
   paymentMethod: string;

@@ -25,6 +25,11 @@ export function ArOrderActions({ order, payments, onChanged }: { order: Order; p
   const action = useActionKey();
   const offline = OFFLINE_METHODS.has(order.payment.method);
   const due = Math.max(0, payments.total - payments.paid);
+  // The API refuses a payment request beside a charge still unanswered (the pay page would say one is being processed).
+  const inFlight = payments.entries.find((e) => (e.kind === 'sale' || e.kind === 'authorize') && (e.status === 'started' || e.status === 'unknown' || e.status === 'pending'));
+  const requestBlocked = inFlight
+    ? `A ${inFlight.kind === 'sale' ? 'charge' : 'authorization'} of ${formatMoney(inFlight.amount, inFlight.currency)} has no answer yet: record its outcome first, then send a payment request.`
+    : null;
 
   const retry = async () => {
     setRetrying(true);
@@ -50,7 +55,9 @@ export function ArOrderActions({ order, payments, onChanged }: { order: Order; p
         <button type="button" className="btn btn-primary btn-sm" disabled={retrying} onClick={() => void retry()}>{retrying ? 'Charging…' : 'Retry charge'}</button>
       )}
       {offline && <button type="button" className="btn btn-primary btn-sm" onClick={() => setDialog('paid')}>Mark paid…</button>}
-      <button type="button" className="btn btn-secondary btn-sm" onClick={() => setDialog('request')}>Send payment request…</button>
+      <button type="button" className="btn btn-secondary btn-sm" disabled={requestBlocked !== null} title={requestBlocked ?? undefined}
+        aria-describedby={requestBlocked ? 'pay-ar-request-blocked' : undefined} onClick={() => setDialog('request')}>Send payment request…</button>
+      {requestBlocked && <span id="pay-ar-request-blocked" className="pay-small muted">{requestBlocked}</span>}
       {result && <span className={result.ok ? 'od-ok' : 'od-fail'} role="status">{result.text}</span>}
       {dialog === 'paid' && (
         <MarkPaidDialog orderId={order.orderId} method={order.payment.method} currency={payments.currency} due={due}

@@ -4,7 +4,7 @@ import { formatInstant, formatMoney } from '../app/format';
 import { refreshStageCounts } from '../app/stage-counts';
 import { useApiData } from '../app/use-api';
 import { ErrorState, Loading } from '../app/ui';
-import { actorName, actPermissionOf, paymentMethodLabel, paymentStatusLabel, paymentTone } from '../orders/labels';
+import { actorName, actPermissionOf, orderPaymentFigures, paymentFiguresTone, paymentMethodLabel, paymentStatusText } from '../orders/labels';
 import type { Order } from '../orders/types';
 import { Panel } from '../orders/detail/form-bits';
 import { ArOrderActions } from './ArOrderActions';
@@ -197,7 +197,7 @@ function PaymentFacts({ order, payments: p }: { order: Order; payments: OrderPay
           {paymentMethodLabel(order.payment.method)}
           {card && <> · <span className="od-card-brand">{card.brand}</span> •••• {card.last4} <span className="muted">exp {String(card.expMonth).padStart(2, '0')}/{String(card.expYear).slice(-2)}</span></>}
         </dd>
-        <dt>Status</dt><dd><span className={`badge badge-${paymentTone(order.payment.status)}`}>{paymentStatusLabel(order.payment.status)}</span></dd>
+        <dt>Status</dt><dd><span className={`badge badge-${paymentFiguresTone(orderPaymentFigures(order))}`}>{paymentStatusText(orderPaymentFigures(order))}</span></dd>
         {order.payment.paidAt && <><dt>Paid on</dt><dd>{formatInstant(order.payment.paidAt)}</dd></>}
         {order.payment.reference && <><dt>Reference</dt><dd className="mono">{order.payment.reference}</dd></>}
       </dl>

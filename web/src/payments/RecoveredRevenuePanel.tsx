@@ -15,8 +15,9 @@ function totalsByCurrency(days: readonly ArStatsDay[]): { currency: string; amou
 }
 
 /**
- * What the retries brought back over the last 30 days (UTC days, as the server counts them): the money
- * per currency, retries approved of attempted, and the orders the schedule gave up on. The bars show the
+ * What Accounts Receivable collected over the last 30 days (UTC days, as the server counts them): the
+ * money per currency, from retries, payment-request links and mark paid; retries approved of attempted;
+ * and the orders the schedule gave up on. The bars show the
  * main currency per day; the table under them has every figure. A new `refreshKey` (an A/R action
  * finished on this page) reads them again.
  */
@@ -54,7 +55,7 @@ export function RecoveredRevenuePanel({ refreshKey = 0 }: { refreshKey?: number 
                 <dl className="figures">
                   <div className="figure">
                     <dt>Recovered</dt>
-                    <dd>{totals.length ? totals.map((t) => formatMoney(t.amount, t.currency)).join(' · ') : formatCount(0)}</dd>
+                    <dd>{totals.length ? totals.map((t) => formatMoney(t.amount, t.currency)).join(' · ') : <span className="muted">Nothing recovered yet</span>}</dd>
                   </div>
                   <div className="figure"><dt>Retries charged</dt><dd>{formatCount(approved)} <span className="figure-sub">of {formatCount(attempted)}</span></dd></div>
                   <div className="figure"><dt>Success rate</dt><dd>{attempted ? `${Math.round((approved / attempted) * 100)}%` : '—'}</dd></div>

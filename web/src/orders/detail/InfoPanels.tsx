@@ -1,5 +1,5 @@
 import { formatInstant } from '../../app/format';
-import { paymentMethodLabel, paymentStatusLabel, paymentTone } from '../labels';
+import { orderPaymentFigures, paymentFiguresTone, paymentMethodLabel, paymentStatusText } from '../labels';
 import type { Order } from '../types';
 import { Panel } from './form-bits';
 
@@ -27,7 +27,7 @@ export function PaymentPanel({ order }: { order: Order }) {
     <Panel title="Payment">
       <dl className="od-facts">
         <dt>Method</dt><dd>{paymentMethodLabel(payment.method)}</dd>
-        <dt>Status</dt><dd><span className={`badge badge-${paymentTone(payment.status)}`}>{paymentStatusLabel(payment.status)}</span></dd>
+        <dt>Status</dt><dd><span className={`badge badge-${paymentFiguresTone(orderPaymentFigures(order))}`}>{paymentStatusText(orderPaymentFigures(order))}</span></dd>
         {card && (
           <>
             <dt>Card</dt>

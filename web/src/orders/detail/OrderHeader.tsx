@@ -6,7 +6,7 @@ import { formatDuration, formatInstant, formatMoney } from '../../app/format';
 import { permissionLabel } from '../../app/permission-label';
 import { refreshStageCounts } from '../../app/stage-counts';
 import { StageBadge } from '../../app/ui';
-import { actPermissionOf, moveLabel, paymentStatusLabel, paymentTone, stageLabel } from '../labels';
+import { actPermissionOf, moveLabel, orderPaymentFigures, paymentFiguresTone, paymentStatusText, stageLabel } from '../labels';
 import { RefundThenReject } from '../../payments/RefundThenReject';
 import { MoveDialog, type HeldMoney } from '../MoveDialog';
 import type { Order } from '../types';
@@ -100,7 +100,7 @@ export function OrderHeader({ order, state, can }: Props) {
         <h1>
           <span className="mono">{order.orderId}</span>
           <StageBadge stage={order.stage} />
-          <span className={`badge badge-${paymentTone(order.payment.status)}`}>{paymentStatusLabel(order.payment.status)}</span>
+          <span className={`badge badge-${paymentFiguresTone(orderPaymentFigures(order))}`}>{paymentStatusText(orderPaymentFigures(order))}</span>
           {order.isTest && <span className="badge badge-neutral">Test order</span>}
         </h1>
         <dl className="od-order-meta">
