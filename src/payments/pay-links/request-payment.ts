@@ -3,7 +3,7 @@ import { enqueueEmail } from '../../mail/mail.repository.js';
 import { insertOrderHistory, lockOrderByNumber } from '../../orders/orders.repository.js';
 import { AppError, notFound } from '../../shared/errors.js';
 import { formatMoney } from '../../shared/money.js';
-import { toIso } from '../../shared/time.js';
+import { toReadableUtc } from '../../shared/time.js';
 import { listLedgerRows } from '../ledger/ledger.repository.js';
 import { chargeInFlight } from '../receivables/receivables.repository.js';
 import { paymentRequestEmail } from './pay-link-email.js';
@@ -70,7 +70,7 @@ export async function requestPayment(trx: Trx, key: PayLinkKey, input: PaymentRe
   }), now);
   await insertOrderHistory(trx, {
     orderId: order.id, at: now, actor: input.actor, kind: 'payment',
-    reason: `payment request sent to ${order.customer_email}, expires ${toIso(expiresAt)}${revoked ? ` (replaces ${revoked} earlier link${revoked > 1 ? 's' : ''})` : ''}`,
+    reason: `payment request sent to ${order.customer_email}, expires ${toReadableUtc(expiresAt)}${revoked ? ` (replaces ${revoked} earlier link${revoked > 1 ? 's' : ''})` : ''}`,
   });
   return { linkId, orderNumber: order.order_number, url, expiresAt, amountDue, currency: order.currency, emailTo: order.customer_email, revoked };
 }

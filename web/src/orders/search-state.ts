@@ -4,6 +4,7 @@
  * `cols` (the chosen columns, in order) and `cur` (the currency the total range is typed in).
  */
 import type { Stage } from '../app/departments';
+import { readMoney } from '../app/format';
 
 export const SORTS = [
   'created_desc', 'created_asc', 'total_desc', 'total_asc', 'order_id_asc', 'order_id_desc',
@@ -100,14 +101,13 @@ export function minorToMajorText(minor: string | number | null | undefined, curr
   return (n / 10 ** digits).toFixed(digits);
 }
 
-/** "12.5" → 1250 for USD, 12 for JPY ("12.5" yen is refused); null when it is not an amount. */
+/**
+ * "12.5" → 1250 for USD, 12 for JPY ("12.5" yen is refused); null when it is not a non-negative amount.
+ * The one reading of typed money (readMoney): "120,50" is refused, not taken as 12,050.
+ */
 export function majorTextToMinor(text: string, currency: string): number | null {
-  const cleaned = text.trim().replace(/[\s,]/g, '');
-  const digits = currencyDigits(currency);
-  const pattern = digits > 0 ? new RegExp(`^\\d+(\\.\\d{1,${digits}})?$`) : /^\d+$/;
-  if (!pattern.test(cleaned)) return null;
-  const [whole, fraction = ''] = cleaned.split('.');
-  return Number(whole) * 10 ** digits + Number(fraction.padEnd(digits, '0') || 0);
+  const read = readMoney(text, currency);
+  return 'minor' in read && read.minor >= 0 ? read.minor : null;
 }
 
 /* ---- quick search: one box for an order id, an email, a name or a SKU ---- */

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { formatInstant, formatMoney, parseMoney } from '../app/format';
+import { formatInstant, formatMoney, readMoney } from '../app/format';
 import { paymentMethodLabel } from '../orders/labels';
 import { Dialog, fieldError, FormProblem, TextField } from './Dialog';
 import { markPaid, requestPayment, type OrderPayments, type PaymentRequestResult } from './payments-api';
@@ -19,8 +19,10 @@ export function MarkPaidDialog({ orderId, method, currency, due, onDone, onClose
   const submit = async () => {
     const need: Record<string, string> = {};
     if (!reference.trim()) need.reference = 'Give the check number, wire reference or PO number.';
-    const minor = amount.trim() ? parseMoney(amount, currency) : undefined;
-    if (minor === null || (minor !== undefined && minor <= 0)) need.amount = `Not an amount in ${currency}`;
+    const read = amount.trim() ? readMoney(amount, currency) : undefined;
+    const minor = read && 'minor' in read ? read.minor : undefined;
+    if (read && 'problem' in read) need.amount = read.problem;
+    else if (minor !== undefined && minor <= 0) need.amount = `Not an amount in ${currency}: more than zero`;
     setMissing(need);
     if (Object.keys(need).length) return;
     setBusy(true);

@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import { ApiError } from '../app/api';
-import { formatMoney, minorDigits, parseMoney } from '../app/format';
+import { formatMoney, minorDigits, readMoney } from '../app/format';
 import { useApiData } from '../app/use-api';
 import type { Order } from '../orders/types';
 import { Dialog, fieldError, FormProblem, TextField } from './Dialog';
@@ -44,9 +44,10 @@ function requestOf(draft: Draft, currency: string) {
   if (items.length) request.items = items;
   const money = (text: string, key: 'shipping' | 'tax' | 'amount') => {
     if (!text.trim()) return;
-    const minor = parseMoney(text, currency);
-    if (minor === null || minor < 0) invalid[key] = `Not an amount in ${currency}`;
-    else if (minor > 0) request[key] = minor;
+    const read = readMoney(text, currency);
+    if ('problem' in read) invalid[key] = read.problem;
+    else if (read.minor < 0) invalid[key] = `Not an amount in ${currency}: below zero`;
+    else if (read.minor > 0) request[key] = read.minor;
   };
   money(draft.shipping, 'shipping');
   money(draft.tax, 'tax');

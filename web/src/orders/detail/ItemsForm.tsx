@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { formatMoney } from '../../app/format';
-import { majorTextToMinor, minorToMajorText } from '../search-state';
+import { readMoney } from '../../app/format';
+import { minorToMajorText } from '../search-state';
 import type { Order } from '../types';
 import type { OrderState } from '../use-order';
 import { errorAt, FormError, useOrderPatch } from './form-bits';
@@ -38,9 +39,9 @@ function toBody(lines: Line[], shippingCost: string, currency: string) {
   const errors: Record<string, string> = {};
   const money = (text: string, path: string, optional: boolean) => {
     if (!text.trim()) { if (!optional) errors[path] = 'Required'; return undefined; }
-    const v = majorTextToMinor(text, currency);
-    if (v === null) errors[path] = `Not an amount in ${currency}`;
-    return v ?? undefined;
+    const read = readMoney(text, currency);
+    if (!('minor' in read) || read.minor < 0) { errors[path] = 'problem' in read ? read.problem : `Not an amount in ${currency}: below zero`; return undefined; }
+    return read.minor;
   };
   const items = lines.map((l, i) => {
     const at = `/items/${i}`;
