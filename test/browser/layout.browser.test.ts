@@ -172,7 +172,7 @@ describeInBrowser('layout on a phone, favicon', (dialect) => {
         await expectNoSidewaysScroll(page, `${label}, all selected`);
       }
     });
-  });
+  }, 120_000); // twelve lists, each with every dropdown opened: ~17 s alone, twice that beside the other test worker
 
   it('an order\'s detail fits a phone, also with its forms open', async () => {
     await withPhone(async (page) => {
