@@ -16,8 +16,6 @@ export interface PayLinkGone {
 
 const gone = (code: PayLinkGone['code'], message: string): PayLinkGone => ({ kind: 'gone', code, message });
 
-/** What the link collects: the one figure every other collection uses. */
-export const amountDueOf = dueOf;
 
 /** Whether a link may still be used at `now`: not used, not replaced by a newer link, not expired, attempts left. */
 export function linkRefusal(link: PayLinkRow, now: number): PayLinkGone | undefined {
@@ -30,6 +28,6 @@ export function linkRefusal(link: PayLinkRow, now: number): PayLinkGone | undefi
 
 /** The order must still wait in Accounts Receivable with money due (it may have been paid another way since). */
 export function orderRefusal(order: OrderRow): PayLinkGone | undefined {
-  if (order.stage !== 'accounts_receivable' || amountDueOf(order) <= 0) return gone('pay_link_settled', 'this order no longer awaits a payment');
+  if (order.stage !== 'accounts_receivable' || dueOf(order) <= 0) return gone('pay_link_settled', 'this order no longer awaits a payment');
   return undefined;
 }

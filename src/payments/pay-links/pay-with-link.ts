@@ -1,3 +1,4 @@
+import { dueOf } from '../ledger/ledger.mapper.js';
 import type { Db, Trx } from '../../db/database.js';
 import type { StoredPayment } from '../../orders/orders.mapper.js';
 import { insertOrderHistory, updateOrderRow } from '../../orders/orders.repository.js';
@@ -12,7 +13,7 @@ import { performLedgerOperation, retryDelayMs } from '../charge/ledger-operation
 import { findLedgerRow, insertLedgerRow, listLedgerRows, lockOrderById } from '../ledger/ledger.repository.js';
 import type { PaymentServices } from '../payment-services.js';
 import { getPaymentSettings } from '../payment-settings.js';
-import { amountDueOf, linkRefusal, MAX_CARD_ATTEMPTS, orderRefusal, type PayLinkGone } from './pay-link-rules.js';
+import { linkRefusal, MAX_CARD_ATTEMPTS, orderRefusal, type PayLinkGone } from './pay-link-rules.js';
 import type { PayLinkKey } from './pay-link-token.js';
 import { countPayLinkAttempt, lockPayLink, markPayLinkUsed } from './pay-links.repository.js';
 import { assertTokenMatches, linkIdOf } from './view-pay-link.js';
@@ -87,7 +88,7 @@ export async function startPayLinkPayment(
   // The merchant's card mode holds here too: with "authorize" the card is authorized now and captured at shipment.
   const { cardMode } = await getPaymentSettings(trx);
   const ledgerId = await insertLedgerRow(trx, {
-    order_id: order.id, kind: cardMode, amount: amountDueOf(order), currency: order.currency, gateway: services.gatewayName(),
+    order_id: order.id, kind: cardMode, amount: dueOf(order), currency: order.currency, gateway: services.gatewayName(),
     idempotency_key: `paylink:${link.id}:${attempt}`, status: 'started', source_token: stored.token, actor,
     reason: `paid through pay link ${link.id} (attempt ${attempt} of ${MAX_CARD_ATTEMPTS})`, created_at: now, next_attempt_at: now + retryDelayMs(0),
   });

@@ -1,3 +1,4 @@
+import { dueOf } from '../ledger/ledger.mapper.js';
 import type { Trx } from '../../db/database.js';
 import { enqueueEmail } from '../../mail/mail.repository.js';
 import { insertOrderHistory, lockOrderByNumber } from '../../orders/orders.repository.js';
@@ -7,7 +8,7 @@ import { toReadableUtc } from '../../shared/time.js';
 import { listLedgerRows } from '../ledger/ledger.repository.js';
 import { chargeInFlight } from '../receivables/receivables.repository.js';
 import { paymentRequestEmail } from './pay-link-email.js';
-import { amountDueOf, DEFAULT_EXPIRY_HOURS } from './pay-link-rules.js';
+import { DEFAULT_EXPIRY_HOURS } from './pay-link-rules.js';
 import { hashPayLinkToken, newPayLinkToken, type PayLinkKey } from './pay-link-token.js';
 import { insertPayLink, revokeOpenPayLinks, setPayLinkTokenHash } from './pay-links.repository.js';
 
@@ -44,7 +45,7 @@ export async function requestPayment(trx: Trx, key: PayLinkKey, input: PaymentRe
   if (order.stage !== 'accounts_receivable') {
     throw new AppError('transition_refused', `${order.order_number} is in ${order.stage}; a payment can be requested only in accounts_receivable`);
   }
-  const amountDue = amountDueOf(order);
+  const amountDue = dueOf(order);
   if (amountDue <= 0) throw new AppError('conflict', `${order.order_number} has nothing left to pay`);
   if (!order.customer_email) throw new AppError('conflict', `${order.order_number} has no customer email to send the request to`);
   // The pay page refuses to charge beside a charge still unanswered, so the customer would get an email

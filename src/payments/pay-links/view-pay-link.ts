@@ -1,7 +1,8 @@
+import { dueOf } from '../ledger/ledger.mapper.js';
 import type { Executor } from '../../db/database.js';
 import { listOrderItems } from '../../orders/orders.repository.js';
 import { AppError } from '../../shared/errors.js';
-import { amountDueOf, linkRefusal, MAX_CARD_ATTEMPTS, orderRefusal, type PayLinkGone } from './pay-link-rules.js';
+import { linkRefusal, MAX_CARD_ATTEMPTS, orderRefusal, type PayLinkGone } from './pay-link-rules.js';
 import { hashPayLinkToken, type PayLinkKey, sameTokenHash, verifyPayLinkToken } from './pay-link-token.js';
 import { findOrderById, findPayLink } from './pay-links.repository.js';
 import type { PayLinkRow } from './pay-links.table.js';
@@ -44,7 +45,7 @@ export async function viewPayLink(db: Executor, key: PayLinkKey, token: string, 
   if (settled) return settled;
   const items = await listOrderItems(db, order.id);
   return {
-    kind: 'open', orderId: order.order_number, amountDue: amountDueOf(order), currency: order.currency,
+    kind: 'open', orderId: order.order_number, amountDue: dueOf(order), currency: order.currency,
     items: items.map((i) => ({ description: i.description, quantity: i.quantity })), merchantName,
     expiresAt: Number(link.expires_at), attemptsLeft: Math.max(0, MAX_CARD_ATTEMPTS - link.attempts),
   };
